@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { AuditWriter, fromContext } from '../audit/audit.writer';
+import { Clock } from '../common/clock';
+import { AccessDenied } from '../common/errors';
+import type { AuthUser, RequestContext } from '../common/request-context';
+import { bool, Db } from '../database/db';
+import type { Permission } from './catalogue';
+import { Decision, decide, ItemFacts, PatientFacts } from './policy';
+
+/** Where an open ROI request can vouch for an ROI specialist (filled in by the release-of-information module). */
+export interface RoiScopeSource {
+  openRequestCovering(userId: number, patientId: number, at: string): Promise<{ id: number } | null>;
+}
+
+export interface AuditTarget {
+  resourceType: string;
+  resourceId?: string | number | null;
+}
+
+/**
+ * Every access to patient data asks here first (DESIGN.md section 3). It gathers the facts in one query and
+ * hands them to the pure `decide`; `require` also audits refusals, so a denied attempt always leaves a row.
+ */
+@Injectable()
+export class AccessPolicyService {
+  private roiScope: RoiScopeSource | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  registerRoiScope(source: RoiScopeSource): void {
+    this.roiScope = source;
+  }
+
+  async patientFacts(user: AuthUser, patientId: number): Promise<PatientFacts> {
+    const now = this.clock.nowIso();
+    const row = await this.db.one<{ id: number; vip: unknown; user_id: number | null; care_team: unknown; grant_id: number | null; grant_expires: string | null }>(
+      `SELECT p.id, p.vip, p.user_id,
+         EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id AND c.user_id = $2) AS care_team,
+         g.id AS grant_id, g.expires_at AS grant_expires
+       FROM patients p
+       LEFT JOIN break_glass_grants g ON g.id = (
+         SELECT g2.id FROM break_glass_grants g2
+          WHERE g2.user_id = $2 AND g2.patient_id = p.id AND g2.expires_at > $3
+          ORDER BY g2.expires_at DESC LIMIT 1)
+       WHERE p.id = $1`,
+      [patientId, user.id, now],
+    );
+    if (!row) {
+      return { patientId, exists: false, vip: false, careTeam: false, ownRecord: false, breakGlass: null, roiRequest: null };
+    }
+    const roiRequest = user.role === 'roi_specialist' && this.roiScope ? await this.roiScope.openRequestCovering(user.id, patientId, now) : null;
+    return {
+      patientId,
+      exists: true,
+      vip: bool(row.vip),
+      careTeam: bool(row.care_team),
+      ownRecord: row.user_id !== null && Number(row.user_id) === user.id,
+      breakGlass: row.grant_id ? { id: Number(row.grant_id), expiresAt: row.grant_expires as string } : null,
+      roiRequest,
+    };
+  }
+
+  /** The decision without side effects: what /access/explain shows. */
+  async explain(user: AuthUser, permission: Permission, patientId?: number, item?: ItemFacts): Promise<Decision> {
+    const facts = patientId === undefined ? null : await this.patientFacts(user, patientId);
+    return decide({ userId: user.id, role: user.role, permissions: user.permissions }, permission, facts, item);
+  }
+
+  /** Decide, and on a refusal write the audit row and throw 403 with the reasons. */
+  async require(ctx: RequestContext, permission: Permission, patientId: number | undefined, target: AuditTarget, item?: ItemFacts): Promise<Decision> {
+    const decision = await this.explain(ctx.user, permission, patientId, item);
+    if (decision.decision === 'deny') {
+      const reason = decision.reasons[decision.reasons.length - 1];
+      await this.audit.append({
+        ...fromContext(ctx),
+        action: 'access-denied',
+        outcome: 'denied',
+        reason,
+        patientId: patientId ?? null,
+        resourceType: target.resourceType,
+        resourceId: target.resourceId ?? null,
+        details: { permission },
+      });
+      throw new AccessDenied(`Forbidden: ${reason}`, decision.reasons);
+    }
+    return decision;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The role matrix as data (DESIGN.md section 4). The seed copies it into the roles/permissions tables;
+ * from then on the tables are the truth and an instructor may edit them (PUT /access/roles/:role/permissions).
+ */
+export const PERMISSIONS = {
+  'patient:search': 'Search patients by name, MRN or birth date',
+  'demographics:read': 'Read patient demographics',
+  'demographics:write': 'Register patients and update demographics',
+  'clinical:read': 'Read the clinical record (encounters, diagnoses, procedures, observations, notes)',
+  'clinical:read:restricted': 'Read restricted items (behavioral health, substance use under 42 CFR Part 2, HIV, reproductive health)',
+  'note:read': 'Read clinical note text',
+  'note:read:psychotherapy': 'Read psychotherapy notes (45 CFR 164.501; the author only)',
+  'clinical:write': 'Write diagnoses, procedures, notes, encounters',
+  'observation:write': 'Record observations and nursing notes',
+  'coding:read': 'Read encounters, diagnoses and procedures for coding',
+  'coding:write': 'Assign and correct diagnosis and procedure codes',
+  'record:him': 'Full designated record set for HIM work (45 CFR 164.501)',
+  'careteam:manage': 'Add and remove care-team members',
+  'amendment:request': 'Request an amendment of a record (45 CFR 164.526)',
+  'amendment:decide': 'Accept, deny or extend amendment requests',
+  'audit:read': 'Read the audit trail',
+  'audit:verify': 'Verify the audit chain',
+  'audit:export': 'Export the audit trail',
+  'report:outcomes': 'Run patient-outcome reports',
+  'report:audit': 'Run audit reports',
+  'report:roi': 'Run release-of-information reports',
+  'roi:create': 'Create release-of-information requests',
+  'roi:process': 'Process release-of-information requests and build packages',
+  'disclosure:read': 'Read a patient\'s accounting of disclosures',
+  'break-glass:use': 'Open a chart outside the care team in an emergency (audited, reviewed)',
+  'break-glass:review': 'Review break-the-glass accesses',
+  'user:manage': 'Create, disable and change users',
+  'role:manage': 'Edit the role-permission matrix',
+  'demo:reset': 'Reset the demo database and plant classroom scenarios',
+  'self:record': 'Read one\'s own record, access log and disclosures (45 CFR 164.524, 164.528)',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+export const ROLES = [
+  'admin',
+  'physician',
+  'nurse',
+  'registrar',
+  'him_technician',
+  'coder',
+  'roi_specialist',
+  'privacy_officer',
+  'quality_analyst',
+  'instructor',
+  'patient',
+] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export interface RoleDefinition {
+  description: string;
+  permissions: Permission[];
+}
+
+const privacyOfficer: Permission[] = [
+  'audit:read', 'audit:verify', 'audit:export', 'report:audit', 'report:roi', 'report:outcomes',
+  'break-glass:review', 'disclosure:read',
+];
+
+export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
+  admin: {
+    description: 'System administrator: users, roles and configuration; no access to patient data',
+    permissions: ['user:manage'],
+  },
+  physician: {
+    description: 'Attending provider: full chart of care-team patients, including restricted items',
+    permissions: [
+      'patient:search', 'demographics:read', 'clinical:read', 'clinical:read:restricted', 'note:read',
+      'note:read:psychotherapy', 'clinical:write', 'observation:write', 'break-glass:use',
+    ],
+  },
+  nurse: {
+    description: 'Nurse: chart of care-team patients except psychotherapy notes; writes observations and nursing notes',
+    permissions: [
+      'patient:search', 'demographics:read', 'clinical:read', 'clinical:read:restricted', 'note:read',
+      'observation:write', 'break-glass:use',
+    ],
+  },
+  registrar: {
+    description: 'Front desk / registration: demographics only, for all patients',
+    permissions: ['patient:search', 'demographics:read', 'demographics:write'],
+  },
+  him_technician: {
+    description: 'Health information technician: the full designated record set for HIM work',
+    permissions: [
+      'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted',
+      'note:read', 'coding:read', 'record:him', 'careteam:manage', 'amendment:request', 'amendment:decide',
+      'disclosure:read',
+    ],
+  },
+  coder: {
+    description: 'Medical coder: encounters, diagnoses and procedures; no note text, no restricted items',
+    permissions: ['patient:search', 'demographics:read', 'coding:read', 'coding:write'],
+  },
+  roi_specialist: {
+    description: 'Release-of-information specialist: records only inside an open ROI request\'s scope',
+    permissions: ['patient:search', 'demographics:read', 'roi:create', 'roi:process', 'report:roi', 'disclosure:read'],
+  },
+  privacy_officer: {
+    description: 'Privacy / compliance officer: audit trail and reports; no clinical access',
+    permissions: privacyOfficer,
+  },
+  quality_analyst: {
+    description: 'Quality / outcomes analyst: de-identified aggregates only',
+    permissions: ['report:outcomes'],
+  },
+  instructor: {
+    description: 'Course instructor: what a privacy officer sees, plus the role matrix and the demo',
+    permissions: [...privacyOfficer, 'role:manage', 'demo:reset'],
+  },
+  patient: {
+    description: 'A patient: own record, own access log, own accounting of disclosures',
+    permissions: ['self:record', 'amendment:request', 'roi:create'],
+  },
+};

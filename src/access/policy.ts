@@ -1,0 +1,131 @@
+import type { Permission, RoleName } from './catalogue';
+
+/**
+ * The access policy as a pure function: the same facts in, the same decision and reasons out. It is what the
+ * services enforce and what GET /access/explain shows; there is no second copy of these rules.
+ */
+
+export type Sensitivity = 'normal' | 'restricted';
+
+/** What the policy needs to know about the patient and the caller's relation to them. */
+export interface PatientFacts {
+  patientId: number;
+  exists: boolean;
+  vip: boolean;
+  /** The caller is on the patient's care team. */
+  careTeam: boolean;
+  /** The caller is this patient (a patient user, or a workforce member reading their own chart). */
+  ownRecord: boolean;
+  /** An unexpired break-the-glass grant of the caller for this patient. */
+  breakGlass: { id: number; expiresAt: string } | null;
+  /** An open release-of-information request covering this patient (issue: release of information). */
+  roiRequest: { id: number } | null;
+}
+
+/** The item being read, when the question is about one item (a note, a restricted diagnosis...). */
+export interface ItemFacts {
+  sensitivity: Sensitivity;
+  category?: string | null;
+  /** Psychotherapy notes (45 CFR 164.501) are their author's alone. */
+  psychotherapy?: boolean;
+  authorUserId?: number | null;
+}
+
+export interface Subject {
+  userId: number;
+  role: RoleName;
+  permissions: ReadonlySet<Permission>;
+}
+
+export interface Decision {
+  decision: 'allow' | 'deny';
+  permission: Permission;
+  role: RoleName;
+  reasons: string[];
+  /** The access rides on a break-the-glass grant: the audit row is flagged. */
+  breakGlass: boolean;
+  breakGlassGrantId?: number;
+  roiRequestId?: number;
+}
+
+/** Permissions about one patient's chart that need a relation to that patient (care team, own, grant). */
+const CARE_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
+  'clinical:read', 'clinical:read:restricted', 'note:read', 'note:read:psychotherapy', 'clinical:write', 'observation:write',
+]);
+
+/** Reads that HIM work (record:him) may do on any patient's designated record set. */
+const HIM_READS: ReadonlySet<Permission> = new Set<Permission>(['clinical:read', 'clinical:read:restricted', 'note:read']);
+
+export function decide(subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
+  const reasons: string[] = [];
+  const deny = (why: string): Decision => ({ decision: 'deny', permission, role: subject.role, reasons: [...reasons, why], breakGlass: false });
+  const allow = (extra: Partial<Decision> = {}): Decision => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra });
+
+  // 1. The patient's own record: the right of access (45 CFR 164.524), which excludes psychotherapy notes.
+  if (subject.role === 'patient') {
+    if (!patient) return deny('a patient user acts only on their own record');
+    if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
+    if (!patient.ownRecord) return deny('a patient may access only their own record');
+    if (item?.psychotherapy) return deny('psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))');
+    const selfPermissions: Permission[] = ['self:record', 'amendment:request', 'roi:create'];
+    if (!subject.permissions.has('self:record')) return deny('role patient lacks permission self:record');
+    if (!selfPermissions.includes(permission) && !['clinical:read', 'clinical:read:restricted', 'note:read', 'demographics:read', 'disclosure:read'].includes(permission)) {
+      return deny(`a patient cannot ${permission} even on their own record`);
+    }
+    reasons.push('this is the caller\'s own record (right of access, 45 CFR 164.524)');
+    return allow();
+  }
+
+  // 2. The role must hold the permission at all.
+  if (!subject.permissions.has(permission)) {
+    if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) {
+      if (patient?.roiRequest) {
+        reasons.push(`open release-of-information request ${patient.roiRequest.id} covers this patient`);
+        return allow({ roiRequestId: patient.roiRequest.id });
+      }
+      return deny('an ROI specialist reads records only inside an open release-of-information request that covers this patient; none does');
+    }
+    return deny(`role ${subject.role} lacks permission ${permission}`);
+  }
+  reasons.push(`role ${subject.role} has permission ${permission}`);
+  if (!patient) return allow();
+  if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
+
+  // 3. Relation to the patient.
+  const grant = patient.breakGlass;
+  let viaBreakGlass = false;
+  if (patient.careTeam) {
+    reasons.push('the caller is on the patient\'s care team');
+  } else if (patient.ownRecord) {
+    reasons.push('this is the caller\'s own record');
+  } else if (patient.vip) {
+    if (!grant) return deny('VIP patient: anyone outside the care team needs break-the-glass, whatever the role');
+    viaBreakGlass = true;
+    reasons.push(`VIP patient: active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
+  } else if (CARE_SCOPED.has(permission)) {
+    if (HIM_READS.has(permission) && subject.permissions.has('record:him')) {
+      reasons.push('HIM work (record:him) covers the designated record set of every patient');
+    } else if (grant) {
+      viaBreakGlass = true;
+      reasons.push(`active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
+    } else {
+      return deny('the caller is not on the patient\'s care team and holds no active break-the-glass grant');
+    }
+  } else {
+    reasons.push(`${permission} is not limited to a care team`);
+  }
+
+  // 4. The item's sensitivity.
+  if (item?.psychotherapy) {
+    if (!subject.permissions.has('note:read:psychotherapy')) return deny(`role ${subject.role} lacks permission note:read:psychotherapy`);
+    if (item.authorUserId !== subject.userId) return deny('psychotherapy notes are readable by their author only (45 CFR 164.508(a)(2))');
+    reasons.push('the caller wrote this psychotherapy note');
+  } else if (item?.sensitivity === 'restricted') {
+    if (!subject.permissions.has('clinical:read:restricted') && !subject.permissions.has('record:him')) {
+      return deny(`restricted item (${item.category ?? 'sensitive'}): role ${subject.role} lacks permission clinical:read:restricted`);
+    }
+    reasons.push(`restricted item (${item.category ?? 'sensitive'}) readable with ${subject.permissions.has('clinical:read:restricted') ? 'clinical:read:restricted' : 'record:him'}`);
+  }
+
+  return viaBreakGlass ? allow({ breakGlass: true, breakGlassGrantId: grant?.id }) : allow();
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Db } from '../database/db';
+import type { AuditRow } from './audit.types';
+import { ChainFinding, checkLink, GENESIS_HASH, headHmac, sameHex } from './hash-chain';
+
+export interface VerifyResult {
+  valid: boolean;
+  checked: number;
+  headSequence: number;
+  headHash: string;
+  fromSequence: number;
+  checkpointsChecked: number;
+  firstBrokenSequence?: number;
+  problem?: string;
+  message?: string;
+}
+
+interface Checkpoint {
+  seq: number;
+  hash: string;
+  created_at: string;
+  hmac: string;
+}
+
+const PAGE = 5000;
+
+/**
+ * Recomputes the chain in pages (constant memory, however long the trail), then holds the last row against the
+ * HMAC'd live head and every checkpoint: a deleted tail leaves a head or a checkpoint pointing past the end.
+ */
+@Injectable()
+export class AuditVerifier {
+  private readonly key: string;
+
+  constructor(
+    private readonly db: Db,
+    config: AppConfig,
+  ) {
+    this.key = config.get('AUDIT_HMAC_KEY') as string;
+  }
+
+  async verify(fromSequence = 0, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+    const checkpoints = await this.db.query<Checkpoint>(
+      'SELECT seq, hash, created_at, hmac FROM audit_checkpoints ORDER BY seq',
+    );
+    const head = await this.db.one<Checkpoint & { updated_at: string }>(
+      'SELECT seq, hash, updated_at AS created_at, hmac FROM audit_head WHERE id = 1',
+    );
+    const start = this.startingPoint(fromSequence, checkpoints);
+    if ('problem' in start) return this.result(0, start.seq, start.hash, start.seq, checkpoints.length, start);
+
+    let prevSeq = start.seq;
+    let prevHash = start.hash;
+    let checked = 0;
+    let finding: ChainFinding | null = null;
+    // Rows appended while we verify are left for the next run: the head read above is the end of this one.
+    const limit = head ? Number(head.seq) : Number.MAX_SAFE_INTEGER;
+    const bySeq = new Map(checkpoints.map((c) => [Number(c.seq), c]));
+
+    for (;;) {
+      const rows = await this.db.query<AuditRow>(
+        `SELECT * FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT ${PAGE}`,
+        [prevSeq, limit],
+      );
+      for (const row of rows) {
+        finding = checkLink(this.key, prevSeq, prevHash, row);
+        if (finding) break;
+        prevSeq = Number(row.seq);
+        prevHash = row.hash;
+        checked += 1;
+        const cp = bySeq.get(prevSeq);
+        if (cp && !sameHex(cp.hash, prevHash)) {
+          finding = { firstBrokenSequence: prevSeq, problem: 'checkpoint-mismatch', message: `row ${prevSeq} differs from checkpoint` };
+          break;
+        }
+      }
+      if (finding || rows.length < PAGE) break;
+      onProgress?.(checked);
+    }
+
+    finding ??= this.checkHeadAndCheckpoints(prevSeq, prevHash, checkpoints, head);
+    return this.result(checked, prevSeq, prevHash, start.seq, checkpoints.length, finding);
+  }
+
+  private startingPoint(from: number, checkpoints: Checkpoint[]): { seq: number; hash: string } | ChainFinding & { seq: number; hash: string } {
+    if (from <= 0) return { seq: 0, hash: GENESIS_HASH };
+    // Start from the last checkpoint at or before `from`, after proving the checkpoint itself is genuine.
+    const cp = [...checkpoints].reverse().find((c) => Number(c.seq) <= from);
+    if (!cp) return { seq: 0, hash: GENESIS_HASH };
+    if (!sameHex(headHmac(this.key, Number(cp.seq), cp.hash, cp.created_at), cp.hmac)) {
+      return { seq: Number(cp.seq), hash: cp.hash, firstBrokenSequence: Number(cp.seq), problem: 'checkpoint-mismatch', message: `checkpoint at ${cp.seq} was altered` };
+    }
+    return { seq: Number(cp.seq), hash: cp.hash };
+  }
+
+  private checkHeadAndCheckpoints(
+    lastSeq: number,
+    lastHash: string,
+    checkpoints: Checkpoint[],
+    head: Checkpoint | undefined,
+  ): ChainFinding | null {
+    for (const cp of checkpoints) {
+      if (!sameHex(headHmac(this.key, Number(cp.seq), cp.hash, cp.created_at), cp.hmac)) {
+        return { firstBrokenSequence: Number(cp.seq), problem: 'checkpoint-mismatch', message: `checkpoint at ${cp.seq} was altered` };
+      }
+      if (Number(cp.seq) > lastSeq) {
+        return { firstBrokenSequence: lastSeq + 1, problem: 'tail-truncated', message: `rows after ${lastSeq} are gone; checkpoint ${cp.seq} saw them` };
+      }
+    }
+    if (head) {
+      if (!sameHex(headHmac(this.key, Number(head.seq), head.hash, head.created_at), head.hmac)) {
+        return { firstBrokenSequence: Number(head.seq), problem: 'head-altered', message: 'the stored chain head was altered' };
+      }
+      if (Number(head.seq) > lastSeq) {
+        return { firstBrokenSequence: lastSeq + 1, problem: 'tail-truncated', message: `rows ${lastSeq + 1}..${head.seq} are gone` };
+      }
+      if (Number(head.seq) === lastSeq && !sameHex(head.hash, lastHash)) {
+        return { firstBrokenSequence: lastSeq, problem: 'row-altered', message: `row ${lastSeq} differs from the stored head` };
+      }
+    } else if (lastSeq > 0) {
+      return { firstBrokenSequence: 1, problem: 'head-altered', message: 'the stored chain head is missing' };
+    }
+    return null;
+  }
+
+  private result(checked: number, seq: number, hash: string, from: number, cps: number, f: ChainFinding | null): VerifyResult {
+    const base = { checked, headSequence: seq, headHash: hash, fromSequence: from, checkpointsChecked: cps };
+    return f
+      ? { valid: false, ...base, firstBrokenSequence: f.firstBrokenSequence, problem: f.problem, message: f.message }
+      : { valid: true, ...base };
+  }
+}

@@ -1,0 +1,34 @@
+import { Global, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AuditQueryService } from './audit-query.service';
+import { AuditVerifier } from './audit-verifier';
+import { AuditController } from './audit.controller';
+import { AuditWriter } from './audit.writer';
+
+@Global()
+@Module({
+  controllers: [AuditController],
+  providers: [AuditWriter, AuditVerifier, AuditQueryService],
+  exports: [AuditWriter, AuditVerifier, AuditQueryService],
+})
+export class AuditModule implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly writer: AuditWriter,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Checkpoint the chain head on a schedule, so a cut tail is caught even without the live head. */
+  onModuleInit(): void {
+    const seconds = this.config.get('AUDIT_CHECKPOINT_SECONDS');
+    if (seconds > 0) {
+      this.timer = setInterval(() => void this.writer.checkpoint().catch(() => undefined), seconds * 1000);
+      this.timer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

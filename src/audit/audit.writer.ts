@@ -1,0 +1,179 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
+import type { RequestContext } from '../common/request-context';
+import { Db, Queryable } from '../database/db';
+import type { AuditEventInput, AuditRow } from './audit.types';
+import { chainHash, GENESIS_HASH, headHmac } from './hash-chain';
+
+/** Key of the PostgreSQL advisory lock that serializes chain appends across instances. */
+const CHAIN_LOCK_KEY = 727_164_312;
+
+interface Pending {
+  event: AuditEventInput;
+  resolve: (row: AuditRow) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The only way into audit_events. Each row is chained to the previous one with an HMAC, so a changed, removed or
+ * truncated row is detectable (HIPAA 164.312(b) audit controls, 164.312(c)(1) integrity).
+ *
+ * append() is group-committed: events that arrive while a commit is in flight are written together in the next
+ * transaction, and every caller's promise resolves only after its row is durably committed. So a response that
+ * waits for append() never leaves before its audit row exists, and concurrent requests share one fsync.
+ * appendWithin() writes inside the caller's transaction, for writes whose audit row must commit with the data.
+ */
+@Injectable()
+export class AuditWriter implements OnApplicationShutdown {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly key: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.key = config.get('AUDIT_HMAC_KEY') as string;
+  }
+
+  append(event: AuditEventInput): Promise<AuditRow> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  /** Appends inside an open transaction; the rows commit or roll back with the caller's data. */
+  async appendWithin(tx: Queryable, events: AuditEventInput[]): Promise<AuditRow[]> {
+    if (events.length === 0) return [];
+    const head = await this.lockHead(tx);
+    const at = this.clock.nowIso();
+    let prevHash = head.hash;
+    let seq = head.seq;
+    const rows: AuditRow[] = events.map((e) => {
+      seq += 1;
+      const base = toRow(seq, at, e);
+      const hash = chainHash(this.key, prevHash, base);
+      const row: AuditRow = { ...base, prev_hash: prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+    await insertRows(tx, rows);
+    await tx.execute(
+      `INSERT INTO audit_head (id, seq, hash, updated_at, hmac) VALUES (1, $1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at, hmac = excluded.hmac`,
+      [seq, prevHash, at, headHmac(this.key, seq, prevHash, at)],
+    );
+    return rows;
+  }
+
+  /** Records the current head as a checkpoint (sequence, hash, time, HMAC). */
+  async checkpoint(): Promise<{ seq: number; hash: string; createdAt: string } | null> {
+    return this.db.transaction(async (tx) => {
+      const head = await this.lockHead(tx);
+      if (head.seq === 0) return null;
+      const last = await tx.one<{ seq: number }>('SELECT MAX(seq) AS seq FROM audit_checkpoints');
+      if (last && Number(last.seq) === head.seq) return null;
+      const at = this.clock.nowIso();
+      await tx.execute('INSERT INTO audit_checkpoints (seq, hash, created_at, hmac) VALUES ($1, $2, $3, $4)', [
+        head.seq, head.hash, at, headHmac(this.key, head.seq, head.hash, at),
+      ]);
+      return { seq: head.seq, hash: head.hash, createdAt: at };
+    });
+  }
+
+  /** Waits until every queued event is committed. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      // Let the events of the current tick join the first batch.
+      await new Promise((r) => setImmediate(r));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 1000);
+        try {
+          const rows = await this.db.transaction((tx) => this.appendWithin(tx, batch.map((p) => p.event)));
+          batch.forEach((p, i) => p.resolve(rows[i]));
+        } catch (err) {
+          batch.forEach((p) => p.reject(err));
+        }
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private async lockHead(tx: Queryable): Promise<{ seq: number; hash: string }> {
+    // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE). PostgreSQL: one chain writer at a time.
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
+    const head = await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+    return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+}
+
+const COLUMNS = [
+  'seq', 'occurred_at', 'actor_user_id', 'actor_username', 'actor_role', 'action', 'resource_type', 'resource_id',
+  'patient_id', 'outcome', 'reason', 'purpose_of_use', 'break_glass', 'request_id', 'client_ip', 'user_agent',
+  'details', 'prev_hash', 'hash',
+] as const;
+
+async function insertRows(tx: Queryable, rows: AuditRow[]): Promise<void> {
+  // SQLite: one cached single-row statement is fastest. PostgreSQL: few round trips, so many rows per statement.
+  const perStatement = tx.dialect === 'sqlite' ? 1 : 200;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const params: (string | number | boolean | null)[] = [];
+    const tuples = chunk.map((row) => {
+      const start = params.length;
+      for (const c of COLUMNS) params.push(row[c]);
+      return `(${COLUMNS.map((_, j) => `$${start + j + 1}`).join(', ')})`;
+    });
+    await tx.execute(`INSERT INTO audit_events (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  }
+}
+
+function clip(v: string | null | undefined, max: number): string | null {
+  if (v === undefined || v === null) return null;
+  return v.length > max ? v.slice(0, max) : v;
+}
+
+function toRow(seq: number, at: string, e: AuditEventInput): Omit<AuditRow, 'prev_hash' | 'hash'> {
+  return {
+    seq,
+    occurred_at: at,
+    actor_user_id: e.actor?.id ?? null,
+    actor_username: clip(e.actor?.username, 100),
+    actor_role: e.actor?.role ?? null,
+    action: e.action,
+    resource_type: e.resourceType ?? null,
+    resource_id: e.resourceId === undefined || e.resourceId === null ? null : clip(String(e.resourceId), 100),
+    patient_id: e.patientId ?? null,
+    outcome: e.outcome,
+    reason: clip(e.reason, 1000),
+    purpose_of_use: clip(e.purposeOfUse, 40),
+    break_glass: !!e.breakGlass,
+    request_id: clip(e.requestId, 100),
+    client_ip: clip(e.clientIp, 100),
+    user_agent: clip(e.userAgent, 300),
+    details: e.details ? JSON.stringify(e.details) : null,
+  };
+}
+
+/** The audit fields a request contributes: who, from where, for what purpose. */
+export function fromContext(ctx: Omit<RequestContext, 'user'> & { user?: RequestContext['user'] }): Partial<AuditEventInput> {
+  return {
+    actor: ctx.user ? { id: ctx.user.id, username: ctx.user.username, role: ctx.user.role } : null,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    userAgent: ctx.userAgent,
+    purposeOfUse: ctx.purposeOfUse,
+  };
+}

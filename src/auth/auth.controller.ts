@@ -1,0 +1,37 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppRequest, contextOf, Ctx, RequestContext } from '../common/request-context';
+import { AuthService } from './auth.service';
+import { Authenticated, Public } from './decorators';
+import { LoginDto, LoginResponseDto, MeResponseDto } from './dto/login.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in with a username and password; every attempt is audited' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or address; see Retry-After' })
+  async login(@Body() dto: LoginDto, @Req() req: AppRequest, @Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.auth.login(dto, contextOf(req));
+    } catch (err) {
+      const retryAfter = (err as { getResponse?: () => { retryAfter?: number } }).getResponse?.().retryAfter;
+      if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
+      throw err;
+    }
+  }
+
+  @Authenticated()
+  @Get('me')
+  @ApiOperation({ summary: 'Who am I: my role and its current permissions' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@Ctx() ctx: RequestContext): MeResponseDto {
+    return this.auth.me(ctx.user);
+  }
+}

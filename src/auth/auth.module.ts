@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
+import { TokenService } from './token.service';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [JwtModule.register({})],
+  controllers: [AuthController, UsersController],
+  providers: [AuthService, TokenService, LoginThrottle, UsersRepository, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenService, UsersRepository],
+})
+export class AuthModule {}

@@ -1,0 +1,42 @@
+import { randomBytes, scrypt as scryptCb, ScryptOptions, timingSafeEqual } from 'node:crypto';
+
+/** OWASP password storage: scrypt with N=2^17, r=8, p=1 and a 16-byte salt. */
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1, keyLength: 32 } as const;
+
+function scrypt(password: string, salt: Buffer, keyLength: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(password, salt, keyLength, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+/** 128 * N * r bytes of memory, with room to spare (Node's default cap is 32 MiB). */
+const maxmem = (N: number, r: number) => 256 * N * r;
+
+/** Format: scrypt$N$r$p$saltB64$hashB64, so parameters can be raised later without breaking old hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const { N, r, p, keyLength } = SCRYPT_PARAMS;
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, keyLength, { N, r, p, maxmem: maxmem(N, r) });
+  return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [N, r, p] = parts.slice(1, 4).map(Number);
+  const salt = Buffer.from(parts[4], 'base64');
+  const expected = Buffer.from(parts[5], 'base64');
+  if (!N || !r || !p || expected.length === 0) return false;
+  const actual = await scrypt(password, salt, expected.length, { N, r, p, maxmem: maxmem(N, r) });
+  return timingSafeEqual(actual, expected);
+}
+
+/**
+ * A hash of a password nobody knows, verified against when the username does not exist, so an unknown user
+ * costs the same scrypt work as a wrong password and the two cannot be told apart by timing.
+ */
+let dummy: Promise<string> | null = null;
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummy;
+}

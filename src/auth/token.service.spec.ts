@@ -1,0 +1,65 @@
+import { JwtService } from '@nestjs/jwt';
+import { createHmac } from 'node:crypto';
+import { Clock } from '../common/clock';
+import type { AppConfig } from '../config/app-config';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service';
+
+const SECRET = 'unit-test-secret-that-is-long-enough-0001';
+const config = { get: (k: string) => ({ JWT_SECRET: SECRET, JWT_TTL: 900 })[k] } as unknown as AppConfig;
+
+function b64(o: object): string {
+  return Buffer.from(JSON.stringify(o)).toString('base64url');
+}
+function forge(header: object, payload: object, key = SECRET): string {
+  const body = `${b64(header)}.${b64(payload)}`;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
+
+describe('TokenService', () => {
+  const clock = new Clock();
+  const tokens = new TokenService(new JwtService({}), config, clock);
+  const now = () => Math.floor(clock.now().getTime() / 1000);
+  const claims = () => ({ sub: '7', role: 'nurse', jti: 'j1', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now(), exp: now() + 60 });
+
+  afterEach(() => clock.reset());
+
+  it('signs HS256 with iss, aud, exp, sub, role and jti', () => {
+    const token = tokens.sign({ id: 7, role: 'nurse' });
+    const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    expect(header.alg).toBe('HS256');
+    expect(payload).toMatchObject({ sub: '7', role: 'nurse', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE });
+    expect(payload.jti).toEqual(expect.any(String));
+    expect(payload.exp - payload.iat).toBe(900);
+    expect(tokens.verify(token).sub).toBe('7');
+  });
+
+  it('refuses alg:none', () => {
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`;
+    expect(() => tokens.verify(unsigned)).toThrow();
+  });
+
+  it('refuses another algorithm even with the right key (HS512)', () => {
+    const body = `${b64({ alg: 'HS512', typ: 'JWT' })}.${b64(claims())}`;
+    const sig = createHmac('sha512', SECRET).update(body).digest('base64url');
+    expect(() => tokens.verify(`${body}.${sig}`)).toThrow();
+  });
+
+  it('refuses a token signed with another key', () => {
+    expect(() => tokens.verify(forge({ alg: 'HS256', typ: 'JWT' }, claims(), 'another-key-another-key-another-key'))).toThrow();
+  });
+
+  it('refuses a wrong audience or issuer', () => {
+    expect(() => tokens.verify(forge({ alg: 'HS256' }, { ...claims(), aud: 'someone-else' }))).toThrow();
+    expect(() => tokens.verify(forge({ alg: 'HS256' }, { ...claims(), iss: 'someone-else' }))).toThrow();
+  });
+
+  it('expires by the injectable clock', () => {
+    const token = tokens.sign({ id: 7, role: 'nurse' });
+    clock.advance(901_000);
+    expect(() => tokens.verify(token)).toThrow(/expired/);
+  });
+
+  it('refuses tokens without a numeric subject', () => {
+    expect(() => tokens.verify(forge({ alg: 'HS256' }, { ...claims(), sub: 'admin' }))).toThrow();
+  });
+});

@@ -1,0 +1,33 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldProblem, InvalidInput } from './errors';
+
+/** Flatten nested class-validator errors to `field.sub[0].x: problems`. */
+export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const e of errors) {
+    const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    if (e.constraints) {
+      out.push({
+        field,
+        problems: Object.values(e.constraints).map((m) =>
+          m.replace(/^property (\S+) should not exist$/, 'is not an allowed field'),
+        ),
+      });
+    }
+    if (e.children?.length) out.push(...fieldProblems(e.children, field));
+  }
+  return out;
+}
+
+/** whitelist + forbidNonWhitelisted: unknown fields (mass assignment of role, id, version...) are refused. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new InvalidInput(fieldProblems(errors)),
+  });
+}
