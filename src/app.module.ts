@@ -1,21 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AccessModule } from './access/access.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { requestIdOf } from './common/body-parsing';
 import { CommonModule } from './common/common.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
-
-/** Request id: the caller's X-Request-Id when it is sane, otherwise a fresh UUID. */
-export function requestId(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
-}
+import { RecordsModule } from './records/records.module';
+import { DisclosuresModule } from './release-of-information/disclosures.module';
 
 @Module({
   imports: [
@@ -24,7 +20,8 @@ export function requestId(req: IncomingMessage): string {
       useFactory: () => ({
         pinoHttp: {
           level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-          genReqId: (req: IncomingMessage) => requestId(req),
+          // The id assigned by assignRequestId (bootstrap), so logs, errors and audit rows share it.
+          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req.headers['x-request-id']),
           // Never log credentials, tokens or note text (HIPAA minimum necessary applies to logs too).
           redact: {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]', '*.password', '*.text'],
@@ -44,6 +41,8 @@ export function requestId(req: IncomingMessage): string {
     AuthModule,
     AccessModule,
     HealthModule,
+    DisclosuresModule,
+    RecordsModule,
   ],
 })
 export class AppModule {}

@@ -5,10 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { assignRequestId, bodyParsers } from './common/body-parsing';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 
-export const BODY_LIMIT = '1mb';
 
 const DEMO_USERS = [
   ['admin', 'admin'], ['dr.chen', 'physician'], ['dr.okafor', 'physician'], ['nurse.patel', 'nurse'],
@@ -20,9 +20,9 @@ const DEMO_USERS = [
 export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(assignRequestId);
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(...bodyParsers);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
-import { AccessDenied } from '../common/errors';
+import { AccessDenied, NotFound } from '../common/errors';
 import type { AuthUser, RequestContext } from '../common/request-context';
 import { bool, Db } from '../database/db';
 import type { Permission } from './catalogue';
@@ -67,26 +67,49 @@ export class AccessPolicyService {
   /** The decision without side effects: what /access/explain shows. */
   async explain(user: AuthUser, permission: Permission, patientId?: number, item?: ItemFacts): Promise<Decision> {
     const facts = patientId === undefined ? null : await this.patientFacts(user, patientId);
-    return decide({ userId: user.id, role: user.role, permissions: user.permissions }, permission, facts, item);
+    return decide(subjectOf(user), permission, facts, item);
   }
 
-  /** Decide, and on a refusal write the audit row and throw 403 with the reasons. */
-  async require(ctx: RequestContext, permission: Permission, patientId: number | undefined, target: AuditTarget, item?: ItemFacts): Promise<Decision> {
-    const decision = await this.explain(ctx.user, permission, patientId, item);
-    if (decision.decision === 'deny') {
-      const reason = decision.reasons[decision.reasons.length - 1];
-      await this.audit.append({
-        ...fromContext(ctx),
-        action: 'access-denied',
-        outcome: 'denied',
-        reason,
-        patientId: patientId ?? null,
-        resourceType: target.resourceType,
-        resourceId: target.resourceId ?? null,
-        details: { permission },
-      });
-      throw new AccessDenied(`Forbidden: ${reason}`, decision.reasons);
-    }
-    return decision;
+  /** An item-level question about a patient whose facts are already loaded (no query). */
+  allows(user: AuthUser, permission: Permission, facts: PatientFacts, item: ItemFacts): Decision {
+    return decide(subjectOf(user), permission, facts, item);
   }
+
+  /**
+   * Decide before touching data. A refusal writes its audit row (with the reason) and throws 403; an unknown
+   * patient is audited and answers 404. On success the facts come back for item-level checks.
+   */
+  async require(ctx: RequestContext, permission: Permission, patientId: number, target: AuditTarget, item?: ItemFacts): Promise<Granted> {
+    const facts = await this.patientFacts(ctx.user, patientId);
+    const decision = decide(subjectOf(ctx.user), permission, facts, item);
+    if (decision.decision === 'allow') return { ...decision, facts };
+    const reason = decision.reasons[decision.reasons.length - 1];
+    await this.audit.append({
+      ...fromContext(ctx),
+      action: 'access-denied',
+      outcome: facts.exists ? 'denied' : 'error',
+      reason: facts.exists ? reason : 'patient not found',
+      patientId: facts.exists ? patientId : null,
+      resourceType: target.resourceType,
+      resourceId: target.resourceId ?? patientId,
+      details: { permission },
+    });
+    if (!facts.exists) throw new NotFound(`Patient ${patientId}`);
+    throw new AccessDenied(`Forbidden: ${reason}`, decision.reasons);
+  }
+
+  /** A route-level refusal decided by a service (not by a patient's facts), audited the same way. */
+  async refuse(ctx: RequestContext, reason: string, target: AuditTarget & { patientId?: number | null }): Promise<never> {
+    await this.audit.append({
+      ...fromContext(ctx), action: 'access-denied', outcome: 'denied', reason,
+      patientId: target.patientId ?? null, resourceType: target.resourceType, resourceId: target.resourceId ?? null,
+    });
+    throw new AccessDenied(`Forbidden: ${reason}`, [reason]);
+  }
+}
+
+export type Granted = Decision & { facts: PatientFacts };
+
+function subjectOf(user: AuthUser) {
+  return { userId: user.id, role: user.role, permissions: user.permissions };
 }

@@ -59,7 +59,53 @@ export class AuditQueryService {
     const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_events ${sql}`, params))?.n);
     return { items: rows.map(toView), page, pageSize, total };
   }
+
+  /**
+   * Who accessed one patient's chart, newest first, from the trail (indexed by patient_id, seq). The patient's
+   * own actions are left out of their own log.
+   */
+  async accessLog(patientId: number, q: { page?: number; pageSize?: number }, excludeActorId?: number): Promise<Page<AccessLogEntry>> {
+    const { page, pageSize, offset } = pageOf(q);
+    const actions = ACCESS_ACTIONS.map((a) => `'${a}'`).join(', ');
+    const where = `WHERE e.patient_id = $1 AND e.action IN (${actions}) AND (e.actor_user_id IS NULL OR e.actor_user_id <> $2)`;
+    const params = [patientId, excludeActorId ?? -1];
+    const rows = await this.db.query<AuditRow & { display_name: string | null }>(
+      `SELECT e.*, u.display_name FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id
+        ${where} ORDER BY e.patient_id, e.seq DESC LIMIT $3 OFFSET $4`,
+      [...params, pageSize, offset],
+    );
+    const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_events e ${where}`, params))?.n);
+    return {
+      items: rows.map((r) => ({
+        seq: Number(r.seq),
+        at: r.occurred_at,
+        who: { userId: r.actor_user_id === null ? null : Number(r.actor_user_id), name: r.display_name ?? r.actor_username, role: r.actor_role },
+        action: r.action,
+        what: { resourceType: r.resource_type, resourceId: r.resource_id },
+        outcome: r.outcome,
+        purposeOfUse: r.purpose_of_use,
+        breakGlass: bool(r.break_glass),
+      })),
+      page,
+      pageSize,
+      total,
+    };
+  }
 }
+
+export interface AccessLogEntry {
+  seq: number;
+  at: string;
+  who: { userId: number | null; name: string | null; role: string | null };
+  action: string;
+  what: { resourceType: string | null; resourceId: string | null };
+  outcome: string;
+  purposeOfUse: string | null;
+  breakGlass: boolean;
+}
+
+/** Actions that are an access to a chart (what a patient's access log and a privacy review list). */
+export const ACCESS_ACTIONS = ['read', 'search', 'create', 'update', 'delete', 'export', 'disclose', 'break-glass', 'access-denied'];
 
 export function toView(r: AuditRow): AuditEventView {
   return {

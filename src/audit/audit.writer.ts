@@ -114,7 +114,10 @@ export class AuditWriter implements OnApplicationShutdown {
   private async lockHead(tx: Queryable): Promise<{ seq: number; hash: string }> {
     // SQLite: the writer already holds the database write lock (BEGIN IMMEDIATE). PostgreSQL: one chain writer at a time.
     if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
-    const head = await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+    const head =
+      (await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1')) ??
+      // No head but rows (someone deleted it): continue after the last row; verify reports the missing head.
+      (await tx.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'));
     return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 }

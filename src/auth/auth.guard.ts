@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { Reflector } from '@nestjs/core';
 import type { Permission } from '../access/catalogue';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
-import { AccessDenied } from '../common/errors';
+import { AccessDenied, InvalidInput } from '../common/errors';
+import { isPurposeOfUse, PURPOSE_CODES } from '../common/purpose-of-use';
 import { AppRequest, contextOf } from '../common/request-context';
 import { AUTHENTICATED_KEY, PERMISSION_KEY, PUBLIC_KEY } from './decorators';
 import { TokenService } from './token.service';
@@ -28,15 +29,20 @@ export class AuthGuard implements CanActivate {
 
     const req = context.switchToHttp().getRequest<AppRequest>();
     req.user = await this.authenticate(req);
+    const purpose = req.header('x-purpose-of-use');
+    if (purpose !== undefined && !isPurposeOfUse(purpose)) {
+      throw InvalidInput.field('X-Purpose-Of-Use', `must be one of ${PURPOSE_CODES.join(', ')}`);
+    }
 
-    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
-    if (!permission) {
+    const declared = this.reflector.getAllAndOverride<Permission | Permission[] | undefined>(PERMISSION_KEY, targets);
+    if (!declared) {
       if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_KEY, targets)) return true;
       await this.deny(req, 'route declares no permission', 'This route declares no permission and is refused');
       return false;
     }
-    if (!req.user.permissions.has(permission)) {
-      const reason = `role ${req.user.role} lacks permission ${permission}`;
+    const anyOf = Array.isArray(declared) ? declared : [declared];
+    if (!anyOf.some((p) => req.user!.permissions.has(p))) {
+      const reason = `role ${req.user.role} lacks permission ${anyOf.join(' or ')}`;
       await this.deny(req, reason, `Forbidden: ${reason}`);
     }
     return true;

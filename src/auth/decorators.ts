@@ -21,6 +21,20 @@ export function Authorize(permission: Permission) {
   );
 }
 
+/**
+ * Routes whose answer is shaped per role (the record, encounters): the guard lets in a role holding any of
+ * these permissions, and the access policy then decides, per patient and per item, what it sees.
+ */
+export function AuthorizeAny(...permissions: Permission[]) {
+  return applyDecorators(
+    SetMetadata(PERMISSION_KEY, permissions),
+    ApiBearerAuth(),
+    ApiExtension('x-permission', `any of ${permissions.join(', ')}`),
+    ApiUnauthorizedResponse({ description: 'No valid bearer token' }),
+    ApiForbiddenResponse({ description: `Requires one of ${permissions.map((p) => `\`${p}\``).join(', ')}, then the access policy (refusals are audited)` }),
+  );
+}
+
 /** Any logged-in user, whatever the role (e.g. /auth/me, /access/explain). */
 export function Authenticated() {
   return applyDecorators(

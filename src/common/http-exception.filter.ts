@@ -10,7 +10,6 @@ const STATUS_NAMES: Record<number, string> = {
 
 /**
  * One error shape everywhere: { statusCode, error, message, details?, requestId }.
- * Errors raised by body-parser (malformed JSON, too large) arrive here too, as HttpErrors with a status.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -42,23 +41,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return { statusCode: status, error: String(o.error ?? STATUS_NAMES[status] ?? 'Error'), message, details: o.details };
       }
       return { statusCode: status, error: STATUS_NAMES[status] ?? 'Error', message: String(r) };
-    }
-    const e = exception as { status?: number; statusCode?: number; type?: string; message?: string };
-    const status = e?.status ?? e?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser: entity.parse.failed, entity.too.large, charset/encoding errors
-      const message =
-        e.type === 'entity.parse.failed'
-          ? 'Malformed JSON in request body'
-          : e.type === 'entity.too.large'
-            ? 'Request body is larger than the 1 MB limit'
-            : (e.message ?? 'Bad request');
-      return {
-        statusCode: status,
-        error: STATUS_NAMES[status] ?? 'Error',
-        message,
-        details: e.type === 'entity.parse.failed' ? [{ field: 'body', problems: ['is not valid JSON'] }] : undefined,
-      };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'Internal server error' };
   }

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, InvalidInput } from './errors';
 
 /** Flatten nested class-validator errors to `field.sub[0].x: problems`. */
@@ -19,9 +19,20 @@ export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProb
   return out;
 }
 
+/**
+ * Named path parameters are parsed by their own pipes (IdPipe, EnumPipe), which must see the raw string: the
+ * stock pipe would turn "1e3" into 1000 and "0x10" into 16 before IdPipe could refuse them.
+ */
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param' && metadata.data) return value;
+    return super.transform(value, metadata);
+  }
+}
+
 /** whitelist + forbidNonWhitelisted: unknown fields (mass assignment of role, id, version...) are refused. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

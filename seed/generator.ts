@@ -1,0 +1,154 @@
+import { DEFAULT_ROLE_MATRIX, PERMISSIONS, ROLES } from '../src/access/catalogue';
+import { hashPassword } from '../src/auth/password';
+import type { Db } from '../src/database/db';
+import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
+import { GeneratedCounts, HISTORY_DAYS, PatientGenerator } from './patient-generator';
+import { buildPools, FAKER_SEED } from './pools';
+import { BatchWriter, deleteAllData, emptyBatch, PgBatchWriter, resetIdentitySequences, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
+
+export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
+export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
+
+/**
+ * The deterministic demo data set: the access catalogue, the demo users, and synthetic patients with two years
+ * of encounters. Same options, same rows (password hashes aside: each has its own random salt).
+ *
+ *   await seedDatabase(db, { patients: 200 });                 // an empty database
+ *   await seedDatabase(db, { patients: 100_000, reset: true }); // wipe everything first
+ */
+export interface SeedOptions {
+  /** Number of patients (at least 4: the planted scenario patients, see care-teams.ts). */
+  patients: number;
+  /** Delete all data first, the append-only audit tables included. Without it the database must be empty. */
+  reset?: boolean;
+  onProgress?: (done: number, total: number) => void;
+  /** The end of the two-year history. Default 2026-11-01T00:00:00Z, so that seeds are reproducible. */
+  now?: Date;
+  /** PRNG seed; change it for a different but equally reproducible population. */
+  seed?: number;
+}
+
+export interface SeedTotals extends GeneratedCounts {
+  users: number;
+  seconds: number;
+}
+
+export const DEFAULT_SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
+export const DEFAULT_SEED = 0x5eed2026;
+/** Patients generated and written per transaction. */
+const BATCH_PATIENTS = 1000;
+
+/** True when the database has no users (the app seeds such a database at start when SEED_ON_EMPTY=true). */
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  return (await db.one('SELECT 1 AS present FROM users LIMIT 1')) === undefined;
+}
+
+/** Copies the role matrix into roles, permissions and role_permissions. Idempotent: does nothing if roles exist. */
+export async function seedAccessCatalogue(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (await tx.one('SELECT 1 AS present FROM roles LIMIT 1')) return;
+    for (const [name, description] of Object.entries(PERMISSIONS)) {
+      await tx.execute('INSERT INTO permissions (name, description) VALUES ($1, $2)', [name, description]);
+    }
+    for (const role of ROLES) {
+      const def = DEFAULT_ROLE_MATRIX[role];
+      await tx.execute('INSERT INTO roles (name, description, has_record_access) VALUES ($1, $2, $3)', [
+        role, def.description, RECORD_ACCESS_ROLES.includes(role),
+      ]);
+      for (const permission of def.permissions) {
+        await tx.execute('INSERT INTO role_permissions (role, permission) VALUES ($1, $2)', [role, permission]);
+      }
+    }
+  });
+}
+
+export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotals> {
+  const started = performance.now();
+  const total = Math.max(4, Math.floor(opts.patients));
+  const nowMs = (opts.now ?? DEFAULT_SEED_NOW).getTime();
+  if (!Number.isFinite(nowMs)) throw new Error('seed: invalid `now`');
+  // scrypt runs on libuv's thread pool: hash while the main thread resets the database and builds the pools.
+  const hashing = Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
+  hashing.catch(() => undefined);
+
+  if (opts.reset) await deleteAllData(db);
+  else await assertEmpty(db);
+  await seedAccessCatalogue(db);
+  const pools = buildPools(FAKER_SEED);
+  const users = await insertDemoUsers(db, await hashing, new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString());
+
+  const generator = new PatientGenerator({
+    seed: opts.seed ?? DEFAULT_SEED,
+    nowMs,
+    pools,
+    users,
+    yes: db.dialect === 'postgres' ? true : 1,
+    no: db.dialect === 'postgres' ? false : 0,
+  });
+  const writer: BatchWriter = db.dialect === 'postgres' ? new PgBatchWriter(db) : new SqliteBatchWriter(db);
+  await withBulkLoadSettings(db, async () => {
+    opts.onProgress?.(0, total);
+    for (let first = 1; first <= total; first += BATCH_PATIENTS) {
+      const last = Math.min(total, first + BATCH_PATIENTS - 1);
+      const batch = emptyBatch();
+      for (let id = first; id <= last; id++) generator.generate(id, batch);
+      await writer.write(batch);
+      opts.onProgress?.(last, total);
+    }
+  });
+  await resetIdentitySequences(db);
+  await updateStatistics(db);
+  return { users: DEMO_USERS.length, ...generator.counts, seconds: (performance.now() - started) / 1000 };
+}
+
+async function assertEmpty(db: Db): Promise<void> {
+  const users = await db.one('SELECT 1 AS present FROM users LIMIT 1');
+  const patients = await db.one('SELECT 1 AS present FROM patients LIMIT 1');
+  if (users || patients) {
+    throw new Error('The database already holds users or patients: seed it with reset (npm run seed -- --reset) to replace them');
+  }
+}
+
+/** Inserts the demo users with ids 1..12 in DEMO_USERS order; answers user id by username. */
+async function insertDemoUsers(db: Db, hashes: string[], createdAt: string): Promise<Record<DemoUsername, number>> {
+  const ids = {} as Record<DemoUsername, number>;
+  await db.transaction(async (tx) => {
+    for (const [i, u] of DEMO_USERS.entries()) {
+      const id = i + 1;
+      await tx.execute(
+        `INSERT INTO users (id, username, display_name, role, password_hash, disabled, department, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
+        [id, u.username, u.displayName, u.role, hashes[i], false, u.department, createdAt],
+      );
+      ids[u.username as DemoUsername] = id;
+    }
+  });
+  return ids;
+}
+
+/**
+ * SQLite: a bulk load does not need every transaction flushed to disk; synchronous goes back to its setting
+ * (FULL, see sqlite-pragmas.ts) when the load ends, and a checkpoint moves the load out of the WAL.
+ */
+async function withBulkLoadSettings(db: Db, load: () => Promise<void>): Promise<void> {
+  if (db.dialect !== 'sqlite') return load();
+  const sqlite = db.sqlite;
+  const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+  sqlite.pragma('synchronous = OFF');
+  try {
+    await load();
+  } finally {
+    sqlite.pragma(`synchronous = ${synchronous}`);
+  }
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Fresh planner statistics for the new data (a sample on SQLite, to stay fast on large seeds). */
+async function updateStatistics(db: Db): Promise<void> {
+  if (db.dialect === 'sqlite') {
+    db.sqlite.pragma('analysis_limit = 1000');
+    db.sqlite.exec('ANALYZE');
+    return;
+  }
+  for (const t of SEED_TABLE_ORDER) await db.execute(`ANALYZE ${t}`);
+}

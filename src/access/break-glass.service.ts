@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { AuditWriter, fromContext } from '../audit/audit.writer';
+import { Clock, MINUTE_MS } from '../common/clock';
+import { Conflict, NotFound } from '../common/errors';
+import { Page, pageOf, PageQueryDto } from '../common/pagination';
+import type { RequestContext } from '../common/request-context';
+import { AppConfig } from '../config/app-config';
+import { Db, num, Queryable } from '../database/db';
+import { AccessPolicyService } from './access-policy.service';
+import type { BreakGlassGrantDto, BreakGlassReviewItemDto, ReviewOutcome } from './dto/break-glass.dto';
+
+interface GrantRow {
+  id: number;
+  user_id: number;
+  username: string;
+  display_name: string;
+  role: string;
+  patient_id: number;
+  reason: string;
+  granted_at: string;
+  expires_at: string;
+  reviewed_at: string | null;
+  reviewed_by: number | null;
+  reviewer_username: string | null;
+  reviewer_display_name: string | null;
+  reviewer_role: string | null;
+  review_outcome: ReviewOutcome | null;
+  review_note: string | null;
+  access_count: number | string;
+}
+
+/**
+ * One grant with who holds it, who reviewed it, and how many flagged accesses it carried: audit rows with the
+ * break-glass flag, by the grantee, on the patient, while the grant lasted. The grant's own 'break-glass' row
+ * is not an access to the chart, so it is not counted.
+ */
+const GRANT_SELECT = `
+  SELECT g.id, g.user_id, u.username, u.display_name, u.role, g.patient_id, g.reason, g.granted_at, g.expires_at,
+         g.reviewed_at, g.reviewed_by, r.username AS reviewer_username, r.display_name AS reviewer_display_name,
+         r.role AS reviewer_role, g.review_outcome, g.review_note,
+         (SELECT COUNT(*) FROM audit_events a
+           WHERE a.actor_user_id = g.user_id AND a.patient_id = g.patient_id AND a.break_glass = TRUE
+             AND a.action <> 'break-glass' AND a.occurred_at >= g.granted_at AND a.occurred_at <= g.expires_at) AS access_count
+    FROM break_glass_grants g
+    JOIN users u ON u.id = g.user_id
+    LEFT JOIN users r ON r.id = g.reviewed_by`;
+
+/**
+ * Break-the-glass (HIPAA emergency access procedure, 45 CFR 164.312(a)(2)(ii)): a clinician outside the care
+ * relation opens a patient's chart for a limited time, with a stated reason. The grant itself opens nothing:
+ * the access policy counts an unexpired grant as a temporary care relation, and every read riding on it is
+ * flagged in the audit trail. A privacy officer then reviews each grant (justified or violation).
+ */
+@Injectable()
+export class BreakGlassService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly policy: AccessPolicyService,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /**
+   * Opens a grant. Refused (409) when the caller needs none (care team, own record) or already holds an
+   * unexpired one for this patient: a second request neither extends the first nor replaces its reason, so the
+   * stated justification and the expiry stay those the reviewer sees; the 409 names the open grant and its expiry.
+   */
+  async grant(ctx: RequestContext, patientId: number, reason: string): Promise<BreakGlassGrantDto> {
+    const user = ctx.user;
+    const facts = await this.policy.patientFacts(user, patientId);
+    if (!facts.exists) {
+      // Probing ids is worth a trace, as the policy does for every unknown patient.
+      await this.audit.append({
+        ...fromContext(ctx), action: 'access-denied', outcome: 'error', reason: 'patient not found',
+        resourceType: 'break-glass-grant', resourceId: null, details: { patientId },
+      });
+      throw new NotFound(`Patient ${patientId}`);
+    }
+    if (facts.careTeam || facts.ownRecord) {
+      const relation = facts.careTeam ? 'the caller is on the patient\'s care team' : 'this is the caller\'s own record';
+      throw new Conflict(`No break-the-glass needed for patient ${patientId}: ${relation}`, { relation: facts.careTeam ? 'care-team' : 'own-record' });
+    }
+    const minutes = Number(this.config.get('BREAK_GLASS_MINUTES'));
+    return this.db.transaction(async (tx) => {
+      await this.lockGrantsOf(tx, user.id);
+      const now = this.clock.now();
+      const grantedAt = now.toISOString();
+      const open = await tx.one<{ id: number; expires_at: string }>(
+        `SELECT id, expires_at FROM break_glass_grants WHERE user_id = $1 AND patient_id = $2 AND expires_at > $3
+          ORDER BY expires_at DESC LIMIT 1`,
+        [user.id, patientId, grantedAt],
+      );
+      if (open) {
+        throw new Conflict(
+          `You already hold break-the-glass grant ${open.id} for patient ${patientId} until ${open.expires_at}`,
+          { grantId: Number(open.id), expiresAt: open.expires_at },
+        );
+      }
+      const expiresAt = new Date(now.getTime() + minutes * MINUTE_MS).toISOString();
+      const inserted = (await tx.one<{ id: number }>(
+        `INSERT INTO break_glass_grants (user_id, patient_id, reason, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [user.id, patientId, reason, grantedAt, expiresAt],
+      ))!;
+      const id = Number(inserted.id);
+      await this.audit.appendWithin(tx, [
+        {
+          ...fromContext(ctx),
+          action: 'break-glass',
+          outcome: 'success',
+          resourceType: 'break-glass-grant',
+          resourceId: id,
+          patientId,
+          breakGlass: true,
+          purposeOfUse: 'ETREAT',
+          details: { grantId: id, expiresAt, reason, minutes, vip: facts.vip },
+        },
+      ]);
+      return { id, patientId, userId: user.id, reason, grantedAt, expiresAt };
+    });
+  }
+
+  /** The review queue (reviewed=false, oldest first), the reviewed grants (latest review first), or both. */
+  async list(ctx: RequestContext, q: PageQueryDto & { reviewed?: boolean }): Promise<Page<BreakGlassReviewItemDto>> {
+    const { page, pageSize, offset } = pageOf(q);
+    const where = q.reviewed === undefined ? '' : q.reviewed ? 'WHERE g.reviewed_at IS NOT NULL' : 'WHERE g.reviewed_at IS NULL';
+    const rows = await this.db.query<GrantRow>(
+      `${GRANT_SELECT} ${where}
+        ORDER BY CASE WHEN g.reviewed_at IS NULL THEN 0 ELSE 1 END,
+                 CASE WHEN g.reviewed_at IS NULL THEN g.granted_at END ASC,
+                 g.reviewed_at DESC,
+                 g.id ASC
+        LIMIT $1 OFFSET $2`,
+      [pageSize, offset],
+    );
+    const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM break_glass_grants g ${where}`))?.n);
+    const now = this.clock.nowIso();
+    // The list shows patient ids and the clinicians' reasons: reading it leaves a trace like any search.
+    await this.audit.append({
+      ...fromContext(ctx), action: 'search', outcome: 'success', resourceType: 'break-glass-grant',
+      purposeOfUse: ctx.purposeOfUse ?? 'HCOMPL',
+      details: { reviewed: q.reviewed ?? 'all', page, results: total },
+    });
+    return { items: rows.map((r) => toItem(r, now)), page, pageSize, total };
+  }
+
+  /**
+   * Records the privacy officer's finding. Once only (409 on a second review); nobody reviews their own grant
+   * (separation of duties: 403, audited like every refusal).
+   */
+  async review(ctx: RequestContext, grantId: number, outcome: ReviewOutcome, note: string): Promise<BreakGlassReviewItemDto> {
+    const grant = await this.db.one<{ user_id: number; patient_id: number; reviewed_at: string | null }>(
+      'SELECT user_id, patient_id, reviewed_at FROM break_glass_grants WHERE id = $1',
+      [grantId],
+    );
+    if (!grant) throw new NotFound(`Break-the-glass grant ${grantId}`);
+    if (Number(grant.user_id) === ctx.user.id) {
+      await this.policy.refuse(ctx, 'nobody reviews their own break-the-glass grant (separation of duties)', {
+        resourceType: 'break-glass-grant', resourceId: grantId, patientId: Number(grant.patient_id),
+      });
+    }
+    const alreadyReviewed = () => new Conflict(`Break-the-glass grant ${grantId} was already reviewed`);
+    if (grant.reviewed_at) throw alreadyReviewed();
+    return this.db.transaction(async (tx) => {
+      const at = this.clock.nowIso();
+      // The condition makes the review happen once even when two reviewers submit together.
+      const changed = await tx.execute(
+        `UPDATE break_glass_grants SET reviewed_at = $1, reviewed_by = $2, review_outcome = $3, review_note = $4
+          WHERE id = $5 AND reviewed_at IS NULL`,
+        [at, ctx.user.id, outcome, note, grantId],
+      );
+      if (changed !== 1) throw alreadyReviewed();
+      await this.audit.appendWithin(tx, [
+        {
+          ...fromContext(ctx),
+          action: 'break-glass-review',
+          outcome: 'success',
+          resourceType: 'break-glass-grant',
+          resourceId: grantId,
+          patientId: Number(grant.patient_id),
+          purposeOfUse: ctx.purposeOfUse ?? 'HCOMPL',
+          details: { grantId, outcome, grantee: Number(grant.user_id) },
+        },
+      ]);
+      const row = (await tx.one<GrantRow>(`${GRANT_SELECT} WHERE g.id = $1`, [grantId]))!;
+      return toItem(row, at);
+    });
+  }
+
+  /**
+   * One grant decision per user at a time, so two simultaneous requests cannot both open a grant. SQLite: the
+   * write transaction (BEGIN IMMEDIATE) already serializes. PostgreSQL: lock the caller's user row (NO KEY
+   * UPDATE does not block rows that merely reference the user).
+   */
+  private async lockGrantsOf(tx: Queryable, userId: number): Promise<void> {
+    if (tx.dialect === 'postgres') await tx.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+  }
+}
+
+function toItem(r: GrantRow, now: string): BreakGlassReviewItemDto {
+  return {
+    id: Number(r.id),
+    user: { id: Number(r.user_id), username: r.username, displayName: r.display_name, role: r.role },
+    patientId: Number(r.patient_id),
+    reason: r.reason,
+    grantedAt: r.granted_at,
+    expiresAt: r.expires_at,
+    active: r.expires_at > now,
+    accessCount: num(r.access_count),
+    reviewedAt: r.reviewed_at ?? null,
+    reviewedBy:
+      r.reviewed_by === null || r.reviewed_by === undefined
+        ? null
+        : { id: Number(r.reviewed_by), username: r.reviewer_username!, displayName: r.reviewer_display_name!, role: r.reviewer_role! },
+    outcome: r.review_outcome ?? null,
+    note: r.review_note ?? null,
+  };
+}

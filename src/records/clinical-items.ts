@@ -1,0 +1,73 @@
+import type { ItemFacts } from '../access/policy';
+import { bool } from '../database/db';
+
+/**
+ * The four clinical item tables and how each maps to the API. One description per type, used by the record
+ * read, the encounter endpoints, corrections and amendments alike.
+ */
+export const ITEM_TYPES = ['diagnoses', 'procedures', 'observations', 'notes'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+export const ITEM_TABLE: Record<ItemType, string> = {
+  diagnoses: 'diagnoses',
+  procedures: 'procedures',
+  observations: 'observations',
+  notes: 'clinical_notes',
+};
+
+const COMMON = 'id, encounter_id, patient_id, sensitivity, sensitivity_category, status, version, replaces_id, created_at, created_by, updated_at, updated_by';
+export const ITEM_COLUMNS: Record<ItemType, string> = {
+  diagnoses: `${COMMON}, code, description, chapter, is_primary, recorded_at`,
+  procedures: `${COMMON}, code_system, code, description, performed_at`,
+  observations: `${COMMON}, loinc_code, display, value_num, value_text, unit, observed_at`,
+  notes: `${COMMON}, note_type, author_user_id, text, authored_at`,
+};
+
+export type ItemRow = Record<string, unknown> & {
+  id: number;
+  encounter_id: number;
+  patient_id: number;
+  sensitivity: 'normal' | 'restricted';
+  sensitivity_category: string | null;
+  status: string;
+  version: number;
+};
+
+export function itemFacts(type: ItemType, row: ItemRow): ItemFacts {
+  return {
+    sensitivity: row.sensitivity,
+    category: row.sensitivity_category,
+    psychotherapy: type === 'notes' && row.note_type === 'psychotherapy',
+    authorUserId: type === 'notes' && row.author_user_id !== null ? Number(row.author_user_id) : null,
+  };
+}
+
+/** API shape of an item; `withText: false` drops note text (a coder, or any view without note:read). */
+export function toItemDto(type: ItemType, r: ItemRow, withText = true): Record<string, unknown> {
+  const base = {
+    id: Number(r.id),
+    encounterId: Number(r.encounter_id),
+    status: r.status,
+    sensitivity: r.sensitivity,
+    sensitivityCategory: r.sensitivity_category,
+    version: Number(r.version),
+    replacesId: r.replaces_id === null ? null : Number(r.replaces_id),
+    recordedBy: r.created_by === null ? null : Number(r.created_by),
+    updatedAt: r.updated_at,
+  };
+  switch (type) {
+    case 'diagnoses':
+      return { ...base, code: r.code, description: r.description, chapter: r.chapter, primary: bool(r.is_primary), recordedAt: r.recorded_at };
+    case 'procedures':
+      return { ...base, codeSystem: r.code_system, code: r.code, description: r.description, performedAt: r.performed_at };
+    case 'observations':
+      return {
+        ...base, loincCode: r.loinc_code, display: r.display, value: r.value_num === null ? r.value_text : Number(r.value_num),
+        unit: r.unit, observedAt: r.observed_at,
+      };
+    case 'notes': {
+      const note = { ...base, noteType: r.note_type, authorUserId: r.author_user_id === null ? null : Number(r.author_user_id), authoredAt: r.authored_at };
+      return withText ? { ...note, text: r.text } : note;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { PageQueryDto, queryInt } from '../../common/pagination';
+import {
+  AMENDMENT_STATUSES, DECISIONS, DENIAL_GROUNDS, MAX_EXTENSION_DAYS, MAX_TEXT,
+} from '../amendment-rules';
+import { ITEM_TYPES } from '../clinical-items';
+
+const notBlank = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateAmendmentDto {
+  @ApiProperty({ enum: ITEM_TYPES, description: 'Which kind of item the amendment is about' })
+  @IsIn(ITEM_TYPES, { message: `itemType must be one of ${ITEM_TYPES.join(', ')}` })
+  itemType: (typeof ITEM_TYPES)[number];
+
+  @ApiProperty({ description: 'The id of an item of this patient\'s record' })
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
+  itemId: number;
+
+  @ApiProperty({ example: 'The allergy listed is to penicillin, not to amoxicillin-clavulanate alone.', minLength: 1, maxLength: MAX_TEXT })
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, MAX_TEXT)
+  requestedChange: string;
+
+  @ApiProperty({ example: 'My allergist\'s letter of 2025-03-02 documents the penicillin allergy.', minLength: 1, maxLength: MAX_TEXT })
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, MAX_TEXT)
+  justification: string;
+}
+
+export class AmendmentDecisionDto {
+  @ApiProperty({ enum: DECISIONS, description: 'accept (amend the item), deny (one of the four grounds) or extend (once, up to 30 days, before the due date)' })
+  @IsIn(DECISIONS, { message: `decision must be one of ${DECISIONS.join(', ')}` })
+  decision: (typeof DECISIONS)[number];
+
+  @ApiPropertyOptional({ description: 'Required to deny (the basis) and to extend (the reasons for the delay)', minLength: 1, maxLength: 2000 })
+  @IsOptional()
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: DENIAL_GROUNDS, description: 'Required to deny: 45 CFR 164.526(a)(2)' })
+  @IsOptional()
+  @IsIn(DENIAL_GROUNDS, { message: `denialGround must be one of ${DENIAL_GROUNDS.join(', ')}` })
+  denialGround?: (typeof DENIAL_GROUNDS)[number];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_EXTENSION_DAYS, description: 'Required to extend: 45 CFR 164.526(b)(2)(ii)' })
+  @IsOptional()
+  @IsInt({ message: 'extensionDays must be an integer' })
+  @Min(1, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` })
+  @Max(MAX_EXTENSION_DAYS, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` })
+  extensionDays?: number;
+
+  @ApiProperty({ description: 'The version you read (optimistic locking)' })
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
+  version: number;
+}
+
+export class DisagreementDto {
+  @ApiProperty({ description: 'The individual\'s statement disagreeing with the denial and its basis (164.526(d)(1)(ii))', minLength: 1, maxLength: MAX_TEXT })
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, MAX_TEXT)
+  statement: string;
+}
+
+export const AMENDMENT_STATUS_FILTERS = [...AMENDMENT_STATUSES, 'open'] as const;
+
+export class AmendmentQueueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: AMENDMENT_STATUS_FILTERS, description: '`open` = received or extended' })
+  @IsOptional()
+  @IsIn(AMENDMENT_STATUS_FILTERS, { message: `status must be one of ${AMENDMENT_STATUS_FILTERS.join(', ')}` })
+  status?: (typeof AMENDMENT_STATUS_FILTERS)[number];
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: open and past the due date; false: everything else' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
+  overdue?: 'true' | 'false';
+}
+
+export class PatientAmendmentsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ITEM_TYPES, description: 'Only amendments of this item type' })
+  @IsOptional()
+  @IsIn(ITEM_TYPES, { message: `itemType must be one of ${ITEM_TYPES.join(', ')}` })
+  itemType?: (typeof ITEM_TYPES)[number];
+
+  @ApiPropertyOptional({ description: 'Only amendments of this item (with itemType)' })
+  @IsOptional()
+  @Transform(queryInt)
+  @IsInt({ message: 'itemId must be an integer' })
+  @Min(1)
+  @Max(2147483647)
+  itemId?: number;
+}
+
+export class DenialNoticeDto {
+  @ApiProperty() basis: string;
+  @ApiProperty() disagreement: string;
+  @ApiProperty() ifNoDisagreement: string;
+  @ApiProperty() complaint: string;
+}
+
+export class AmendmentDto {
+  @ApiProperty() id: number;
+  @ApiProperty() patientId: number;
+  @ApiProperty() requestedBy: number;
+  @ApiProperty({ enum: ITEM_TYPES }) itemType: string;
+  @ApiProperty() itemId: number;
+  @ApiProperty() requestedChange: string;
+  @ApiProperty() justification: string;
+  @ApiProperty({ enum: AMENDMENT_STATUSES }) status: string;
+  @ApiProperty({ example: '2026-11-29T14:00:00.000Z' }) receivedAt: string;
+  @ApiProperty({ description: 'receivedAt + 60 days, + the extension if one was given' }) dueAt: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Whole days until dueAt (negative when overdue); null once decided' }) daysLeft: number | null;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ description: 'Days of the one extension (0 when none)' }) extensionDays: number;
+  @ApiProperty({ nullable: true, type: String }) extensionReason: string | null;
+  @ApiProperty({ nullable: true, type: String }) decidedAt: string | null;
+  @ApiProperty({ nullable: true, type: Number }) decidedBy: number | null;
+  @ApiProperty({ nullable: true, enum: DENIAL_GROUNDS }) denialGround: string | null;
+  @ApiProperty({ nullable: true, type: String }) decisionReason: string | null;
+  @ApiProperty({ nullable: true, type: DenialNoticeDto }) denialNotice: DenialNoticeDto | null;
+  @ApiProperty({ nullable: true, type: String }) disagreementStatement: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The amended item, linked to this amendment (164.526(c)(1))' }) appliedItemId: number | null;
+  @ApiProperty() version: number;
+}

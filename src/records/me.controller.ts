@@ -1,0 +1,34 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '../auth/decorators';
+import { PageQueryDto } from '../common/pagination';
+import { Ctx, RequestContext } from '../common/request-context';
+import { MeService } from './me.service';
+
+/** The patient's own view: right of access (164.524), its access log, and the accounting of disclosures (164.528). */
+@ApiTags('me')
+@Controller('me')
+export class MeController {
+  constructor(private readonly me: MeService) {}
+
+  @Authorize('self:record')
+  @Get('record')
+  @ApiOperation({ summary: 'My designated record set (psychotherapy notes excluded, 164.524(a)(1)(i))' })
+  record(@Ctx() ctx: RequestContext) {
+    return this.me.record(ctx);
+  }
+
+  @Authorize('self:record')
+  @Get('access-log')
+  @ApiOperation({ summary: 'Who opened my record: when, their name and role, what, purpose, break-the-glass' })
+  accessLog(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto) {
+    return this.me.accessLog(ctx, q);
+  }
+
+  @Authorize('self:record')
+  @Get('disclosures')
+  @ApiOperation({ summary: 'My accounting of disclosures: six years back, exempt disclosures left out (164.528)' })
+  disclosures(@Ctx() ctx: RequestContext) {
+    return this.me.disclosures(ctx);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Permission, RoleName } from '../access/catalogue';
+
+/**
+ * Minimum necessary (45 CFR 164.502(b), 164.514(d)): which parts of the designated record set a caller receives.
+ * This is the one place that decides the shape; it is derived from the caller's permissions, so an instructor's
+ * edit of the role matrix changes the view too. A section a caller may not see is absent from the response.
+ *
+ *  - registrar (demographics:read only): demographics
+ *  - coder (coding:read): demographics, encounters, diagnoses, procedures; no notes, no observations, no restricted items
+ *  - nurse (clinical:read, note:read): everything except psychotherapy notes
+ *  - physician: everything; psychotherapy notes only those they wrote
+ *  - HIM technician (record:him): the full designated record set (psychotherapy notes are not part of it)
+ *  - patient (self:record): their own record, without psychotherapy notes (164.524(a)(1)(i))
+ */
+export interface RecordView {
+  name: string;
+  /** The permission the access policy checks before anything is read. */
+  gate: Permission;
+  sections: {
+    demographics: boolean;
+    encounters: boolean;
+    diagnoses: boolean;
+    procedures: boolean;
+    observations: boolean;
+    notes: boolean;
+  };
+  /** Restricted items may be shown (each still goes through the policy). */
+  restricted: boolean;
+  /** Psychotherapy notes may be shown (each still goes through the policy: author only). */
+  psychotherapy: boolean;
+}
+
+const ALL = { demographics: true, encounters: true, diagnoses: true, procedures: true, observations: true, notes: true };
+
+export function recordViewFor(role: RoleName, permissions: ReadonlySet<Permission>): RecordView {
+  const has = (p: Permission) => permissions.has(p);
+  if (role === 'patient') {
+    return { name: 'own-record', gate: 'self:record', sections: ALL, restricted: true, psychotherapy: false };
+  }
+  if (has('clinical:read')) {
+    return {
+      name: has('record:him') ? 'designated-record-set' : 'clinical',
+      gate: 'clinical:read',
+      sections: { ...ALL, notes: has('note:read') || has('record:him') },
+      restricted: has('clinical:read:restricted') || has('record:him'),
+      psychotherapy: has('note:read:psychotherapy'),
+    };
+  }
+  if (has('roi:process')) {
+    // Release of information: no standing access; an open request's scope decides (the policy says which).
+    return {
+      name: 'release-of-information',
+      gate: 'clinical:read',
+      sections: { ...ALL },
+      restricted: false,
+      psychotherapy: false,
+    };
+  }
+  if (has('coding:read')) {
+    return {
+      name: 'coding',
+      gate: 'coding:read',
+      sections: { demographics: true, encounters: true, diagnoses: true, procedures: true, observations: false, notes: false },
+      restricted: false,
+      psychotherapy: false,
+    };
+  }
+  if (has('demographics:read')) {
+    return {
+      name: 'demographics',
+      gate: 'demographics:read',
+      sections: { demographics: true, encounters: false, diagnoses: false, procedures: false, observations: false, notes: false },
+      restricted: false,
+      psychotherapy: false,
+    };
+  }
+  // No view: the policy refuses with the role's own reason (admin, analyst, privacy officer, ROI specialist...).
+  return {
+    name: 'none',
+    gate: 'clinical:read',
+    sections: { demographics: false, encounters: false, diagnoses: false, procedures: false, observations: false, notes: false },
+    restricted: false,
+    psychotherapy: false,
+  };
+}
+
+/** What each view contains, for the API docs (`/docs`). */
+export const VIEW_DOC = [
+  '| role | view | demographics | encounters, diagnoses, procedures | observations | note text | restricted items | psychotherapy notes |',
+  '|---|---|---|---|---|---|---|---|',
+  '| registrar | demographics | yes | - | - | - | - | - |',
+  '| coder | coding | yes | yes | - | - | - | - |',
+  '| nurse | clinical | yes | yes | yes | yes | care team | - |',
+  '| physician | clinical | yes | yes | yes | yes | care team | own notes only |',
+  '| him_technician | designated-record-set | yes | yes | yes | yes | yes | - |',
+  '| patient | own-record | yes | yes | yes | yes | yes | - |',
+  '| roi_specialist | scope of an open ROI request | | | | | | |',
+  '| admin, quality_analyst, privacy_officer, instructor | none (403 with the reason) | | | | | | |',
+].join('\n');

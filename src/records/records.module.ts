@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AmendmentsController } from './amendments.controller';
+import { AmendmentsService } from './amendments.service';
+import { CareTeamService } from './care-team.service';
+import { ClinicalService } from './clinical.service';
+import { EncountersController } from './encounters.controller';
+import { MeController } from './me.controller';
+import { MeService } from './me.service';
+import { PatientsController } from './patients.controller';
+import { PatientsService } from './patients.service';
+import { RecordService } from './record.service';
+
+@Module({
+  controllers: [PatientsController, EncountersController, MeController, AmendmentsController],
+  providers: [PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService],
+  exports: [RecordService],
+})
+export class RecordsModule {}

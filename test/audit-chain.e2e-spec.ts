@@ -1,0 +1,82 @@
+import { appendOnly } from '../migrations/1764400000000-initial-schema';
+import { createTestApp, rawSql, TestApp } from './helpers/test-app';
+
+describe('audit chain: append-only, verify, tamper detection', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ patients: 5 });
+    // Some activity: logins, reads of the matrix, a denial.
+    for (const u of ['nurse.patel', 'dr.chen', 'coder.kim']) await (await t.as(u)).get('/auth/me').expect(200);
+    await (await t.as('coder.kim')).get('/users').expect(403);
+  });
+  afterAll(() => t.close());
+
+  const verify = async () => (await (await t.as('privacy.smith')).get('/audit/verify').expect(200)).body;
+  /** Runs SQL on the audit table with the append-only triggers dropped, as an attacker with file access would. */
+  const bypass = async (sql: string) => {
+    if (t.dialect === 'sqlite') {
+      await rawSql(t, `DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; ${sql};`);
+      for (const s of appendOnly('sqlite', 'audit_events')) await rawSql(t, s);
+    } else {
+      await rawSql(t, `ALTER TABLE audit_events DISABLE TRIGGER USER; ${sql}; ALTER TABLE audit_events ENABLE TRIGGER USER`);
+    }
+  };
+
+  it('is valid after activity', async () => {
+    const res = await verify();
+    expect(res).toMatchObject({ valid: true, headSequence: expect.any(Number), headHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(res.checked).toBe(res.headSequence);
+    expect(res.checked).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses UPDATE and DELETE on the audit table', async () => {
+    await expect(rawSql(t, "UPDATE audit_events SET reason = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    await expect(rawSql(t, 'DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(/append-only/);
+  });
+
+  it('names a changed row', async () => {
+    await bypass("UPDATE audit_events SET actor_username = 'someone-else' WHERE seq = 3");
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenSequence: 3, problem: 'row-altered' });
+  });
+});
+
+describe('audit chain: deleted rows and a cut tail', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ patients: 3 });
+    for (const u of ['nurse.patel', 'dr.chen', 'coder.kim', 'him.jones']) await (await t.as(u)).get('/auth/me').expect(200);
+  });
+  afterEach(() => t.close());
+
+  const verify = async () => (await (await t.as('privacy.smith')).get('/audit/verify').expect(200)).body;
+  const bypass = async (sql: string) => {
+    if (t.dialect === 'sqlite') {
+      await rawSql(t, `DROP TRIGGER audit_events_no_delete; ${sql};`);
+      await rawSql(t, appendOnly('sqlite', 'audit_events')[1]);
+    } else {
+      await rawSql(t, `ALTER TABLE audit_events DISABLE TRIGGER USER; ${sql}; ALTER TABLE audit_events ENABLE TRIGGER USER`);
+    }
+  };
+
+  it('names a deleted row as the gap', async () => {
+    await bypass('DELETE FROM audit_events WHERE seq = 2');
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenSequence: 2, problem: 'row-missing' });
+  });
+
+  it('catches a truncated tail against the stored head', async () => {
+    const head = await verify();
+    const cut = head.headSequence - 1;
+    await bypass(`DELETE FROM audit_events WHERE seq >= ${cut}`);
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenSequence: cut, problem: 'tail-truncated' });
+  });
+
+  it('catches a truncated tail against a checkpoint even when the head is rewound too', async () => {
+    const privacy = await t.as('privacy.smith');
+    const cp = (await privacy.post('/audit/checkpoints').expect(201)).body;
+    await bypass(`DELETE FROM audit_events WHERE seq > ${cp.seq - 2}`);
+    await rawSql(t, `DELETE FROM audit_head`);
+    const res = await verify();
+    expect(res.valid).toBe(false);
+    expect(['tail-truncated', 'head-altered']).toContain(res.problem);
+  });
+});

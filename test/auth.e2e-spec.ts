@@ -1,0 +1,100 @@
+import request from 'supertest';
+import { DEFAULT_ROLE_MATRIX, RoleName } from '../src/access/catalogue';
+import { createTestApp, DEMO_PASSWORD, TestApp } from './helpers/test-app';
+
+const DEMO_USERS: [string, RoleName][] = [
+  ['admin', 'admin'], ['dr.chen', 'physician'], ['dr.okafor', 'physician'], ['nurse.patel', 'nurse'],
+  ['reg.lopez', 'registrar'], ['him.jones', 'him_technician'], ['coder.kim', 'coder'], ['roi.garcia', 'roi_specialist'],
+  ['privacy.smith', 'privacy_officer'], ['analyst.wong', 'quality_analyst'], ['instructor', 'instructor'], ['patient.demo', 'patient'],
+];
+
+describe('auth', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ patients: 5 });
+  });
+  afterAll(() => t.close());
+
+  const login = (username: string, password: string, ip?: string) => {
+    const r = request(t.http).post('/auth/login').send({ username, password });
+    return ip ? r.set('X-Forwarded-For', ip) : r;
+  };
+  const auditRows = (action: string, username: string) =>
+    t.db.query<{ outcome: string; reason: string | null }>(
+      'SELECT outcome, reason FROM audit_events WHERE action = $1 AND actor_username = $2 ORDER BY seq',
+      [action, username],
+    );
+
+  it('logs in and answers the token with the user', async () => {
+    const res = await login('nurse.patel', DEMO_PASSWORD).expect(200);
+    expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { username: 'nurse.patel', role: 'nurse' } });
+    expect(res.body.accessToken.split('.')).toHaveLength(3);
+    expect(await auditRows('login', 'nurse.patel')).toEqual([expect.objectContaining({ outcome: 'success' })]);
+  });
+
+  it('gives one generic message for an unknown user and a wrong password, and audits both', async () => {
+    const unknown = await login('nobody.here', 'whatever-password').expect(401);
+    const wrong = await login('dr.okafor', 'not-the-password').expect(401);
+    expect(unknown.body.message).toBe(wrong.body.message);
+    expect(unknown.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', requestId: expect.any(String) });
+    expect(await auditRows('login-failed', 'nobody.here')).toEqual([expect.objectContaining({ reason: 'unknown user' })]);
+    expect(await auditRows('login-failed', 'dr.okafor')).toEqual([expect.objectContaining({ reason: 'wrong password' })]);
+  });
+
+  it('locks an account after 10 failures in 15 minutes with 429 and Retry-After, until the window passes', async () => {
+    for (let i = 0; i < 10; i++) await login('coder.kim', `wrong-${i}`, '10.9.0.1').expect(401);
+    const locked = await login('coder.kim', DEMO_PASSWORD, '10.9.0.2').expect(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
+    expect(locked.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    t.clock.advance(15 * 60_000 + 1000);
+    await login('coder.kim', DEMO_PASSWORD, '10.9.0.2').expect(200);
+  });
+
+  it('throttles one address after 30 failures across accounts', async () => {
+    const ip = '10.9.9.9';
+    for (let i = 0; i < 30; i++) await login(`ghost${i}`, 'wrong-password', ip).expect(401);
+    const res = await login('analyst.wong', DEMO_PASSWORD, ip).expect(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    await login('analyst.wong', DEMO_PASSWORD, '10.9.9.10').expect(200);
+    t.clock.advance(16 * 60_000);
+  });
+
+  it('refuses a disabled account, and its existing token stops working on the next request', async () => {
+    const admin = await t.as('admin');
+    const before = await (await t.as('reg.lopez')).get('/auth/me').expect(200);
+    const users = await admin.get('/users?pageSize=200').expect(200);
+    const reg = users.body.items.find((u: { username: string }) => u.username === 'reg.lopez');
+    await admin.patch(`/users/${reg.id}`).send({ disabled: true, version: reg.version }).expect(200);
+    await login('reg.lopez', DEMO_PASSWORD).expect(401);
+    await request(t.http).get('/auth/me').set('Authorization', `Bearer ${await t.token('reg.lopez')}`).expect(401);
+    expect(before.body.user.username).toBe('reg.lopez');
+    expect((await auditRows('login-failed', 'reg.lopez')).pop()).toMatchObject({ reason: 'account disabled' });
+  });
+
+  it('a user cannot change its own role', async () => {
+    const admin = await t.as('admin');
+    const me = (await admin.get('/auth/me').expect(200)).body;
+    const res = await admin.patch(`/users/${me.user.id}`).send({ role: 'instructor', version: 1 }).expect(400);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'role' })]);
+  });
+
+  it.each(DEMO_USERS)('/auth/me for %s equals the seeded matrix of role %s', async (username, role) => {
+    if (username === 'reg.lopez') return; // disabled above
+    const res = await (await t.as(username)).get('/auth/me').expect(200);
+    expect(res.body.role).toBe(role);
+    expect(res.body.permissions).toEqual([...DEFAULT_ROLE_MATRIX[role].permissions].sort());
+  });
+
+  it('refuses requests without a token, or with a malformed header', async () => {
+    await request(t.http).get('/auth/me').expect(401);
+    await request(t.http).get('/auth/me').set('Authorization', 'Basic abc').expect(401);
+    await request(t.http).get('/auth/me').set('Authorization', 'Bearer not.a.jwt').expect(401);
+  });
+
+  it('a token expires after JWT_TTL by the clock', async () => {
+    const token = await t.token('privacy.smith');
+    await request(t.http).get('/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+    t.clock.advance(16 * 60_000);
+    await request(t.http).get('/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+  });
+});
