@@ -3,8 +3,11 @@ import { hashPassword } from '../src/auth/password';
 import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { GeneratedCounts, HISTORY_DAYS, PatientGenerator } from './patient-generator';
+import { buildLookups } from './lookups';
 import { buildPools, FAKER_SEED } from './pools';
-import { BatchWriter, deleteAllData, emptyBatch, PgBatchWriter, resetIdentitySequences, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
+import {
+  BatchWriter, deleteAllData, emptyBatch, PortableBatchWriter, resetIdentitySequences, SEED_TABLE_ORDER, SqliteBatchWriter,
+} from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
@@ -26,6 +29,8 @@ export interface SeedOptions {
   now?: Date;
   /** PRNG seed; change it for a different but equally reproducible population. */
   seed?: number;
+  /** SQLite only: write through the portable path instead of the fast one (tests compare the two). */
+  portableWriter?: boolean;
 }
 
 export interface SeedTotals extends GeneratedCounts {
@@ -75,18 +80,15 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   else await assertEmpty(db);
   await seedAccessCatalogue(db);
   const pools = buildPools(FAKER_SEED);
+  const lookups = buildLookups(pools);
   const users = await insertDemoUsers(db, await hashing, new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString());
 
-  const generator = new PatientGenerator({
-    seed: opts.seed ?? DEFAULT_SEED,
-    nowMs,
-    pools,
-    users,
-    yes: db.dialect === 'postgres' ? true : 1,
-    no: db.dialect === 'postgres' ? false : 0,
-  });
-  const writer: BatchWriter = db.dialect === 'postgres' ? new PgBatchWriter(db) : new SqliteBatchWriter(db);
-  await withBulkLoadSettings(db, async () => {
+  const generator = new PatientGenerator({ seed: opts.seed ?? DEFAULT_SEED, nowMs, pools, lookups, users });
+  const writer: BatchWriter = db.dialect === 'sqlite' && !opts.portableWriter
+    ? new SqliteBatchWriter(db, lookups)
+    : new PortableBatchWriter(db, lookups);
+  await writer.open();
+  try {
     opts.onProgress?.(0, total);
     for (let first = 1; first <= total; first += BATCH_PATIENTS) {
       const last = Math.min(total, first + BATCH_PATIENTS - 1);
@@ -95,7 +97,9 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
       await writer.write(batch);
       opts.onProgress?.(last, total);
     }
-  });
+  } finally {
+    await writer.close();
+  }
   await resetIdentitySequences(db);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...generator.counts, seconds: (performance.now() - started) / 1000 };
@@ -124,23 +128,6 @@ async function insertDemoUsers(db: Db, hashes: string[], createdAt: string): Pro
     }
   });
   return ids;
-}
-
-/**
- * SQLite: a bulk load does not need every transaction flushed to disk; synchronous goes back to its setting
- * (FULL, see sqlite-pragmas.ts) when the load ends, and a checkpoint moves the load out of the WAL.
- */
-async function withBulkLoadSettings(db: Db, load: () => Promise<void>): Promise<void> {
-  if (db.dialect !== 'sqlite') return load();
-  const sqlite = db.sqlite;
-  const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
-  sqlite.pragma('synchronous = OFF');
-  try {
-    await load();
-  } finally {
-    sqlite.pragma(`synchronous = ${synchronous}`);
-  }
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** Fresh planner statistics for the new data (a sample on SQLite, to stay fast on large seeds). */

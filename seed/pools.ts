@@ -56,7 +56,8 @@ export function buildPools(seed = FAKER_SEED): Pools {
   const faker = new Faker({ locale: [en_US, en, base] });
   faker.seed(seed);
   const many = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
-  const fill = (s: string) => s.replace(/\{n\}/g, () => String(faker.number.int({ min: 2, max: 12 })));
+  const fill = (s: string) =>
+    s.charAt(0).toUpperCase() + s.slice(1).replace(/\{n\}/g, () => String(faker.number.int({ min: 2, max: 12 })));
   const body = (phrases: string[], min: number, max: number) =>
     faker.helpers
       .arrayElements(phrases, { min, max })

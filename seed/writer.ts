@@ -1,50 +1,180 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { appendOnly } from '../migrations/1764400000000-initial-schema';
 import type { Db, Queryable, SqlParam } from '../src/database/db';
+import { Lookups, noteText } from './lookups';
 
 /**
- * Bulk writing for the seed. Rows are collected per table as one flat array of values (no object per row), then
- * written in FK order: on SQLite through prepared multi-row INSERTs on the raw better-sqlite3 handle, on
- * PostgreSQL as multi-row INSERTs of about 500 rows through Db.execute inside one transaction per batch.
+ * Bulk writing for the seed.
+ *
+ * The generator appends compact rows (numbers and short strings; codes and note bodies by index into the
+ * Lookups) per table to one flat array, no object per row. A Layout says how a compact row becomes a table row,
+ * twice: as SQL over temporary lookup tables (the SQLite fast path: binding 6 values instead of 14 per row, and
+ * building note text in C, is most of the speed), and as JavaScript (the portable path, used on PostgreSQL).
+ * The unit test checks that both paths write the same rows.
+ *
+ * Patients and encounters carry explicit ids (children refer to them); the leaf tables take their ids from the
+ * database in insertion order, which on a freshly emptied table is 1, 2, 3, ... on both databases.
  */
-export const SEED_TABLES = {
-  patients: ['id', 'mrn', 'given_name', 'family_name', 'birth_date', 'sex', 'address_line', 'city', 'state', 'postal_code', 'phone', 'vip', 'user_id', 'deceased_at', 'created_at', 'updated_at'],
-  care_team_members: ['patient_id', 'user_id', 'team_role', 'added_at', 'added_by'],
-  encounters: ['id', 'patient_id', 'encounter_class', 'admitted_at', 'discharged_at', 'department', 'attending_user_id', 'disposition', 'planned_readmission', 'reason', 'sensitivity', 'sensitivity_category', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-  diagnoses: ['id', 'encounter_id', 'patient_id', 'code', 'description', 'chapter', 'is_primary', 'recorded_at', 'sensitivity', 'sensitivity_category', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-  procedures: ['id', 'encounter_id', 'patient_id', 'code_system', 'code', 'description', 'performed_at', 'sensitivity', 'sensitivity_category', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-  observations: ['id', 'encounter_id', 'patient_id', 'loinc_code', 'display', 'value_num', 'value_text', 'unit', 'observed_at', 'sensitivity', 'sensitivity_category', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-  clinical_notes: ['id', 'encounter_id', 'patient_id', 'note_type', 'author_user_id', 'text', 'authored_at', 'sensitivity', 'sensitivity_category', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-} as const;
-export type SeedTable = keyof typeof SEED_TABLES;
+export type Value = string | number | null;
+
+interface Layout {
+  /** What the generator appends per row, in order. */
+  compact: readonly string[];
+  /** The table columns written. */
+  columns: readonly string[];
+  /** SQLite: one expression per column over v.column1..N (the compact row) and the joined lookups. */
+  select: string;
+  joins: string;
+  /** The same expansion in JavaScript. Flags are 1/0 in compact rows and booleans here. */
+  expand(v: readonly Value[], i: number, l: Lookups): SqlParam[];
+}
+
+const restricted = (category: string | null) => (category ? 'restricted' : 'normal');
+const flag = (v: Value) => v === 1;
+
+const PATIENT_COLUMNS = ['id', 'mrn', 'given_name', 'family_name', 'birth_date', 'sex', 'address_line', 'city', 'state', 'postal_code', 'phone', 'vip', 'user_id', 'deceased_at', 'created_at', 'updated_at'];
+const VIP = PATIENT_COLUMNS.indexOf('vip');
+const CARE_TEAM_COLUMNS = ['patient_id', 'user_id', 'team_role', 'added_at', 'added_by'];
+const CLINICAL_TAIL = ['sensitivity', 'sensitivity_category', 'created_at', 'created_by', 'updated_at', 'updated_by'];
+
+export const LAYOUTS = {
+  patients: {
+    compact: PATIENT_COLUMNS,
+    columns: PATIENT_COLUMNS,
+    select: PATIENT_COLUMNS.map((_, i) => `v.column${i + 1}`).join(', '),
+    joins: '',
+    expand: (v, i) => PATIENT_COLUMNS.map((_, c) => (c === VIP ? flag(v[i + c]) : v[i + c])),
+  },
+  care_team_members: {
+    compact: CARE_TEAM_COLUMNS,
+    columns: CARE_TEAM_COLUMNS,
+    select: CARE_TEAM_COLUMNS.map((_, i) => `v.column${i + 1}`).join(', '),
+    joins: '',
+    expand: (v, i) => v.slice(i, i + CARE_TEAM_COLUMNS.length),
+  },
+  encounters: {
+    compact: ['id', 'patient_id', 'encounter_class', 'admitted_at', 'discharged_at', 'department', 'attending_user_id', 'disposition', 'planned_readmission', 'dx'],
+    columns: ['id', 'patient_id', 'encounter_class', 'admitted_at', 'discharged_at', 'department', 'attending_user_id', 'disposition', 'planned_readmission', 'reason', ...CLINICAL_TAIL],
+    select: `v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9,
+      d.description, d.sensitivity, d.category, v.column4, v.column7, COALESCE(v.column5, v.column4), v.column7`,
+    joins: 'JOIN temp.seed_dx d ON d.idx = v.column10',
+    expand: (v, i, l) => {
+      const d = l.dx[v[i + 9] as number];
+      return [v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6], v[i + 7], flag(v[i + 8]),
+        d.description, restricted(d.sensitivity), d.sensitivity, v[i + 3], v[i + 6], v[i + 4] ?? v[i + 3], v[i + 6]];
+    },
+  },
+  diagnoses: {
+    compact: ['encounter_id', 'patient_id', 'dx', 'is_primary', 'recorded_at', 'by'],
+    columns: ['encounter_id', 'patient_id', 'code', 'description', 'chapter', 'is_primary', 'recorded_at', ...CLINICAL_TAIL],
+    select: `v.column1, v.column2, d.code, d.description, d.chapter, v.column4, v.column5,
+      d.sensitivity, d.category, v.column5, v.column6, v.column5, v.column6`,
+    joins: 'JOIN temp.seed_dx d ON d.idx = v.column3',
+    expand: (v, i, l) => {
+      const d = l.dx[v[i + 2] as number];
+      return [v[i], v[i + 1], d.code, d.description, d.chapter, flag(v[i + 3]), v[i + 4],
+        restricted(d.sensitivity), d.sensitivity, v[i + 4], v[i + 5], v[i + 4], v[i + 5]];
+    },
+  },
+  procedures: {
+    compact: ['encounter_id', 'patient_id', 'procedure', 'performed_at', 'by'],
+    columns: ['encounter_id', 'patient_id', 'code_system', 'code', 'description', 'performed_at', ...CLINICAL_TAIL],
+    select: `v.column1, v.column2, x.system, x.code, x.description, v.column4,
+      x.sensitivity, x.category, v.column4, v.column5, v.column4, v.column5`,
+    joins: 'JOIN temp.seed_procedure x ON x.idx = v.column3',
+    expand: (v, i, l) => {
+      const x = l.procedures[v[i + 2] as number];
+      return [v[i], v[i + 1], x.system, x.code, x.description, v[i + 3],
+        restricted(x.sensitivity), x.sensitivity, v[i + 3], v[i + 4], v[i + 3], v[i + 4]];
+    },
+  },
+  observations: {
+    // value: a number, or the text of a coded result
+    compact: ['encounter_id', 'patient_id', 'loinc', 'value', 'observed_at', 'by'],
+    columns: ['encounter_id', 'patient_id', 'loinc_code', 'display', 'value_num', 'value_text', 'unit', 'observed_at', ...CLINICAL_TAIL],
+    select: `v.column1, v.column2, o.code, o.display,
+      CASE WHEN typeof(v.column4) = 'text' THEN NULL ELSE v.column4 END, CASE WHEN typeof(v.column4) = 'text' THEN v.column4 END,
+      o.unit, v.column5, o.sensitivity, o.category, v.column5, v.column6, v.column5, v.column6`,
+    joins: 'JOIN temp.seed_loinc o ON o.idx = v.column3',
+    expand: (v, i, l) => {
+      const o = l.loinc[v[i + 2] as number];
+      const value = v[i + 3];
+      return [v[i], v[i + 1], o.code, o.display, typeof value === 'string' ? null : value, typeof value === 'string' ? value : null,
+        o.unit, v[i + 4], restricted(o.sensitivity), o.sensitivity, v[i + 4], v[i + 5], v[i + 4], v[i + 5]];
+    },
+  },
+  clinical_notes: {
+    // body: index into Lookups.notes (which fixes the note type); dx: the encounter's primary diagnosis
+    compact: ['encounter_id', 'patient_id', 'body', 'author', 'dx', 'authored_at'],
+    columns: ['encounter_id', 'patient_id', 'note_type', 'author_user_id', 'text', 'authored_at', ...CLINICAL_TAIL],
+    select: `v.column1, v.column2, n.note_type, v.column4,
+      n.title || char(10) || CASE WHEN n.note_type = 'psychotherapy' THEN '' ELSE 'Reason for visit: ' || d.description || '.' || char(10) END || n.body,
+      v.column6,
+      CASE WHEN n.note_type = 'psychotherapy' OR d.category IS NOT NULL THEN 'restricted' ELSE 'normal' END,
+      CASE WHEN n.note_type = 'psychotherapy' THEN 'psychotherapy' ELSE d.category END,
+      v.column6, v.column4, v.column6, v.column4`,
+    joins: 'JOIN temp.seed_note n ON n.idx = v.column3 JOIN temp.seed_dx d ON d.idx = v.column5',
+    expand: (v, i, l) => {
+      const n = l.notes[v[i + 2] as number];
+      const d = l.dx[v[i + 4] as number];
+      const category = n.noteType === 'psychotherapy' ? 'psychotherapy' : d.sensitivity;
+      return [v[i], v[i + 1], n.noteType, v[i + 3], noteText(n, d), v[i + 5],
+        restricted(category), category, v[i + 5], v[i + 3], v[i + 5], v[i + 3]];
+    },
+  },
+} satisfies Record<string, Layout>;
+
+export type SeedTable = keyof typeof LAYOUTS;
 /** Parents before children. */
-export const SEED_TABLE_ORDER = Object.keys(SEED_TABLES) as SeedTable[];
+export const SEED_TABLE_ORDER = Object.keys(LAYOUTS) as SeedTable[];
 
-export type Value = string | number | boolean | null;
-
-/** One batch of generated rows: per table, the values of all rows one after another. */
+/** One batch of generated rows: per table, the compact values of all rows one after another. */
 export type Batch = Record<SeedTable, Value[]>;
 
 export function emptyBatch(): Batch {
   return { patients: [], care_team_members: [], encounters: [], diagnoses: [], procedures: [], observations: [], clinical_notes: [] };
 }
 
-export function rowCount(batch: Batch, table: SeedTable): number {
-  return batch[table].length / SEED_TABLES[table].length;
-}
-
 export interface BatchWriter {
+  /** Before the first batch (e.g. lookup tables, bulk-load settings). */
+  open(): Promise<void>;
   write(batch: Batch): Promise<void>;
+  /** After the last batch, also when the load failed. */
+  close(): Promise<void>;
 }
 
-/** SQLite: one transaction per batch, multi-row prepared statements (fewer calls into the driver). */
+/**
+ * SQLite fast path, on the raw better-sqlite3 handle: one transaction per batch, prepared multi-row
+ * INSERT ... SELECT over the compact rows joined to temporary lookup tables. For the load, the secondary indexes
+ * of the seeded tables are dropped and rebuilt at the end (faster than maintaining them row by row), foreign key
+ * checks are off (the generator only writes ids it made; the unit test runs foreign_key_check), and commits do
+ * not wait for the disk. All three are restored in close().
+ */
 export class SqliteBatchWriter implements BatchWriter {
   private static readonly ROWS_PER_STATEMENT = 64;
   private readonly statements = new Map<string, Statement>();
   private readonly sqlite: SqliteDatabase;
+  private indexes: { name: string; sql: string }[] = [];
+  private restore: { synchronous: number; foreignKeys: number } | null = null;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly lookups: Lookups) {
     this.sqlite = db.sqlite;
+  }
+
+  async open(): Promise<void> {
+    const s = this.sqlite;
+    this.restore = {
+      synchronous: s.pragma('synchronous', { simple: true }) as number,
+      foreignKeys: s.pragma('foreign_keys', { simple: true }) as number,
+    };
+    s.pragma('synchronous = OFF');
+    s.pragma('foreign_keys = OFF');
+    this.createLookupTables();
+    const tables = SEED_TABLE_ORDER.map((t) => `'${t}'`).join(', ');
+    this.indexes = s
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables}) ORDER BY name`)
+      .all() as { name: string; sql: string }[];
+    for (const index of this.indexes) s.exec(`DROP INDEX ${index.name}`);
   }
 
   write(batch: Batch): Promise<void> {
@@ -54,8 +184,45 @@ export class SqliteBatchWriter implements BatchWriter {
     });
   }
 
+  async close(): Promise<void> {
+    const s = this.sqlite;
+    for (const index of this.indexes) s.exec(index.sql);
+    this.indexes = [];
+    s.exec('DROP TABLE IF EXISTS temp.seed_dx; DROP TABLE IF EXISTS temp.seed_procedure; DROP TABLE IF EXISTS temp.seed_loinc; DROP TABLE IF EXISTS temp.seed_note');
+    if (this.restore) {
+      s.pragma(`synchronous = ${this.restore.synchronous}`);
+      s.pragma(`foreign_keys = ${this.restore.foreignKeys ? 'ON' : 'OFF'}`);
+      this.restore = null;
+    }
+    s.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.clearStatementCache();
+  }
+
+  private createLookupTables(): void {
+    const s = this.sqlite;
+    const l = this.lookups;
+    const load = (ddl: string, insert: string, rows: unknown[][]) => {
+      s.exec(ddl);
+      const stmt = s.prepare(insert);
+      for (const row of rows) stmt.run(row);
+    };
+    const sens = (c: string | null) => [restricted(c), c];
+    load('CREATE TEMP TABLE seed_dx (idx INTEGER PRIMARY KEY, code TEXT, description TEXT, chapter TEXT, sensitivity TEXT, category TEXT)',
+      'INSERT INTO temp.seed_dx VALUES (?, ?, ?, ?, ?, ?)',
+      l.dx.map((d, i) => [i, d.code, d.description, d.chapter, ...sens(d.sensitivity)]));
+    load('CREATE TEMP TABLE seed_procedure (idx INTEGER PRIMARY KEY, system TEXT, code TEXT, description TEXT, sensitivity TEXT, category TEXT)',
+      'INSERT INTO temp.seed_procedure VALUES (?, ?, ?, ?, ?, ?)',
+      l.procedures.map((x, i) => [i, x.system, x.code, x.description, ...sens(x.sensitivity)]));
+    load('CREATE TEMP TABLE seed_loinc (idx INTEGER PRIMARY KEY, code TEXT, display TEXT, unit TEXT, sensitivity TEXT, category TEXT)',
+      'INSERT INTO temp.seed_loinc VALUES (?, ?, ?, ?, ?, ?)',
+      l.loinc.map((o, i) => [i, o.code, o.display, o.unit, ...sens(o.sensitivity)]));
+    load('CREATE TEMP TABLE seed_note (idx INTEGER PRIMARY KEY, note_type TEXT, title TEXT, body TEXT)',
+      'INSERT INTO temp.seed_note VALUES (?, ?, ?, ?)',
+      l.notes.map((n, i) => [i, n.noteType, n.title, n.body]));
+  }
+
   private insert(table: SeedTable, values: Value[]): void {
-    const width = SEED_TABLES[table].length;
+    const width = LAYOUTS[table].compact.length;
     const chunk = SqliteBatchWriter.ROWS_PER_STATEMENT * width;
     let i = 0;
     if (values.length >= chunk) {
@@ -70,21 +237,29 @@ export class SqliteBatchWriter implements BatchWriter {
     const key = `${table}:${rows}`;
     let stmt = this.statements.get(key);
     if (!stmt) {
-      const cols = SEED_TABLES[table];
-      const tuple = `(${cols.map(() => '?').join(',')})`;
-      stmt = this.sqlite.prepare(`INSERT INTO ${table} (${cols.join(',')}) VALUES ${Array(rows).fill(tuple).join(',')}`);
+      const layout: Layout = LAYOUTS[table];
+      const tuple = `(${layout.compact.map(() => '?').join(',')})`;
+      stmt = this.sqlite.prepare(
+        `INSERT INTO ${table} (${layout.columns.join(', ')}) SELECT ${layout.select} FROM (VALUES ${Array(rows).fill(tuple).join(',')}) v ${layout.joins}`,
+      );
       this.statements.set(key, stmt);
     }
     return stmt;
   }
 }
 
-/** PostgreSQL: one transaction per batch, multi-row INSERTs of up to 500 rows. */
-export class PgBatchWriter implements BatchWriter {
+/**
+ * The portable path (PostgreSQL, and SQLite in tests): rows expanded in JavaScript, multi-row INSERTs of up to
+ * 500 rows through Db.execute, one transaction per batch.
+ */
+export class PortableBatchWriter implements BatchWriter {
   private static readonly ROWS_PER_STATEMENT = 500;
   private readonly sql = new Map<string, string>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly lookups: Lookups) {}
+
+  async open(): Promise<void> {}
+  async close(): Promise<void> {}
 
   write(batch: Batch): Promise<void> {
     return this.db.transaction(async (tx) => {
@@ -93,11 +268,14 @@ export class PgBatchWriter implements BatchWriter {
   }
 
   private async insert(tx: Queryable, table: SeedTable, values: Value[]): Promise<void> {
-    const width = SEED_TABLES[table].length;
-    const chunk = PgBatchWriter.ROWS_PER_STATEMENT * width;
-    for (let i = 0; i < values.length; i += chunk) {
-      const part = values.slice(i, i + chunk) as SqlParam[];
-      await tx.execute(this.statement(table, part.length / width), part);
+    const layout: Layout = LAYOUTS[table];
+    const width = layout.compact.length;
+    const rows = values.length / width;
+    for (let first = 0; first < rows; first += PortableBatchWriter.ROWS_PER_STATEMENT) {
+      const n = Math.min(PortableBatchWriter.ROWS_PER_STATEMENT, rows - first);
+      const params: SqlParam[] = [];
+      for (let r = first; r < first + n; r++) params.push(...layout.expand(values, r * width, this.lookups));
+      await tx.execute(this.statement(table, n), params);
     }
   }
 
@@ -105,10 +283,10 @@ export class PgBatchWriter implements BatchWriter {
     const key = `${table}:${rows}`;
     let sql = this.sql.get(key);
     if (!sql) {
-      const cols = SEED_TABLES[table];
+      const cols = LAYOUTS[table].columns;
       const tuples: string[] = [];
       for (let r = 0; r < rows; r++) tuples.push(`(${cols.map((_, c) => `$${r * cols.length + c + 1}`).join(',')})`);
-      sql = `INSERT INTO ${table} (${cols.join(',')}) VALUES ${tuples.join(',')}`;
+      sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${tuples.join(',')}`;
       this.sql.set(key, sql);
     }
     return sql;
@@ -126,7 +304,7 @@ export const DELETE_ORDER = [
 /** The tables whose triggers refuse UPDATE and DELETE (see appendOnly in the initial migration). */
 export const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints', 'disclosures'] as const;
 
-/** Tables with an identity id, whose sequences PostgreSQL must move past the seed's explicit ids. */
+/** Tables with an identity id, whose sequences PostgreSQL must move past the seeded ids. */
 export const IDENTITY_TABLES = [
   'users', 'patients', 'encounters', 'diagnoses', 'procedures', 'observations', 'clinical_notes',
   'break_glass_grants', 'amendments', 'roi_requests', 'roi_transitions', 'disclosures', 'accounting_requests',
@@ -136,6 +314,7 @@ export const IDENTITY_TABLES = [
 /**
  * Deletes all data, the append-only audit tables included: their refusing triggers are lifted for the delete
  * and put back (the one place allowed to do so: a demo reset wipes the whole database, chain and all).
+ * Identity counters restart too, so a reset database gets the same ids as a fresh one.
  */
 export async function deleteAllData(db: Db): Promise<void> {
   if (db.dialect === 'postgres') {
@@ -143,6 +322,7 @@ export async function deleteAllData(db: Db): Promise<void> {
       for (const t of APPEND_ONLY_TABLES) await tx.execute(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
       for (const t of DELETE_ORDER) await tx.execute(`DELETE FROM ${t}`);
       for (const t of APPEND_ONLY_TABLES) await tx.execute(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+      for (const t of IDENTITY_TABLES) await tx.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), 1, false)`);
     });
     return;
   }
@@ -157,7 +337,7 @@ export async function deleteAllData(db: Db): Promise<void> {
         sqlite.exec(`DROP TRIGGER IF EXISTS ${t}_no_delete`);
       }
       for (const t of DELETE_ORDER) sqlite.exec(`DELETE FROM ${t}`);
-      sqlite.exec(`DELETE FROM sqlite_sequence`);
+      sqlite.exec('DELETE FROM sqlite_sequence');
       for (const t of APPEND_ONLY_TABLES) for (const sql of appendOnly('sqlite', t)) sqlite.exec(sql);
     });
   } finally {
@@ -170,8 +350,6 @@ export async function deleteAllData(db: Db): Promise<void> {
 export async function resetIdentitySequences(db: Db): Promise<void> {
   if (db.dialect !== 'postgres') return;
   for (const t of IDENTITY_TABLES) {
-    await db.query(
-      `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM ${t}), false)`,
-    );
+    await db.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM ${t}), false)`);
   }
 }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -13,36 +13,38 @@ import { HealthModule } from './health/health.module';
 import { RecordsModule } from './records/records.module';
 import { DisclosuresModule } from './release-of-information/disclosures.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true, cache: true }),
-    LoggerModule.forRootAsync({
-      useFactory: () => ({
-        pinoHttp: {
-          level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-          // The id assigned by assignRequestId (bootstrap), so logs, errors and audit rows share it.
-          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req.headers['x-request-id']),
-          // Never log credentials, tokens or note text (HIPAA minimum necessary applies to logs too).
-          redact: {
-            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]', '*.password', '*.text'],
-            remove: true,
-          },
-          serializers: {
-            // Query strings can carry names (patient search): log the path only.
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-          },
-          customProps: () => ({ service: 'hit-records' }),
-        },
-      }),
-    }),
-    CommonModule,
-    DatabaseModule,
-    AuditModule,
-    AuthModule,
-    AccessModule,
-    HealthModule,
-    DisclosuresModule,
-    RecordsModule,
-  ],
-})
-export class AppModule {}
+/** Logs: structured, with the request id; never credentials, tokens, bodies or query strings (minimum necessary). */
+const logging = LoggerModule.forRootAsync({
+  useFactory: () => ({
+    pinoHttp: {
+      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+      // The id assigned by assignRequestId (bootstrap), so logs, errors and audit rows share it.
+      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? requestIdOf(req.headers['x-request-id']),
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]', '*.password', '*.text'],
+        remove: true,
+      },
+      serializers: {
+        // Query strings can carry names (patient search): log the path only.
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      },
+      customProps: () => ({ service: 'hit-records' }),
+    },
+  }),
+});
+
+const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule];
+
+/**
+ * A dynamic module, so the environment is read and validated when an app is created (each e2e suite creates
+ * its own, on its own database), not once when this file is imported.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true }), logging, ...FEATURES],
+    };
+  }
+}

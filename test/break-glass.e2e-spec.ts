@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { bool, num } from '../src/database/db';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -312,6 +313,14 @@ describe('break-the-glass: grant, flagged use, expiry, review', () => {
       `SELECT COUNT(*) AS n FROM audit_events WHERE action = 'break-glass-review' AND resource_id = $1`, [String(id)],
     ))?.n);
     expect(rows).toBe(1);
+  });
+
+  it('documents the routes with their permissions in the OpenAPI document', async () => {
+    const res = await request(t.http).get('/docs-json').expect(200);
+    expect(res.body.paths['/access/break-glass'].post['x-permission']).toBe('break-glass:use');
+    expect(res.body.paths['/access/break-glass'].get['x-permission']).toBe('break-glass:review');
+    expect(res.body.paths['/access/break-glass/{id}/review'].post['x-permission']).toBe('break-glass:review');
+    expect(res.body.components.schemas.CreateBreakGlassDto.properties.reason.minLength).toBe(10);
   });
 
   it('leaves a valid audit chain', async () => {

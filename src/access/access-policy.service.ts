@@ -91,7 +91,7 @@ export class AccessPolicyService {
       reason: facts.exists ? reason : 'patient not found',
       patientId: facts.exists ? patientId : null,
       resourceType: target.resourceType,
-      resourceId: target.resourceId ?? patientId,
+      resourceId: target.resourceId ?? null,
       details: { permission },
     });
     if (!facts.exists) throw new NotFound(`Patient ${patientId}`);

@@ -53,6 +53,9 @@ const CARE_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   'clinical:read', 'clinical:read:restricted', 'note:read', 'note:read:psychotherapy', 'clinical:write', 'observation:write',
 ]);
 
+/** Permissions that change a chart. */
+const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', 'observation:write', 'coding:write', 'demographics:write']);
+
 /** Reads that HIM work (record:him) may do on any patient's designated record set. */
 const HIM_READS: ReadonlySet<Permission> = new Set<Permission>(['clinical:read', 'clinical:read:restricted', 'note:read']);
 
@@ -96,8 +99,10 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
   let viaBreakGlass = false;
   if (patient.careTeam) {
     reasons.push('the caller is on the patient\'s care team');
-  } else if (patient.ownRecord) {
-    reasons.push('this is the caller\'s own record');
+  } else if (patient.ownRecord && !WRITES.has(permission)) {
+    reasons.push('this is the caller\'s own record (workforce access to it is reviewed as an anomaly)');
+  } else if (patient.ownRecord && CARE_SCOPED.has(permission)) {
+    return deny('a workforce member may not write in their own record (conflict of interest)');
   } else if (patient.vip) {
     if (!grant) return deny('VIP patient: anyone outside the care team needs break-the-glass, whatever the role');
     viaBreakGlass = true;

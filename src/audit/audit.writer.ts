@@ -19,7 +19,7 @@ interface Pending {
  * The only way into audit_events. Each row is chained to the previous one with an HMAC, so a changed, removed or
  * truncated row is detectable (HIPAA 164.312(b) audit controls, 164.312(c)(1) integrity).
  *
- * append() is group-committed: events that arrive while a commit is in flight are written together in the next
+ * append() is group-committed: the events queued during one turn of the event loop are written together in one
  * transaction, and every caller's promise resolves only after its row is durably committed. So a response that
  * waits for append() never leaves before its audit row exists, and concurrent requests share one fsync.
  * appendWithin() writes inside the caller's transaction, for writes whose audit row must commit with the data.

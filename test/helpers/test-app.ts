@@ -4,7 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/bootstrap';
 import { Clock } from '../../src/common/clock';
+import { seedDatabase } from '../../seed/generator';
+import { DiscoveryModule } from '@nestjs/core';
 import { Db } from '../../src/database/db';
 
 export const DEMO_PASSWORD = 'hit-demo-2026';
@@ -46,11 +50,7 @@ export async function createTestApp(opts: { patients?: number; env?: Record<stri
   });
   if (!pgUrl) delete process.env.DATABASE_URL;
 
-  // Loaded only now: ConfigModule.forRoot reads and validates process.env when the module is imported.
-  const { AppModule } = await import('../../src/app.module');
-  const { configureApp } = await import('../../src/bootstrap');
-  const { seedDatabase } = await import('../../seed/generator');
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(), DiscoveryModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
   configureApp(app);
   await app.init();
