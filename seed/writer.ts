@@ -186,7 +186,11 @@ export class SqliteBatchWriter implements BatchWriter {
 
   async close(): Promise<void> {
     const s = this.sqlite;
+    // Index builds sort; SQLite may use helper threads for that.
+    const threads = s.pragma('threads', { simple: true }) as number;
+    s.pragma('threads = 2');
     for (const index of this.indexes) s.exec(index.sql);
+    s.pragma(`threads = ${threads}`);
     this.indexes = [];
     s.exec('DROP TABLE IF EXISTS temp.seed_dx; DROP TABLE IF EXISTS temp.seed_procedure; DROP TABLE IF EXISTS temp.seed_loinc; DROP TABLE IF EXISTS temp.seed_note');
     if (this.restore) {

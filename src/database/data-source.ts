@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { EnvironmentVariables, validateEnvironment } from '../config/env.schema';
+import { DataSourceOptions } from 'typeorm';
+import { EnvironmentVariables } from '../config/env.schema';
 import { dialectOf } from './dialect';
 import { applySqlitePragmas } from './sqlite-pragmas';
 import { migrations } from '../../migrations';
@@ -32,7 +32,3 @@ export function dataSourceOptions(env: Pick<EnvironmentVariables, 'DATABASE_URL'
     prepareDatabase: applySqlitePragmas,
   };
 }
-
-/** For the TypeORM CLI (`npm run migration:run`). */
-export const AppDataSource = new DataSource(dataSourceOptions(validateEnvironment(process.env)));
-export default AppDataSource;
