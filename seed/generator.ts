@@ -2,12 +2,11 @@ import { DEFAULT_ROLE_MATRIX, PERMISSIONS, ROLES } from '../src/access/catalogue
 import { hashPassword } from '../src/auth/password';
 import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
-import { GeneratedCounts, HISTORY_DAYS, PatientGenerator } from './patient-generator';
+import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
 import { buildLookups } from './lookups';
+import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
-import {
-  BatchWriter, deleteAllData, emptyBatch, PortableBatchWriter, resetIdentitySequences, SEED_TABLE_ORDER, SqliteBatchWriter,
-} from './writer';
+import { BatchWriter, deleteAllData, PortableBatchWriter, resetIdentitySequences, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
@@ -31,6 +30,8 @@ export interface SeedOptions {
   seed?: number;
   /** SQLite only: write through the portable path instead of the fast one (tests compare the two). */
   portableWriter?: boolean;
+  /** Generate in a worker thread, overlapping generation and writing. Default: for 5000 patients or more. */
+  worker?: boolean;
 }
 
 export interface SeedTotals extends GeneratedCounts {
@@ -42,6 +43,7 @@ export const DEFAULT_SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
 export const DEFAULT_SEED = 0x5eed2026;
 /** Patients generated and written per transaction. */
 const BATCH_PATIENTS = 1000;
+const WORKER_FROM_PATIENTS = 5000;
 
 /** True when the database has no users (the app seeds such a database at start when SEED_ON_EMPTY=true). */
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -79,30 +81,33 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   if (opts.reset) await deleteAllData(db);
   else await assertEmpty(db);
   await seedAccessCatalogue(db);
-  const pools = buildPools(FAKER_SEED);
-  const lookups = buildLookups(pools);
+  const lookups = buildLookups(buildPools(FAKER_SEED));
   const users = await insertDemoUsers(db, await hashing, new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString());
 
-  const generator = new PatientGenerator({ seed: opts.seed ?? DEFAULT_SEED, nowMs, pools, lookups, users });
+  const settings: GeneratorSettings = { seed: opts.seed ?? DEFAULT_SEED, nowMs, users, total, batchSize: BATCH_PATIENTS };
+  const source: BatchSource = opts.worker ?? total >= WORKER_FROM_PATIENTS ? new WorkerBatchSource(settings) : new InlineBatchSource(settings);
   const writer: BatchWriter = db.dialect === 'sqlite' && !opts.portableWriter
     ? new SqliteBatchWriter(db, lookups)
     : new PortableBatchWriter(db, lookups);
-  await writer.open();
+  let counts: GeneratedCounts;
   try {
-    opts.onProgress?.(0, total);
-    for (let first = 1; first <= total; first += BATCH_PATIENTS) {
-      const last = Math.min(total, first + BATCH_PATIENTS - 1);
-      const batch = emptyBatch();
-      for (let id = first; id <= last; id++) generator.generate(id, batch);
-      await writer.write(batch);
-      opts.onProgress?.(last, total);
+    await writer.open();
+    try {
+      opts.onProgress?.(0, total);
+      for (let m = await source.next(); m; m = await source.next()) {
+        await writer.write(m.batch);
+        opts.onProgress?.(m.last, total);
+      }
+      counts = source.counts();
+    } finally {
+      await writer.close();
     }
   } finally {
-    await writer.close();
+    await source.close();
   }
   await resetIdentitySequences(db);
   await updateStatistics(db);
-  return { users: DEMO_USERS.length, ...generator.counts, seconds: (performance.now() - started) / 1000 };
+  return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
 }
 
 async function assertEmpty(db: Db): Promise<void> {

@@ -151,7 +151,7 @@ export interface BatchWriter {
  * not wait for the disk. All three are restored in close().
  */
 export class SqliteBatchWriter implements BatchWriter {
-  private static readonly ROWS_PER_STATEMENT = 64;
+  private static readonly ROWS_PER_STATEMENT = Number(process.env.RPS ?? 64);
   private readonly statements = new Map<string, Statement>();
   private readonly sqlite: SqliteDatabase;
   private indexes: { name: string; sql: string }[] = [];

@@ -64,18 +64,16 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
   const deny = (why: string): Decision => ({ decision: 'deny', permission, role: subject.role, reasons: [...reasons, why], breakGlass: false });
   const allow = (extra: Partial<Decision> = {}): Decision => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra });
 
-  // 1. The patient's own record: the right of access (45 CFR 164.524), which excludes psychotherapy notes.
+  // 1. A patient user: the right of access to their own record (45 CFR 164.524), nothing else, and never
+  //    psychotherapy notes (excluded from the right of access, 164.524(a)(1)(i)). Restricted items of one's own
+  //    record are included: sensitivity protects a patient from others, not from themselves.
   if (subject.role === 'patient') {
+    if (!subject.permissions.has(permission)) return deny(`role patient lacks permission ${permission}`);
     if (!patient) return deny('a patient user acts only on their own record');
     if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
     if (!patient.ownRecord) return deny('a patient may access only their own record');
     if (item?.psychotherapy) return deny('psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))');
-    const selfPermissions: Permission[] = ['self:record', 'amendment:request', 'roi:create'];
-    if (!subject.permissions.has('self:record')) return deny('role patient lacks permission self:record');
-    if (!selfPermissions.includes(permission) && !['clinical:read', 'clinical:read:restricted', 'note:read', 'demographics:read', 'disclosure:read'].includes(permission)) {
-      return deny(`a patient cannot ${permission} even on their own record`);
-    }
-    reasons.push('this is the caller\'s own record (right of access, 45 CFR 164.524)');
+    reasons.push(`role patient has permission ${permission}`, 'this is the caller\'s own record (right of access, 45 CFR 164.524)');
     return allow();
   }
 

@@ -32,7 +32,8 @@ export function filterItems(
     if (item.psychotherapy && !view.psychotherapy) reason = 'psychotherapy notes are not part of this view';
     else if (item.sensitivity === 'restricted' && !item.psychotherapy && !view.restricted) reason = 'restricted items are not part of this view';
     else if (item.psychotherapy || item.sensitivity === 'restricted') {
-      const d = policy.allows(user, item.psychotherapy ? 'note:read:psychotherapy' : 'clinical:read:restricted', facts, item);
+      // The same question as for the whole record, now about this item: decide() applies the item rules.
+      const d = policy.allows(user, view.gate, facts, item);
       if (d.decision === 'deny') reason = d.reasons[d.reasons.length - 1];
     }
     if (reason) withheld.set(reason, (withheld.get(reason) ?? 0) + 1);
