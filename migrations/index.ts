@@ -1,4 +1,5 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
+import { AuditInvestigations1764400600000 } from './1764400600000-audit-investigations';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes. */
-export const migrations = [InitialSchema1764400000000];
+export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000];

@@ -10,23 +10,25 @@ export interface DemoUser {
   username: string;
   role: RoleName;
   displayName: string;
+  /** The surname, for the audit's "same surname" anomaly rule (users.family_name). */
+  familyName: string;
   department: string | null;
 }
 
 /** Inserted in this order, so on a fresh database user ids are 1..12 as listed (look users up by username). */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'admin', role: 'admin', displayName: 'Alex Morgan (System Administrator)', department: 'Information Technology' },
-  { username: 'dr.chen', role: 'physician', displayName: 'Dr. Mei Chen', department: 'Internal Medicine' },
-  { username: 'dr.okafor', role: 'physician', displayName: 'Dr. Chidi Okafor', department: 'Cardiology' },
-  { username: 'nurse.patel', role: 'nurse', displayName: 'Priya Patel, RN', department: 'Internal Medicine' },
-  { username: 'reg.lopez', role: 'registrar', displayName: 'Luis Lopez', department: 'Patient Access' },
-  { username: 'him.jones', role: 'him_technician', displayName: 'Hannah Jones, RHIT', department: 'Health Information Management' },
-  { username: 'coder.kim', role: 'coder', displayName: 'Min-ji Kim, CCS', department: 'Health Information Management' },
-  { username: 'roi.garcia', role: 'roi_specialist', displayName: 'Rosa Garcia', department: 'Health Information Management' },
-  { username: 'privacy.smith', role: 'privacy_officer', displayName: 'Daniel Smith', department: 'Compliance' },
-  { username: 'analyst.wong', role: 'quality_analyst', displayName: 'Grace Wong', department: 'Quality and Patient Safety' },
-  { username: 'instructor', role: 'instructor', displayName: 'Course Instructor', department: null },
-  { username: 'patient.demo', role: 'patient', displayName: 'Jordan Rivera', department: null },
+  { username: 'admin', role: 'admin', displayName: 'Alex Morgan (System Administrator)', familyName: 'Morgan', department: 'Information Technology' },
+  { username: 'dr.chen', role: 'physician', displayName: 'Dr. Mei Chen', familyName: 'Chen', department: 'Internal Medicine' },
+  { username: 'dr.okafor', role: 'physician', displayName: 'Dr. Chidi Okafor', familyName: 'Okafor', department: 'Cardiology' },
+  { username: 'nurse.patel', role: 'nurse', displayName: 'Priya Patel, RN', familyName: 'Patel', department: 'Internal Medicine' },
+  { username: 'reg.lopez', role: 'registrar', displayName: 'Luis Lopez', familyName: 'Lopez', department: 'Patient Access' },
+  { username: 'him.jones', role: 'him_technician', displayName: 'Hannah Jones, RHIT', familyName: 'Jones', department: 'Health Information Management' },
+  { username: 'coder.kim', role: 'coder', displayName: 'Min-ji Kim, CCS', familyName: 'Kim', department: 'Health Information Management' },
+  { username: 'roi.garcia', role: 'roi_specialist', displayName: 'Rosa Garcia', familyName: 'Garcia', department: 'Health Information Management' },
+  { username: 'privacy.smith', role: 'privacy_officer', displayName: 'Daniel Smith', familyName: 'Smith', department: 'Compliance' },
+  { username: 'analyst.wong', role: 'quality_analyst', displayName: 'Grace Wong', familyName: 'Wong', department: 'Quality and Patient Safety' },
+  { username: 'instructor', role: 'instructor', displayName: 'Course Instructor', familyName: 'Instructor', department: null },
+  { username: 'patient.demo', role: 'patient', displayName: 'Jordan Rivera', familyName: 'Rivera', department: null },
 ];
 
 export type DemoUsername = 'admin' | 'dr.chen' | 'dr.okafor' | 'nurse.patel' | 'reg.lopez' | 'him.jones' | 'coder.kim'

@@ -125,9 +125,9 @@ async function insertDemoUsers(db: Db, hashes: string[], createdAt: string): Pro
     for (const [i, u] of DEMO_USERS.entries()) {
       const id = i + 1;
       await tx.execute(
-        `INSERT INTO users (id, username, display_name, role, password_hash, disabled, department, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
-        [id, u.username, u.displayName, u.role, hashes[i], false, u.department, createdAt],
+        `INSERT INTO users (id, username, display_name, family_name, role, password_hash, disabled, department, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+        [id, u.username, u.displayName, u.familyName, u.role, hashes[i], false, u.department, createdAt],
       );
       ids[u.username as DemoUsername] = id;
     }

@@ -5,11 +5,14 @@ import { AccessDenied, NotFound } from '../common/errors';
 import type { AuthUser, RequestContext } from '../common/request-context';
 import { bool, Db } from '../database/db';
 import type { Permission } from './catalogue';
-import { Decision, decide, ItemFacts, PatientFacts } from './policy';
+import { Decision, decide, ItemFacts, PatientFacts, RoiRequestFacts } from './policy';
 
-/** Where an open ROI request can vouch for an ROI specialist (filled in by the release-of-information module). */
+/**
+ * Where an open ROI request can vouch for an ROI specialist (filled in by the release-of-information module).
+ * The answer may carry the request's scope (record types, dates, restricted categories) for item-level checks.
+ */
 export interface RoiScopeSource {
-  openRequestCovering(userId: number, patientId: number, at: string): Promise<{ id: number } | null>;
+  openRequestCovering(userId: number, patientId: number, at: string): Promise<RoiRequestFacts | null>;
 }
 
 export interface AuditTarget {

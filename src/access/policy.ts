@@ -19,7 +19,29 @@ export interface PatientFacts {
   /** An unexpired break-the-glass grant of the caller for this patient. */
   breakGlass: { id: number; expiresAt: string } | null;
   /** An open release-of-information request covering this patient (issue: release of information). */
-  roiRequest: { id: number } | null;
+  roiRequest: RoiRequestFacts | null;
+}
+
+/**
+ * What an open release-of-information request lets its ROI specialist read: the record types and date range it
+ * names, and the restricted categories its authorization (or the right of access) names. Minimum necessary
+ * (45 CFR 164.502(b)); psychotherapy notes only when named (164.508(a)(2)); Part 2 records only with a consent
+ * naming them (42 CFR 2.31).
+ */
+export interface RoiScope {
+  /** 'encounters', 'diagnoses', 'procedures', 'observations', 'notes'. */
+  recordTypes: readonly string[];
+  /** Inclusive calendar dates (YYYY-MM-DD), compared with the item's clinical date in UTC; null = open-ended. */
+  dateFrom: string | null;
+  dateTo: string | null;
+  /** Restricted categories that may be disclosed: 'behavioral-health', 'substance-use', ..., 'psychotherapy'. */
+  categories: readonly string[];
+}
+
+export interface RoiRequestFacts {
+  id: number;
+  /** Absent: the request vouches for the patient only (no item-level limits known). */
+  scope?: RoiScope;
 }
 
 /** The item being read, when the question is about one item (a note, a restricted diagnosis...). */
@@ -29,6 +51,10 @@ export interface ItemFacts {
   /** Psychotherapy notes (45 CFR 164.501) are their author's alone. */
   psychotherapy?: boolean;
   authorUserId?: number | null;
+  /** The item's record type ('encounters', 'diagnoses'...), when a request's scope must be checked. */
+  recordType?: string;
+  /** The item's clinical date-time (ISO-8601 UTC), when a request's date range must be checked. */
+  date?: string | null;
 }
 
 export interface Subject {
@@ -81,8 +107,11 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
   if (!subject.permissions.has(permission)) {
     if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) {
       if (patient?.roiRequest) {
-        reasons.push(`open release-of-information request ${patient.roiRequest.id} covers this patient`);
-        return allow({ roiRequestId: patient.roiRequest.id });
+        const request = patient.roiRequest;
+        reasons.push(`open release-of-information request ${request.id} covers this patient`);
+        const outside = request.scope && item ? roiScopeProblem(request.id, request.scope, item) : null;
+        if (outside) return deny(outside);
+        return allow({ roiRequestId: request.id });
       }
       return deny('an ROI specialist reads records only inside an open release-of-information request that covers this patient; none does');
     }
@@ -131,4 +160,34 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
   }
 
   return viaBreakGlass ? allow({ breakGlass: true, breakGlassGrantId: grant?.id }) : allow();
+}
+
+/**
+ * Why an item lies outside an ROI request's scope, or null when the request covers it. Pure, so the package
+ * builder, the scoped reader and /access/explain give the same answer.
+ */
+export function roiScopeProblem(requestId: number, scope: RoiScope, item: ItemFacts): string | null {
+  if (item.recordType !== undefined && !scope.recordTypes.includes(item.recordType)) {
+    return `release-of-information request ${requestId} does not cover ${item.recordType} (minimum necessary, 45 CFR 164.502(b))`;
+  }
+  if (item.date !== undefined && (scope.dateFrom !== null || scope.dateTo !== null)) {
+    const day = item.date === null ? null : item.date.slice(0, 10);
+    if (day === null || (scope.dateFrom !== null && day < scope.dateFrom) || (scope.dateTo !== null && day > scope.dateTo)) {
+      return `the item is dated outside the date range of release-of-information request ${requestId} (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})`;
+    }
+  }
+  if (item.psychotherapy) {
+    return scope.categories.includes('psychotherapy')
+      ? null
+      : 'psychotherapy notes are disclosed only under an authorization that names them (45 CFR 164.508(a)(2))';
+  }
+  if (item.sensitivity === 'restricted') {
+    const category = item.category ?? 'unspecified';
+    if (scope.categories.includes(category)) return null;
+    if (category === 'substance-use') {
+      return 'substance use disorder records (42 CFR Part 2) are disclosed only with a consent that names them (42 CFR 2.31)';
+    }
+    return `restricted item (${category}): the authorization of release-of-information request ${requestId} does not name this category`;
+  }
+  return null;
 }

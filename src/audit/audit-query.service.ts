@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Page, pageOf } from '../common/pagination';
+import { InvalidInput } from '../common/errors';
+import { Page, pageOf, PageQueryDto } from '../common/pagination';
 import { bool, Db, num, SqlParam } from '../database/db';
 import type { AuditRow } from './audit.types';
-import { AuditFilterDto } from './dto/audit-query.dto';
+import { AuditFilterDto, AuditFilterFields } from './dto/audit-query.dto';
 
 export interface AuditEventView {
   seq: number;
@@ -23,48 +24,121 @@ export interface AuditEventView {
   hash: string;
 }
 
-/** Filtered, newest-first reads of the trail; every filter maps to an indexed column. */
+export interface AccessLogEntry {
+  seq: number;
+  at: string;
+  who: { userId: number | null; name: string | null; role: string | null };
+  action: string;
+  what: { resourceType: string | null; resourceId: string | null };
+  outcome: string;
+  purposeOfUse: string | null;
+  breakGlass: boolean;
+}
+
+/** Actions that are an access to a chart (what a patient's access log and a privacy review list). */
+export const ACCESS_ACTIONS = ['read', 'search', 'create', 'update', 'delete', 'export', 'disclose', 'break-glass', 'access-denied'];
+
+/** Rows per keyset page when streaming (export): bounded memory whatever the size of the result. */
+export const STREAM_PAGE = 1000;
+
+/**
+ * Filtered, newest-first reads of the trail. Patient and actor filters are answered from audit_by_patient and
+ * audit_by_actor, request ids from audit_by_request, time ranges from audit_by_time, denials and break-the-glass
+ * from the partial indexes of migration 1764400600000 (test/audit-search-export.e2e-spec.ts checks the plans).
+ */
 @Injectable()
 export class AuditQueryService {
   constructor(private readonly db: Db) {}
 
-  where(f: AuditFilterDto): { sql: string; params: SqlParam[] } {
+  /**
+   * The WHERE clause of a filter, numbered from $1 (or after `offset` placeholders). Values are bound, except the
+   * two enum filters that are written literally so that SQLite can use their partial indexes (it does so only when
+   * the query contains the index's own WHERE term).
+   */
+  where(f: AuditFilterFields, alias = ''): { sql: string; params: SqlParam[] } {
     const clauses: string[] = [];
     const params: SqlParam[] = [];
-    const add = (sql: string, v: SqlParam) => {
+    const c = (column: string) => `${alias}${column}`;
+    const add = (column: string, op: string, v: SqlParam) => {
       params.push(v);
-      clauses.push(sql.replace('?', `$${params.length}`));
+      clauses.push(`${c(column)} ${op} $${params.length}`);
     };
-    if (f.patientId !== undefined) add('patient_id = ?', f.patientId);
-    if (f.actorId !== undefined) add('actor_user_id = ?', f.actorId);
-    if (f.action) add('action = ?', f.action);
-    if (f.outcome) add('outcome = ?', f.outcome);
-    if (f.role) add('actor_role = ?', f.role);
-    if (f.resourceType) add('resource_type = ?', f.resourceType);
-    if (f.requestId) add('request_id = ?', f.requestId);
-    if (f.breakGlass) add('break_glass = ?', f.breakGlass === 'true');
-    if (f.from) add('occurred_at >= ?', new Date(f.from).toISOString());
-    if (f.to) add('occurred_at < ?', new Date(f.to).toISOString());
-    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    if (f.patientId !== undefined) add('patient_id', '=', f.patientId);
+    if (f.actorId !== undefined) add('actor_user_id', '=', f.actorId);
+    if (f.action) add('action', '=', f.action);
+    if (f.outcome) {
+      add('outcome', '=', f.outcome);
+      if (f.outcome !== 'success') clauses.push(`${c('outcome')} <> 'success'`);
+    }
+    if (f.role) add('actor_role', '=', f.role);
+    if (f.resourceType) add('resource_type', '=', f.resourceType);
+    if (f.requestId) add('request_id', '=', f.requestId);
+    if (f.breakGlass) clauses.push(`${c('break_glass')} = ${f.breakGlass === 'true' ? 'TRUE' : 'FALSE'}`);
+    const range = timeRange(f);
+    if (range.from) add('occurred_at', '>=', range.from);
+    if (range.to) add('occurred_at', '<', range.to);
+    return { sql: clauses.join(' AND '), params };
   }
 
   async search(f: AuditFilterDto): Promise<Page<AuditEventView>> {
     const { page, pageSize, offset } = pageOf(f);
     const { sql, params } = this.where(f);
+    const where = sql ? `WHERE ${sql}` : '';
     const n = params.length;
     const rows = await this.db.query<AuditRow>(
-      `SELECT * FROM audit_events ${sql} ORDER BY seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+      `SELECT * FROM audit_events ${where} ORDER BY seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...params, pageSize, offset],
     );
-    const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_events ${sql}`, params))?.n);
+    const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_events ${where}`, params))?.n);
     return { items: rows.map(toView), page, pageSize, total };
   }
 
+  /** The sequence number of the newest row: an export or a scan stops there, so rows appended meanwhile stay out. */
+  async lastSeq(): Promise<number> {
+    return num((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq);
+  }
+
+  /** How many rows match the filter up to (and including) `upToSeq`. */
+  async count(f: AuditFilterFields, upToSeq: number): Promise<number> {
+    const { sql, params } = this.where(f);
+    const n = params.length;
+    const row = await this.db.one<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM audit_events WHERE ${sql ? `${sql} AND ` : ''}seq <= $${n + 1}`,
+      [...params, upToSeq],
+    );
+    return num(row?.n);
+  }
+
   /**
-   * Who accessed one patient's chart, newest first, from the trail (indexed by patient_id, seq). The patient's
-   * own actions are left out of their own log.
+   * The matching rows up to `upToSeq`, oldest first (chain order), fetched in keyset pages of STREAM_PAGE rows
+   * (seq > last seen), so memory stays bounded and each page is an index range, however deep into the result.
    */
-  async accessLog(patientId: number, q: { page?: number; pageSize?: number }, excludeActorId?: number): Promise<Page<AccessLogEntry>> {
+  async *stream(f: AuditFilterFields, upToSeq: number, pageSize = STREAM_PAGE): AsyncGenerator<AuditRow> {
+    const { sql, params } = this.where(f);
+    const n = params.length;
+    const query = `SELECT * FROM audit_events WHERE ${sql ? `${sql} AND ` : ''}seq > $${n + 1} AND seq <= $${n + 2}
+      ORDER BY seq LIMIT ${pageSize}`;
+    let after = 0;
+    for (;;) {
+      const rows = await this.db.query<AuditRow>(query, [...params, after, upToSeq]);
+      for (const row of rows) yield row;
+      if (rows.length < pageSize) return;
+      after = Number(rows[rows.length - 1].seq);
+    }
+  }
+
+  /** Display names by user id (a few thousand users at most), for exports that name the actor. */
+  async displayNames(): Promise<Map<number, string>> {
+    const rows = await this.db.query<{ id: number; display_name: string }>('SELECT id, display_name FROM users');
+    return new Map(rows.map((r) => [Number(r.id), r.display_name]));
+  }
+
+  /**
+   * Who accessed one patient's chart, newest first, from the trail (indexed by patient_id, seq): only rows about
+   * this patient, so nothing of any other patient. `excludeActorId` leaves out the patient's own actions from their
+   * own log (/me/access-log); the privacy officer's log (GET /audit/patients/:id/access-log) leaves nothing out.
+   */
+  async accessLog(patientId: number, q: PageQueryDto, excludeActorId?: number): Promise<Page<AccessLogEntry>> {
     const { page, pageSize, offset } = pageOf(q);
     const actions = ACCESS_ACTIONS.map((a) => `'${a}'`).join(', ');
     const where = `WHERE e.patient_id = $1 AND e.action IN (${actions}) AND (e.actor_user_id IS NULL OR e.actor_user_id <> $2)`;
@@ -93,19 +167,21 @@ export class AuditQueryService {
   }
 }
 
-export interface AccessLogEntry {
-  seq: number;
-  at: string;
-  who: { userId: number | null; name: string | null; role: string | null };
-  action: string;
-  what: { resourceType: string | null; resourceId: string | null };
-  outcome: string;
-  purposeOfUse: string | null;
-  breakGlass: boolean;
+/** from/to as stored times (UTC ISO-8601); `to` must come after `from`. */
+export function timeRange(f: { from?: string; to?: string }): { from?: string; to?: string } {
+  const from = f.from ? new Date(f.from).toISOString() : undefined;
+  const to = f.to ? new Date(f.to).toISOString() : undefined;
+  if (from && to && to <= from) throw InvalidInput.field('to', 'must be after from');
+  return { from, to };
 }
 
-/** Actions that are an access to a chart (what a patient's access log and a privacy review list). */
-export const ACCESS_ACTIONS = ['read', 'search', 'create', 'update', 'delete', 'export', 'disclose', 'break-glass', 'access-denied'];
+/** The filter as recorded in an audit row's details: only the filters given. */
+export function describeFilter(f: AuditFilterFields): Record<string, unknown> {
+  const keys = ['patientId', 'actorId', 'action', 'outcome', 'role', 'resourceType', 'requestId', 'breakGlass', 'from', 'to'] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (f[k] !== undefined) out[k] = f[k];
+  return out;
+}
 
 export function toView(r: AuditRow): AuditEventView {
   return {

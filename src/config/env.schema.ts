@@ -1,5 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate, validateSync, ValidatorConstraint, ValidatorConstraintInterface,
+} from 'class-validator';
+import { ROLES } from '../access/catalogue';
 
 /**
  * Demo secrets: fine for a laptop in a classroom, refused in production.
@@ -15,6 +18,26 @@ const MIN_SECRET_BYTES = 32;
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+
+/** An IANA time zone name that this Node.js knows (America/New_York, Europe/Paris, UTC). */
+@ValidatorConstraint({ name: 'isTimeZoneName' })
+class IsTimeZoneName implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || value.length === 0) return false;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(): string {
+    return 'AUDIT_TIME_ZONE must be an IANA time zone name such as America/New_York or UTC';
+  }
+}
+
+const ROLE_LIMIT = `(${ROLES.join('|')})=\\d{1,6}`;
+const VOLUME_BY_ROLE = new RegExp(`^(${ROLE_LIMIT}(,${ROLE_LIMIT})*)?$`);
 
 /** Every environment variable the service reads, with its default. Validated once, at boot. */
 export class EnvironmentVariables {
@@ -84,6 +107,50 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(24 * 60)
   LOGIN_WINDOW_MINUTES = 15;
+
+  /** Audit-trail exports (GET /audit/events/export) one user may start per minute; beyond: 429 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  AUDIT_EXPORT_PER_MINUTE = 6;
+
+  /** Anomaly detection (GET /audit/anomalies): the IANA time zone the hospital's clock hours are read in. */
+  @IsString()
+  @Validate(IsTimeZoneName)
+  AUDIT_TIME_ZONE = 'UTC';
+
+  /** Anomaly "after hours": local HH:MM-HH:MM in AUDIT_TIME_ZONE, start inclusive, end exclusive, may wrap midnight. */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: 'AUDIT_AFTER_HOURS must look like 22:00-06:00' })
+  AUDIT_AFTER_HOURS = '22:00-06:00';
+
+  /** Anomaly "unusual volume": distinct patients one user may open within a clock hour (roles not listed below). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUDIT_VOLUME_PER_HOUR = 40;
+
+  /** Per-role overrides of AUDIT_VOLUME_PER_HOUR: role=n pairs separated by commas. */
+  @Matches(VOLUME_BY_ROLE, { message: 'AUDIT_VOLUME_PER_HOUR_BY_ROLE must be role=n pairs separated by commas, with known role names' })
+  AUDIT_VOLUME_PER_HOUR_BY_ROLE = 'physician=30,nurse=30,registrar=120,him_technician=150,coder=120,roi_specialist=60';
+
+  /** Anomaly "break-the-glass not reviewed": hours a privacy officer has to review a grant. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUDIT_BREAK_GLASS_REVIEW_HOURS = 72;
+
+  /** Anomaly "repeated denials": this many refusals of one user within AUDIT_DENIALS_WINDOW_MINUTES. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  AUDIT_DENIALS_THRESHOLD = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  AUDIT_DENIALS_WINDOW_MINUTES = 60;
 
   /** Seed the demo data when the database is empty at start. */
   @IsIn(['true', 'false'])

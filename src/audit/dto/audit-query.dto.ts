@@ -1,20 +1,57 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageQueryDto, queryInt } from '../../common/pagination';
+import { IsTimestamp } from '../../common/validators';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit.types';
 
-export class AuditFilterDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(queryInt) @IsInt() @Min(1) @Max(2147483647) patientId?: number;
-  @ApiPropertyOptional() @IsOptional() @Transform(queryInt) @IsInt() @Min(1) @Max(2147483647) actorId?: number;
-  @ApiPropertyOptional({ enum: AUDIT_ACTIONS }) @IsOptional() @IsIn(AUDIT_ACTIONS) action?: string;
-  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES }) @IsOptional() @IsIn(AUDIT_OUTCOMES) outcome?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) role?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) resourceType?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) requestId?: string;
-  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false']) breakGlass?: 'true' | 'false';
-  @ApiPropertyOptional({ description: 'ISO-8601 time, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'ISO-8601 time, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+/** The filters of the trail, shared by the search, the export and their audit rows. Every one maps to a column. */
+export class AuditFilterFields {
+  @ApiPropertyOptional({ description: 'Events about this patient' })
+  @IsOptional() @Transform(queryInt) @IsInt() @Min(1) @Max(2147483647) patientId?: number;
+
+  @ApiPropertyOptional({ description: 'Events by this user (users.id)' })
+  @IsOptional() @Transform(queryInt) @IsInt() @Min(1) @Max(2147483647) actorId?: number;
+
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
+  @IsOptional() @IsIn(AUDIT_ACTIONS) action?: string;
+
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
+  @IsOptional() @IsIn(AUDIT_OUTCOMES) outcome?: string;
+
+  @ApiPropertyOptional({ description: 'The actor\'s role when the event happened (e.g. nurse)' })
+  @IsOptional() @IsString() @Length(1, 40) role?: string;
+
+  @ApiPropertyOptional({ description: 'e.g. record, patient, encounter, break-glass-grant, route' })
+  @IsOptional() @IsString() @Length(1, 40) resourceType?: string;
+
+  @ApiPropertyOptional({ description: 'The X-Request-Id of one request: every row it wrote' })
+  @IsOptional() @IsString() @Length(1, 100) requestId?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only events that rode (or did not ride) on a break-the-glass grant' })
+  @IsOptional() @IsIn(['true', 'false']) breakGlass?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'ISO-8601 time, inclusive' })
+  @IsOptional() @IsISO8601({ strict: true }) from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601 time, exclusive' })
+  @IsOptional() @IsISO8601({ strict: true }) to?: string;
+}
+
+export class AuditFilterDto extends IntersectionType(PageQueryDto, AuditFilterFields) {}
+
+export const EXPORT_FORMATS = ['csv', 'ndjson', 'fhir'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export class AuditExportQueryDto extends AuditFilterFields {
+  @ApiProperty({ enum: EXPORT_FORMATS, description: 'csv (one row per event), ndjson (one event per line), fhir (FHIR R4 AuditEvent, IHE BALP)' })
+  @IsIn(EXPORT_FORMATS)
+  format: ExportFormat;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'format=fhir only: one Bundle (application/fhir+json) instead of NDJSON' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  fhirBundle?: 'true' | 'false';
 }
 
 export class VerifyQueryDto {
@@ -25,4 +62,12 @@ export class VerifyQueryDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   from?: number;
+}
+
+export class AnomalyQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Start of the window (default: `to` minus 7 days)', example: '2026-11-22T00:00:00Z' })
+  @IsOptional() @IsTimestamp() from?: string;
+
+  @ApiPropertyOptional({ description: 'End of the window, exclusive (default: now)', example: '2026-11-29T00:00:00Z' })
+  @IsOptional() @IsTimestamp() to?: string;
 }
