@@ -30,6 +30,11 @@ describe('audit chain: append-only, verify, tamper detection', () => {
   });
 
   it('refuses UPDATE and DELETE on the audit table', async () => {
+    expect(await t.db.one('SELECT seq FROM audit_events WHERE seq = 1')).toBeDefined();
+    if (t.dialect === 'sqlite') {
+      const triggers = t.db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name").all();
+      expect(triggers).toEqual([{ name: 'audit_events_no_delete' }, { name: 'audit_events_no_update' }]);
+    }
     await expect(rawSql(t, "UPDATE audit_events SET reason = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
     await expect(rawSql(t, 'DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(/append-only/);
   });
