@@ -27,6 +27,8 @@
  * still derive them: when their value is 1..10 they are protected like a suppressed cell.
  */
 
+import { determinedUnknowns, gridEquations } from './linear-disclosure';
+
 /** The CMS cell-size rule: counts from 1 to 10 are never shown, nor derivable. */
 export const CMS_CELL_SIZE_RULE = { min: 1, max: 10 } as const;
 export type CellSizeRule = { min: number; max: number };
@@ -253,4 +255,82 @@ function cheapestInLine(grid: Grid, unknown: (i: number, j: number) => boolean, 
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, k) => k);
+}
+
+/**
+ * Several tables with margins that share cells, protected together (the "modular" method of statistical
+ * disclosure control): each table is protected on its own, a cell suppressed in one table is treated as
+ * suppressed in every table that holds it, and this goes round until nothing changes. Then the equations of all
+ * the tables together are solved (linear-disclosure.ts); if they still pin down a protected cell, the cheapest
+ * published cell next to it is suppressed too, and round again. Cells are only ever added, so this ends.
+ *
+ * Tables are grids of cell names, (R+1) x (C+1) like MarginalTable; `values` gives each name its count.
+ */
+export function suppressLinkedTables(
+  tables: string[][][],
+  values: ReadonlyMap<string, number>,
+  hidden: ReadonlySet<string> = new Set(),
+  rule: CellSizeRule = CMS_CELL_SIZE_RULE,
+): Set<string> {
+  const valueOf = (name: string): number => {
+    const v = values.get(name);
+    if (v === undefined) throw new Error(`no value for cell ${name}`);
+    return v;
+  };
+  const suppressed = new Set<string>();
+  const equations = tables.flatMap((t) => gridEquations(t));
+  for (let guard = 0; guard <= values.size + 1; guard++) {
+    let changed = false;
+    for (const t of tables) {
+      const result = suppressSmallCells(
+        {
+          values: t.map((row) => row.map(valueOf)),
+          hidden: t.map((row) => row.map((n) => hidden.has(n))),
+          suppressed: t.map((row) => row.map((n) => suppressed.has(n))),
+        },
+        rule,
+      );
+      result.suppressed.forEach((row, i) => row.forEach((s, j) => {
+        if (s && !suppressed.has(t[i][j])) {
+          suppressed.add(t[i][j]);
+          changed = true;
+        }
+      }));
+    }
+    if (changed) continue;
+    const determined = determinedUnknowns(equations, new Set([...suppressed, ...hidden]));
+    const leak = [...determined].sort().find((n) => suppressed.has(n) || isSmallCount(valueOf(n), rule));
+    if (!leak) return suppressed;
+    suppressed.add(cheapestNeighbour(tables, leak, (n) => suppressed.has(n) || hidden.has(n), valueOf));
+  }
+  throw new Error('linked suppression did not converge');
+}
+
+/** The cheapest published non-zero cell sharing a row or column with `name` in any of the tables. */
+function cheapestNeighbour(tables: string[][][], name: string, unknown: (n: string) => boolean, valueOf: (n: string) => number): string {
+  let best: { name: string; cost: number } | null = null;
+  for (const t of tables) {
+    const R = t.length - 1;
+    const C = t[0].length - 1;
+    t.forEach((row, i) => row.forEach((n, j) => {
+      if (n !== name) return;
+      const line = [...t[i], ...t.map((r) => r[j])];
+      for (const candidate of line) {
+        if (candidate === name || unknown(candidate) || valueOf(candidate) === 0) continue;
+        const [ci, cj] = positionOf(t, candidate);
+        const cost = ci === R && cj === C ? 1e12 : ci === R || cj === C ? 1e6 + valueOf(candidate) : valueOf(candidate);
+        if (!best || cost < best.cost || (cost === best.cost && candidate < best.name)) best = { name: candidate, cost };
+      }
+    }));
+  }
+  if (!best) throw new Error(`cannot protect cell ${name}: nothing left to suppress beside it`);
+  return (best as { name: string }).name;
+}
+
+function positionOf(t: string[][], name: string): [number, number] {
+  for (let i = 0; i < t.length; i++) {
+    const j = t[i].indexOf(name);
+    if (j >= 0) return [i, j];
+  }
+  return [-1, -1];
 }

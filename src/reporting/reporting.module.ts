@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuditSummaryReport } from './audit-summary/audit-summary.report';
+import { OutcomesReport } from './outcomes/outcomes.report';
+import { ReportRunsService } from './report-runs.service';
+import { ReportsController } from './reports.controller';
+import { ReportsService } from './reports.service';
+import { RoiReport } from './roi/roi.report';
+
+/**
+ * Reports (issue 6): outcomes (readmission, length of stay, mortality, dispositions), the audit summary and the
+ * release-of-information report, in JSON, CSV and SVG; stored, re-downloadable runs. Reads other modules' tables
+ * only through aggregate SQL; the anomaly counts come from the audit module's AnomalyService.
+ */
+@Module({
+  controllers: [ReportsController],
+  providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
+})
+export class ReportingModule {}

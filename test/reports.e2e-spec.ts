@@ -1,0 +1,547 @@
+import { parse } from 'csv-parse/sync';
+import { createHash } from 'node:crypto';
+import { AuditWriter } from '../src/audit/audit.writer';
+import type { Queryable } from '../src/database/db';
+import { OutcomesReport } from '../src/reporting/outcomes/outcomes.report';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+/**
+ * Reports over a hand-built hospital year, 2030 (the seed's history ends in 2026, so nothing else falls in it).
+ * Every number below is worked out by hand from the stays listed in `buildYear`; the same expectations run on
+ * SQLite and on PostgreSQL (E2E_DATABASE_URL), which is how the two dialects are held to the same answers.
+ */
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+interface Stay {
+  admit: string;
+  discharge: string | null;
+  disposition?: string | null;
+  planned?: boolean;
+  cls?: 'inpatient' | 'outpatient' | 'emergency';
+  status?: 'active' | 'entered-in-error';
+  department?: string;
+}
+
+async function insertPatient(tx: Queryable, mrn: string): Promise<number> {
+  const row = await tx.one<{ id: number }>(
+    `INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, created_at, updated_at)
+     VALUES ($1, 'Test', 'Report', '1960-01-01', 'female', '2029-01-01T00:00:00.000Z', '2029-01-01T00:00:00.000Z') RETURNING id`,
+    [mrn],
+  );
+  return Number(row!.id);
+}
+
+async function insertStay(tx: Queryable, patientId: number, s: Stay): Promise<number> {
+  const row = await tx.one<{ id: number }>(
+    `INSERT INTO encounters (patient_id, encounter_class, admitted_at, discharged_at, department, disposition, planned_readmission, status, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $3) RETURNING id`,
+    [patientId, s.cls ?? 'inpatient', s.admit, s.discharge, s.department ?? 'Medicine', s.disposition === undefined ? 'home' : s.disposition,
+      s.planned ?? false, s.status ?? 'active'],
+  );
+  return Number(row!.id);
+}
+
+/**
+ * The year. LOS in days (discharge date - admission date). R = readmitted index stay.
+ *
+ *  P1  S1  01-01 -> 01-05 08:00  home       LOS 4  R (S2 admitted 02-04 20:00: day 30, although 30.5 days later)
+ *      S2  02-04 -> 02-06        home       LOS 2  R (S3, day 14): a readmission that is itself an index stay
+ *      S3  02-20 -> 02-20        home-health LOS 0 (same-day stay)
+ *  P2  S4  03-01 -> 03-03 23:30  home       LOS 2  not R: S5 admitted 04-03 00:10 is day 31 (only 30 days 40 min later)
+ *      S5  04-03 -> 04-04        home       LOS 1
+ *  P3  S6  05-01 -> 05-04        transfer-acute LOS 3  not an index stay; not in the mortality denominator (Surgery)
+ *      S7  05-10 -> 05-12        home       LOS 2  (Surgery)
+ *  P4  S8  06-01 -> 06-02        ama        LOS 1  not an index stay (Surgery)
+ *      S9  06-05 -> 06-09        home       LOS 4  (Surgery)
+ *  P5  S10 07-01 -> 07-03        home       LOS 2  not R: the next stay S11 is a planned readmission
+ *      S11 07-10 -> 07-12 planned home      LOS 2  (a planned stay can be an index stay)
+ *      S12 08-20 -> 08-25        expired    LOS 5  a death (day 39 after S11: no readmission)
+ *  P6  S13 08-01 -> 08-02        home       LOS 1  R (S14 and S15 both within 30 days: counted once)
+ *      S14 08-05 -> 08-06        home       LOS 1  R (S15)
+ *      S15 08-10 -> 08-11        home       LOS 1
+ *  P7  S16 09-01 -> 09-02 entered-in-error: not a stay
+ *      S17 09-08 -> 09-10        home       LOS 2  not R: S18 (09-15) is entered-in-error
+ *      S18 09-15 -> 09-16 entered-in-error
+ *  P8  S19 10-01 -> 10-02        home       LOS 1  not R: the visit on 10-05 is an emergency visit, not an admission
+ *      E   10-05 emergency; O 10-06 outpatient
+ *
+ * Totals: 17 discharges, 14 index stays, 4 readmitted (4/14 = 0.2857), LOS sum 34: average 2, median 2,
+ * 1 death over 16 eligible discharges (0.0625); home 13, home-health 1, transfer-acute 1, ama 1, expired 1.
+ */
+async function buildYear(t: TestApp): Promise<void> {
+  await t.db.transaction(async (tx) => {
+    const p = async (n: number) => insertPatient(tx, `RPT2030-${n}`);
+    const z = (d: string, time = '10:00') => `2030-${d}T${time}:00.000Z`;
+    const p1 = await p(1);
+    const s1 = await insertStay(tx, p1, { admit: z('01-01'), discharge: z('01-05', '08:00') });
+    await insertStay(tx, p1, { admit: z('02-04', '20:00'), discharge: z('02-06') });
+    await insertStay(tx, p1, { admit: z('02-20', '08:00'), discharge: z('02-20', '18:00'), disposition: 'home-health' });
+    const p2 = await p(2);
+    const s4 = await insertStay(tx, p2, { admit: z('03-01'), discharge: z('03-03', '23:30') });
+    await insertStay(tx, p2, { admit: z('04-03', '00:10'), discharge: z('04-04') });
+    const p3 = await p(3);
+    await insertStay(tx, p3, { admit: z('05-01'), discharge: z('05-04'), disposition: 'transfer-acute', department: 'Surgery' });
+    await insertStay(tx, p3, { admit: z('05-10'), discharge: z('05-12'), department: 'Surgery' });
+    const p4 = await p(4);
+    await insertStay(tx, p4, { admit: z('06-01'), discharge: z('06-02'), disposition: 'ama', department: 'Surgery' });
+    await insertStay(tx, p4, { admit: z('06-05'), discharge: z('06-09'), department: 'Surgery' });
+    const p5 = await p(5);
+    await insertStay(tx, p5, { admit: z('07-01'), discharge: z('07-03') });
+    await insertStay(tx, p5, { admit: z('07-10'), discharge: z('07-12'), planned: true });
+    await insertStay(tx, p5, { admit: z('08-20'), discharge: z('08-25'), disposition: 'expired' });
+    const p6 = await p(6);
+    await insertStay(tx, p6, { admit: z('08-01'), discharge: z('08-02') });
+    await insertStay(tx, p6, { admit: z('08-05'), discharge: z('08-06') });
+    await insertStay(tx, p6, { admit: z('08-10'), discharge: z('08-11') });
+    const p7 = await p(7);
+    await insertStay(tx, p7, { admit: z('09-01'), discharge: z('09-02'), status: 'entered-in-error' });
+    await insertStay(tx, p7, { admit: z('09-08'), discharge: z('09-10') });
+    await insertStay(tx, p7, { admit: z('09-15'), discharge: z('09-16'), status: 'entered-in-error' });
+    const p8 = await p(8);
+    await insertStay(tx, p8, { admit: z('10-01'), discharge: z('10-02') });
+    await insertStay(tx, p8, { admit: z('10-05'), discharge: z('10-05', '16:00'), cls: 'emergency', disposition: 'home' });
+    await insertStay(tx, p8, { admit: z('10-06'), discharge: z('10-06', '11:00'), cls: 'outpatient', disposition: null });
+    // Diagnosis chapters: S1's active primary diagnosis is circulatory; S4's primary was entered in error.
+    const dx = (encounterId: number, patientId: number, code: string, chapter: string, status: string) =>
+      tx.execute(
+        `INSERT INTO diagnoses (encounter_id, patient_id, code, description, chapter, is_primary, recorded_at, status, created_at, updated_at)
+         VALUES ($1, $2, $3, 'test', $4, TRUE, '2030-01-02T00:00:00.000Z', $5, '2030-01-02T00:00:00.000Z', '2030-01-02T00:00:00.000Z')`,
+        [encounterId, patientId, code, chapter, status],
+      );
+    await dx(s1, p1, 'I21.4', 'Diseases of the circulatory system (I00-I99)', 'active');
+    await dx(s4, p2, 'J18.9', 'Diseases of the respiratory system (J00-J99)', 'entered-in-error');
+  });
+}
+
+const YEAR = 'from=2030-01-01&to=2030-12-31';
+
+describe('reports', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ patients: 30 });
+    await buildYear(t);
+  });
+  afterAll(() => t.close());
+
+  const outcomes = async (user: string, query: string) => (await (await t.as(user)).get(`/reports/outcomes?${query}`).expect(200)).body;
+  const group = (body: { groups: { group: string }[] }, name: string) => {
+    const g = body.groups.find((x) => x.group === name);
+    if (!g) throw new Error(`no group ${name}`);
+    return g as Record<string, unknown>;
+  };
+
+  describe('outcomes: the measures on the hand-built year', () => {
+    it('totals: discharges, index stays, readmission rate, length of stay, mortality, dispositions', async () => {
+      const body = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
+      expect(body.deidentified).toBe(false);
+      expect(body.lengthOfStayConvention).toBe('midnights');
+      expect(body.total).toEqual({
+        group: 'Total', discharges: 17, indexStays: 14, readmissions: 4, readmissionRate: 0.2857,
+        averageLengthOfStay: 2, medianLengthOfStay: 2, deaths: 1, mortalityEligibleDischarges: 16, mortalityRate: 0.0625,
+        dispositions: { home: 13, 'home-health': 1, 'skilled-nursing': 0, other: 0, unknown: 0, expired: 1, 'transfer-acute': 1, ama: 1 },
+      });
+      // Every month of the range is there, quiet ones as zero.
+      expect(body.groups.map((g: { group: string }) => g.group)).toEqual(Array.from({ length: 12 }, (_, m) => `2030-${String(m + 1).padStart(2, '0')}`));
+      expect(group(body, '2030-12')).toMatchObject({ discharges: 0, readmissionRate: null, averageLengthOfStay: null, medianLengthOfStay: null, mortalityRate: null });
+    });
+
+    it('a readmission on day 30 counts (calendar days, though 30.5 days later); one on day 31 does not (though under 31 x 24 h)', async () => {
+      const body = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
+      expect(group(body, '2030-01')).toMatchObject({ discharges: 1, indexStays: 1, readmissions: 1, readmissionRate: 1 });
+      expect(group(body, '2030-03')).toMatchObject({ discharges: 1, indexStays: 1, readmissions: 0, readmissionRate: 0 });
+    });
+
+    it('a readmission is itself an index stay; a same-day stay has length 0', async () => {
+      const feb = group(await outcomes('privacy.smith', `${YEAR}&groupBy=month`), '2030-02');
+      expect(feb).toMatchObject({ discharges: 2, indexStays: 2, readmissions: 1, readmissionRate: 0.5, averageLengthOfStay: 1, medianLengthOfStay: 1 });
+    });
+
+    it('a transfer to acute care is no index stay and leaves the mortality denominator; AMA is no index stay but counts for mortality', async () => {
+      const body = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
+      // S7 follows the transfer S6 by 6 days: not a readmission, since S6 opens no window.
+      expect(group(body, '2030-05')).toMatchObject({ discharges: 2, indexStays: 1, readmissions: 0, mortalityEligibleDischarges: 1, mortalityRate: 0 });
+      expect(group(body, '2030-06')).toMatchObject({ discharges: 2, indexStays: 1, readmissions: 0, mortalityEligibleDischarges: 2 });
+    });
+
+    it('a planned readmission does not count; a death is no index stay; several readmissions count once', async () => {
+      const body = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
+      expect(group(body, '2030-07')).toMatchObject({ discharges: 2, indexStays: 2, readmissions: 0 });
+      expect(group(body, '2030-08')).toMatchObject({
+        discharges: 4, indexStays: 3, readmissions: 2, deaths: 1, mortalityEligibleDischarges: 4, mortalityRate: 0.25,
+      });
+    });
+
+    it('entered-in-error stays are neither discharges nor readmissions; an emergency visit is not an admission', async () => {
+      const body = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
+      expect(group(body, '2030-09')).toMatchObject({ discharges: 1, indexStays: 1, readmissions: 0 });
+      expect(group(body, '2030-10')).toMatchObject({ discharges: 1, indexStays: 1, readmissions: 0 });
+    });
+
+    it('groups by department and by the chapter of the active primary diagnosis', async () => {
+      const byDept = await outcomes('privacy.smith', `${YEAR}&groupBy=department`);
+      expect(byDept.groups.map((g: { group: string }) => g.group)).toEqual(['Medicine', 'Surgery']);
+      expect(group(byDept, 'Surgery')).toMatchObject({ discharges: 4, indexStays: 2, readmissions: 0, deaths: 0, mortalityEligibleDischarges: 3, mortalityRate: 0 });
+      expect(group(byDept, 'Medicine')).toMatchObject({ discharges: 13, indexStays: 12, readmissions: 4, deaths: 1, mortalityEligibleDischarges: 13, mortalityRate: 0.0769 });
+      const byChapter = await outcomes('privacy.smith', `${YEAR}&groupBy=diagnosisChapter`);
+      expect(byChapter.groups.map((g: { group: string }) => [g.group, (g as unknown as { discharges: number }).discharges])).toEqual([
+        ['Diseases of the circulatory system (I00-I99)', 1],
+        ['No primary diagnosis recorded', 16],
+      ]);
+    });
+
+    it('length of stay under the calendar-days convention: same-day stay 1, every stay one more', async () => {
+      const { groups, total } = await t.app.get(OutcomesReport).counts({ from: '2030-01-01', to: '2030-12-31' }, 'month', 'calendar-days');
+      expect(total).toMatchObject({ discharges: 17, losSum: 51, losMedian: 3 });
+      expect(groups.find((g) => g.group === '2030-02')).toMatchObject({ losSum: 4, losMedian: 2 });
+    });
+
+    it('states every rule it used, with its source', async () => {
+      const body = await outcomes('privacy.smith', YEAR);
+      const byName = Object.fromEntries(body.definitions.map((d: { measure: string }) => [d.measure, d]));
+      expect(Object.keys(byName)).toEqual(expect.arrayContaining([
+        'discharges', 'index stays', '30-day readmission rate', 'average length of stay', 'median length of stay', 'in-hospital mortality',
+        'discharge disposition mix', 'day arithmetic',
+      ]));
+      expect(byName['30-day readmission rate'].source).toMatch(/CMS Hospital-Wide All-Cause Unplanned Readmission/);
+      expect(byName['30-day readmission rate'].rule).toMatch(/day 30 counts, day 31 does not/);
+      expect(byName['in-hospital mortality'].source).toMatch(/AHRQ Inpatient Quality Indicators/);
+      expect(byName['average length of stay'].rule).toMatch(/same-day stay counts 0/);
+    });
+
+    it('CSV parses back to the JSON numbers, one row per group and the total', async () => {
+      const json = await outcomes('privacy.smith', `${YEAR}&groupBy=department`);
+      const res = await (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&format=csv`).expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      expect(res.headers['x-content-sha256']).toBe(sha256(res.text));
+      const rows: Record<string, string>[] = parse(res.text, { columns: true });
+      const expected = [...json.groups, json.total];
+      expect(rows.map((r) => r.group)).toEqual(expected.map((g: { group: string }) => g.group));
+      rows.forEach((r, i) => {
+        const g = expected[i];
+        for (const key of ['discharges', 'indexStays', 'readmissions', 'readmissionRate', 'averageLengthOfStay', 'medianLengthOfStay', 'deaths', 'mortalityEligibleDischarges', 'mortalityRate']) {
+          expect([key, fromCsv(r[key])]).toEqual([key, g[key]]);
+        }
+        for (const [d, v] of Object.entries(g.dispositions)) expect([d, fromCsv(r[`disposition:${d}`])]).toEqual([d, v]);
+      });
+    });
+
+    it('draws a chart: SVG from ECharts with title, axis names and units', async () => {
+      for (const groupBy of ['month', 'department']) {
+        const res = await (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=${groupBy}&format=svg`).buffer(true).expect(200);
+        expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+        const svg = res.body.toString('utf8');
+        expect(svg.startsWith('<svg')).toBe(true);
+        expect(svg).toContain(groupBy === 'month' ? 'Inpatient outcomes by month of discharge' : 'Inpatient outcomes by department');
+        expect(svg).toContain('Rate (%)');
+        expect(svg).toContain('Length of stay (days)');
+        expect(svg).toContain('30-day readmission rate (%)');
+        // Lines over time (paths), bars by group.
+        expect(svg).toMatch(groupBy === 'month' ? /<path d="M[^"]*L/ : /<path d="M[^"]*Z/);
+      }
+    });
+
+    it('running a report is audited as an export (parameters, not patient data)', async () => {
+      await outcomes('privacy.smith', `${YEAR}&groupBy=department`);
+      const row = await t.db.one<{ actor_username: string; resource_type: string; resource_id: string; details: string; patient_id: number | null }>(
+        "SELECT actor_username, resource_type, resource_id, details, patient_id FROM audit_events WHERE action = 'export' ORDER BY seq DESC LIMIT 1",
+      );
+      expect(row).toMatchObject({ actor_username: 'privacy.smith', resource_type: 'report', resource_id: 'outcomes', patient_id: null });
+      expect(JSON.parse(row!.details)).toMatchObject({ report: 'outcomes', format: 'json', parameters: { from: '2030-01-01', to: '2030-12-31', groupBy: 'department' } });
+    });
+
+    it('refuses a role without report:outcomes, and bad parameters with the field named', async () => {
+      await (await t.as('coder.kim')).get(`/reports/outcomes?${YEAR}`).expect(403);
+      const bad = await (await t.as('privacy.smith')).get('/reports/outcomes?from=2030-02-01&to=2030-01-01').expect(400);
+      expect(bad.body.details).toEqual([{ field: 'from', problems: ['must not be after to'] }]);
+      const group = await (await t.as('privacy.smith')).get('/reports/outcomes?groupBy=year').expect(400);
+      expect(group.body.details[0].field).toBe('groupBy');
+      await (await t.as('privacy.smith')).get('/reports/outcomes?format=pdf').expect(400);
+    });
+  });
+
+  describe('de-identified output', () => {
+    it('a quality analyst always gets it: no count from 1 to 10, rates from suppressed counts suppressed, zero shown', async () => {
+      const body = await outcomes('analyst.wong', `${YEAR}&groupBy=month&deidentified=false`);
+      expect(body.deidentified).toBe(true);
+      expect(body.suppression.suppressedCells).toBeGreaterThan(0);
+      expect(body.definitions.map((d: { measure: string }) => d.measure)).toContain('small-cell suppression (de-identified output)');
+      for (const g of [...body.groups, body.total]) expectNoSmallCounts(g);
+      const jan = group(body, '2030-01');
+      expect(jan.discharges).toEqual({ suppressed: true });
+      expect(jan.readmissionRate).toEqual({ suppressed: true });
+      expect(jan.averageLengthOfStay).toEqual({ suppressed: true });
+      expect(group(body, '2030-12')).toMatchObject({ discharges: 0, readmissions: 0 });
+      expect(JSON.stringify(body)).not.toMatch(/RPT2030|Report|patientId/);
+    });
+
+    it('anyone may ask for it; the CSV says "suppressed", never a number', async () => {
+      const res = await (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&deidentified=true&format=csv`).expect(200);
+      const rows: Record<string, string>[] = parse(res.text, { columns: true });
+      expect(rows.find((r) => r.group === 'Surgery')!.discharges).toBe('suppressed');
+      for (const r of rows) {
+        for (const [k, v] of Object.entries(r)) {
+          if (k === 'group' || /Rate|LengthOfStay/.test(k)) continue;
+          expect([k, v === 'suppressed' || Number(v) === 0 || Number(v) > 10]).toEqual([k, true]);
+        }
+      }
+    });
+
+    it('over the seeded history, by department: nothing small shown, and no suppressed count follows from the published ones', async () => {
+      const body = await outcomes('analyst.wong', 'from=2024-11-01&to=2026-10-31&groupBy=department');
+      const all = [...body.groups, body.total];
+      for (const g of all) expectNoSmallCounts(g);
+      // Discharges = index stays + expired + transfer-acute + ama, in every row with all four shown.
+      for (const g of all) {
+        const parts = [g.indexStays, g.dispositions.expired, g.dispositions['transfer-acute'], g.dispositions.ama, g.discharges];
+        const hidden = parts.filter((v) => typeof v !== 'number').length;
+        expect(hidden === 1).toBe(false);
+      }
+      // Each column (a count across the departments and its total) never has exactly one suppressed value.
+      for (const key of ['discharges', 'indexStays', 'readmissions', 'deaths']) {
+        const hidden = all.filter((g) => typeof g[key] !== 'number').length;
+        expect([key, hidden === 1]).toEqual([key, false]);
+      }
+    });
+  });
+
+  describe('stored report runs', () => {
+    it('stores who, when, parameters, row count and hashes; downloads are byte-identical to what was stored', async () => {
+      const po = await t.as('privacy.smith');
+      const created = await po.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31', groupBy: 'month' } }).expect(201);
+      const run = created.body;
+      expect(run).toMatchObject({
+        type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31', groupBy: 'month', deidentified: false }, deidentified: false,
+        runBy: { username: 'privacy.smith' }, rowCount: 13, sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      const first: Record<string, Buffer> = {};
+      for (const format of ['json', 'csv', 'svg']) {
+        const res = await po.get(`/reports/runs/${run.id}?format=${format}`).buffer(true).parse(binary as never).expect(200);
+        expect([format, sha256(res.body)]).toEqual([format, run.outputs[format].sha256]);
+        expect(res.headers['x-content-sha256']).toBe(run.outputs[format].sha256);
+        first[format] = res.body;
+      }
+      expect(run.sha256).toBe(run.outputs.json.sha256);
+      expect(JSON.parse(first.json.toString('utf8')).total.discharges).toBe(17);
+
+      // The records change; the stored run does not.
+      await t.db.transaction(async (tx) => {
+        const p = await insertPatient(tx, 'RPT2030-late');
+        await insertStay(tx, p, { admit: '2030-11-01T10:00:00.000Z', discharge: '2030-11-03T10:00:00.000Z' });
+      });
+      const again = await po.get(`/reports/runs/${run.id}?format=json`).buffer(true).parse(binary as never).expect(200);
+      expect(again.body.equals(first.json)).toBe(true);
+      const live = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
+      expect(live.total.discharges).toBe(18);
+
+      const list = await po.get('/reports/runs?pageSize=5').expect(200);
+      expect(list.body).toMatchObject({ page: 1, pageSize: 5, total: expect.any(Number) });
+      expect(list.body.items[0]).toMatchObject({ id: run.id, sha256: run.sha256 });
+
+      const audited = await t.db.query<{ action: string; resource_type: string; resource_id: string }>(
+        "SELECT action, resource_type, resource_id FROM audit_events WHERE actor_username = 'privacy.smith' AND resource_type = 'report-run' AND action = 'export'",
+      );
+      expect(audited.filter((a) => a.resource_id === String(run.id)).length).toBe(5); // the run, three downloads, one more
+    });
+
+    it('a run needs the permission of its type (refusal audited); an analyst gets only de-identified runs', async () => {
+      await (await t.as('coder.kim')).post('/reports/runs').send({ type: 'outcomes', params: {} }).expect(403);
+      const roi = await t.as('roi.garcia');
+      const refused = await roi.post('/reports/runs').send({ type: 'outcomes', params: {} }).expect(403);
+      expect(refused.body.message).toMatch(/report:outcomes/);
+      const denial = await t.db.one<{ outcome: string; reason: string }>(
+        "SELECT outcome, reason FROM audit_events WHERE actor_username = 'roi.garcia' AND action = 'access-denied' ORDER BY seq DESC LIMIT 1",
+      );
+      expect(denial).toMatchObject({ outcome: 'denied', reason: expect.stringMatching(/report:outcomes/) });
+
+      const po = await t.as('privacy.smith');
+      const identified = (await po.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31' } }).expect(201)).body;
+      const analyst = await t.as('analyst.wong');
+      await analyst.get(`/reports/runs/${identified.id}?format=csv`).expect(403);
+      const own = (await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31', deidentified: false } }).expect(201)).body;
+      expect(own.deidentified).toBe(true);
+      const csv = await analyst.get(`/reports/runs/${own.id}?format=csv`).expect(200);
+      expect(csv.text).toContain('suppressed');
+      const listed = (await analyst.get('/reports/runs?pageSize=200').expect(200)).body.items.map((r: { id: number }) => r.id);
+      expect(listed).toContain(own.id);
+      expect(listed).not.toContain(identified.id);
+      // A roi specialist sees no outcomes runs at all.
+      const roiList = (await roi.get('/reports/runs?pageSize=200').expect(200)).body.items;
+      expect(roiList.every((r: { type: string }) => r.type === 'roi')).toBe(true);
+      await roi.get(`/reports/runs/${identified.id}`).expect(403);
+    });
+
+    it('validates the parameters with the report\'s own rules, naming params.<field>; unknown runs are 404', async () => {
+      const po = await t.as('privacy.smith');
+      const bad = await po.post('/reports/runs').send({ type: 'outcomes', params: { groupBy: 'year', extra: 1 } }).expect(400);
+      expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['params.extra', 'params.groupBy']);
+      await po.post('/reports/runs').send({ type: 'weather', params: {} }).expect(400);
+      await po.get('/reports/runs/999999').expect(404);
+      await po.get('/reports/runs/abc').expect(400);
+    });
+  });
+
+  describe('audit summary', () => {
+    const MARCH = 'from=2030-03-01&to=2030-03-31';
+
+    beforeAll(async () => {
+      const writer = t.app.get(AuditWriter);
+      const ids = Object.fromEntries(
+        (await t.db.query<{ id: number; username: string }>('SELECT id, username FROM users')).map((u) => [u.username, Number(u.id)]),
+      );
+      const actor = (username: string, role: string) => ({ id: ids[username], username, role });
+      const at = async (iso: string, fn: () => Promise<unknown>) => {
+        t.clock.reset();
+        t.clock.advance(Date.parse(iso) - t.clock.now().getTime());
+        try {
+          await fn();
+        } finally {
+          t.clock.reset();
+        }
+      };
+      const nurse = actor('nurse.patel', 'nurse');
+      await at('2030-03-10T09:00:00.000Z', () => Promise.all([
+        ...[1, 2, 3].map((p) => writer.append({ actor: nurse, action: 'read', outcome: 'success', resourceType: 'patient-record', patientId: p })),
+        writer.append({ actor: nurse, action: 'read', outcome: 'error', reason: 'patient not found', resourceType: 'patient-record' }),
+        ...[1, 2].map(() => writer.append({ actor: actor('coder.kim', 'coder'), action: 'access-denied', outcome: 'denied', reason: 'not on the care team', patientId: 4 })),
+        writer.append({ actor: actor('him.jones', 'him_technician'), action: 'read', outcome: 'success', resourceType: 'patient-record', patientId: 4, breakGlass: true }),
+      ]));
+      await at('2030-03-12T14:00:00.000Z', () => Promise.all([1, 2].map((p) => writer.append({ actor: nurse, action: 'read', outcome: 'success', patientId: p }))));
+      await t.db.transaction(async (tx) => {
+        const grant = (review: string | null) => tx.execute(
+          `INSERT INTO break_glass_grants (user_id, patient_id, reason, granted_at, expires_at, reviewed_at, reviewed_by, review_outcome)
+           VALUES ($1, 4, 'emergency department, patient unconscious', '2030-03-10T09:00:00.000Z', '2030-03-10T10:00:00.000Z', $2, $3, $4)`,
+          [ids['him.jones'], review ? '2030-03-11T09:00:00.000Z' : null, review ? ids['privacy.smith'] : null, review],
+        );
+        await grant('justified');
+        await grant('violation');
+        await grant(null);
+      });
+    });
+
+    it('counts accesses by role, action and outcome over time; denials; break-the-glass uses and reviews', async () => {
+      const body = (await (await t.as('privacy.smith')).get(`/reports/audit-summary?${MARCH}`).expect(200)).body;
+      expect(body.parameters).toEqual({ from: '2030-03-01', to: '2030-03-31', interval: 'day' });
+      expect(body.totals).toEqual({ success: 6, denied: 2, error: 1, total: 9 });
+      expect(body.byRole).toEqual([
+        { role: 'coder', success: 0, denied: 2, error: 0, total: 2 },
+        { role: 'him_technician', success: 1, denied: 0, error: 0, total: 1 },
+        { role: 'nurse', success: 5, denied: 0, error: 1, total: 6 },
+      ]);
+      expect(body.accesses).toContainEqual({ period: '2030-03-10', role: 'nurse', action: 'read', outcome: 'success', count: 3 });
+      expect(body.overTime).toHaveLength(31);
+      expect(body.overTime.find((o: { period: string }) => o.period === '2030-03-10')).toEqual({ period: '2030-03-10', success: 4, denied: 2, error: 1, total: 7 });
+      expect(body.overTime.find((o: { period: string }) => o.period === '2030-03-11')).toMatchObject({ total: 0 });
+      expect(body.denials).toEqual({ total: 2, byReason: [{ reason: 'not on the care team', count: 2 }], byRole: [{ role: 'coder', count: 2 }] });
+      expect(body.breakGlass).toEqual({ uses: 3, reviewed: 2, justified: 1, violations: 1, awaitingReview: 1, accessesUnderBreakGlass: 1 });
+    });
+
+    it('counts anomalies by rule with the audit module\'s own rules (same as GET /audit/anomalies)', async () => {
+      const po = await t.as('privacy.smith');
+      const body = (await po.get(`/reports/audit-summary?${MARCH}`).expect(200)).body;
+      const findings = (await po.get('/audit/anomalies?from=2030-03-01T00:00:00Z&to=2030-04-01T00:00:00Z&pageSize=200').expect(200)).body;
+      // Nurse Patel opened her own record (patient 2) and a namesake's (patient 3): the rules have something to find.
+      expect(findings.total).toBeGreaterThan(0);
+      const expected: Record<string, number> = {};
+      for (const f of findings.items) expected[f.rule] = (expected[f.rule] ?? 0) + 1;
+      const got = Object.fromEntries(body.anomalies.byRule.filter((r: { count: number }) => r.count > 0).map((r: { rule: string; count: number }) => [r.rule, r.count]));
+      expect(got).toEqual(expected);
+      expect(body.anomalies.total).toBe(findings.total);
+      expect(body.anomalies.byRule.map((r: { rule: string }) => r.rule)).toEqual(expect.arrayContaining(['same-surname', 'after-hours', 'break-glass-unreviewed']));
+    });
+
+    it('CSV parses back to the JSON; SVG draws lines over time; needs report:audit', async () => {
+      const po = await t.as('privacy.smith');
+      const json = (await po.get(`/reports/audit-summary?${MARCH}`).expect(200)).body;
+      const csv = await po.get(`/reports/audit-summary?${MARCH}&format=csv`).expect(200);
+      const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+      const accesses = rows.filter((r) => r.section === 'accesses').map((r) => ({ period: r.period, role: r.role, action: r.action, outcome: r.outcome, count: Number(r.count) }));
+      expect(accesses).toEqual(json.accesses);
+      const bg = Object.fromEntries(rows.filter((r) => r.section === 'break-glass').map((r) => [r.label, Number(r.count)]));
+      expect(bg).toEqual(json.breakGlass);
+      const svg = (await po.get(`/reports/audit-summary?${MARCH}&format=svg`).buffer(true).expect(200)).body.toString('utf8');
+      expect(svg).toContain('Audit trail activity by outcome');
+      expect(svg).toContain('Audit events (count)');
+      await (await t.as('analyst.wong')).get(`/reports/audit-summary?${MARCH}`).expect(403);
+      await po.get(`/reports/audit-summary?${MARCH}&deidentified=true`).expect(400);
+    });
+  });
+
+  describe('release-of-information report', () => {
+    let overdueBefore: number;
+    beforeAll(async () => {
+      overdueBefore = (await (await t.as('roi.garcia')).get('/reports/roi?from=2030-01-01&to=2030-01-31').expect(200)).body.total.overdueNow;
+      const creator = Number((await t.db.one<{ id: number }>("SELECT id FROM users WHERE username = 'roi.garcia'"))!.id);
+      await t.db.transaction(async (tx) => {
+        const request = (type: string, status: string, received: string, due: string, fulfilled: string | null) => tx.execute(
+          `INSERT INTO roi_requests (patient_id, requester_type, requester_name, purpose, record_types, delivery_format, status, received_at, due_at, fulfilled_at, created_by)
+           VALUES (1, $1, 'Requester', 'continuity of care', '["encounters"]', 'electronic', $2, $3, $4, $5, $6)`,
+          [type, status, received, due, fulfilled, creator],
+        );
+        await request('self', 'fulfilled', '2030-01-01T10:00:00.000Z', '2030-01-31T10:00:00.000Z', '2030-01-11T09:00:00.000Z'); // 10 days
+        await request('self', 'closed', '2030-01-02T10:00:00.000Z', '2030-02-01T10:00:00.000Z', '2030-02-01T23:00:00.000Z'); // day 30
+        await request('provider', 'fulfilled', '2030-01-03T10:00:00.000Z', '2030-02-02T10:00:00.000Z', '2030-02-03T08:00:00.000Z'); // day 31
+        await request('attorney', 'fulfilled', '2030-01-04T10:00:00.000Z', '2030-02-03T10:00:00.000Z', '2030-01-06T10:00:00.000Z'); // 2 days
+        await request('insurer', 'in-review', '2030-01-05T10:00:00.000Z', '2030-02-04T10:00:00.000Z', null);
+        await request('law_enforcement', 'denied', '2030-01-06T10:00:00.000Z', '2030-02-05T10:00:00.000Z', null);
+        // Outside the range, still open and long past due: overdue now.
+        await request('other', 'received', '2020-01-01T10:00:00.000Z', '2020-01-31T10:00:00.000Z', null);
+      });
+    });
+
+    it('volume by requester type and status, median and 90th-percentile turnaround, share within 30 days, overdue now', async () => {
+      const body = (await (await t.as('roi.garcia')).get('/reports/roi?from=2030-01-01&to=2030-01-31').expect(200)).body;
+      expect(body.total).toMatchObject({
+        requesterType: 'Total', received: 6, fulfilled: 4, medianTurnaroundDays: 20, p90TurnaroundDays: 31,
+        fulfilledWithin30Days: 3, shareFulfilledWithin30Days: 0.75, overdueNow: overdueBefore + 1,
+      });
+      expect(body.total.byStatus).toMatchObject({ fulfilled: 3, closed: 1, 'in-review': 1, denied: 1, received: 0 });
+      const self = body.byRequesterType.find((r: { requesterType: string }) => r.requesterType === 'self');
+      expect(self).toMatchObject({ received: 2, fulfilled: 2, medianTurnaroundDays: 20, p90TurnaroundDays: 30, fulfilledWithin30Days: 2, shareFulfilledWithin30Days: 1 });
+      expect(body.byRequesterType.map((r: { requesterType: string }) => r.requesterType)).toEqual(['self', 'provider', 'insurer', 'attorney', 'law_enforcement', 'other']);
+      expect(body.byRequesterType.find((r: { requesterType: string }) => r.requesterType === 'other')).toMatchObject({ received: 0, overdueNow: expect.any(Number) });
+    });
+
+    it('CSV parses back to the JSON; SVG draws bars; de-identified on request', async () => {
+      const roi = await t.as('roi.garcia');
+      const json = (await roi.get('/reports/roi?from=2030-01-01&to=2030-01-31').expect(200)).body;
+      const rows: Record<string, string>[] = parse((await roi.get('/reports/roi?from=2030-01-01&to=2030-01-31&format=csv').expect(200)).text, { columns: true });
+      const total = rows.find((r) => r.requesterType === 'Total')!;
+      expect(Number(total.received)).toBe(json.total.received);
+      expect(Number(total['status:fulfilled'])).toBe(json.total.byStatus.fulfilled);
+      expect(Number(total.medianTurnaroundDays)).toBe(json.total.medianTurnaroundDays);
+      expect(Number(total.shareFulfilledWithin30Days)).toBe(json.total.shareFulfilledWithin30Days);
+      const svg = (await roi.get('/reports/roi?from=2030-01-01&to=2030-01-31&format=svg').buffer(true).expect(200)).body.toString('utf8');
+      expect(svg).toContain('Release-of-information requests by requester type');
+      expect(svg).toContain('Requests (count)');
+      const deid = (await roi.get('/reports/roi?from=2030-01-01&to=2030-01-31&deidentified=true').expect(200)).body;
+      expect(deid.total.received).toEqual({ suppressed: true });
+      expect(deid.total.medianTurnaroundDays).toEqual({ suppressed: true });
+      await (await t.as('analyst.wong')).get('/reports/roi').expect(403);
+    });
+  });
+});
+
+/** A CSV field back to its JSON value. */
+function fromCsv(v: string): unknown {
+  if (v === 'suppressed') return { suppressed: true };
+  if (v === '') return null;
+  return Number(v);
+}
+
+function binary(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+function expectNoSmallCounts(g: Record<string, unknown> & { dispositions: Record<string, unknown> }): void {
+  const counts: [string, unknown][] = [
+    ...['discharges', 'indexStays', 'readmissions', 'deaths', 'mortalityEligibleDischarges'].map((k): [string, unknown] => [k, g[k]]),
+    ...Object.entries(g.dispositions),
+  ];
+  for (const [k, v] of counts) {
+    const ok = (typeof v === 'object' && v !== null && (v as { suppressed?: boolean }).suppressed === true) || v === 0 || (typeof v === 'number' && v > 10);
+    expect([g.group, k, v, ok]).toEqual([g.group, k, v, true]);
+  }
+}
