@@ -5,7 +5,9 @@ import { FieldProblem, InvalidInput } from './errors';
 export function fieldProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const e of errors) {
-    const field = prefix ? (/^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    // An empty key ({"": 1}) still needs a name a reader can see.
+    const property = e.property === '' ? '""' : e.property;
+    const field = prefix ? (/^\d+$/.test(property) ? `${prefix}[${property}]` : `${prefix}.${property}`) : property;
     if (e.constraints) {
       out.push({
         field,

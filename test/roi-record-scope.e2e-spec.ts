@@ -1,0 +1,31 @@
+import { createTestApp, TestApp } from './helpers/test-app';
+
+describe('proposal: GET /patients/:id/record for an ROI specialist applies the covering request scope', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp({ patients: 12 }); });
+  afterAll(() => t.close());
+
+  it('only the record types and dates of the request, audited with DISCLOSURE and the request id', async () => {
+    const roi = await t.as('roi.garcia');
+    const res = await roi.post('/roi/requests').send({
+      patientId: 5, requesterType: 'law_enforcement', requesterName: 'Sheriff', purpose: 'x', recordTypes: ['diagnoses'],
+      dateFrom: '2026-01-01', dateTo: '2026-06-30', format: 'electronic',
+    }).expect(201);
+    let version = 1;
+    for (const action of ['verify-identity', 'validate-authorization', 'begin-review']) {
+      version = (await roi.post(`/roi/requests/${res.body.id}/transitions`).send({ action, version }).expect(200)).body.version;
+    }
+    const record = (await roi.get('/patients/5/record').expect(200)).body;
+    expect(record.encounters).toBeUndefined();
+    expect(record.notes).toBeUndefined();
+    expect(record.observations).toBeUndefined();
+    const all = await t.db.query<{ recorded_at: string }>("SELECT recorded_at FROM diagnoses WHERE patient_id = 5 AND status <> 'entered-in-error' AND sensitivity = 'normal'");
+    const inRange = all.filter((d) => d.recorded_at >= '2026-01-01' && d.recorded_at < '2026-07-01');
+    expect(all.length).toBeGreaterThan(inRange.length);
+    expect(record.diagnoses).toHaveLength(inRange.length);
+    for (const d of record.diagnoses) expect(d.recordedAt >= '2026-01-01' && d.recordedAt < '2026-07-01').toBe(true);
+    const audit = (await t.db.one<{ purpose_of_use: string; details: string }>("SELECT purpose_of_use, details FROM audit_events WHERE action = 'read' AND resource_type = 'record' ORDER BY seq DESC LIMIT 1"))!;
+    expect(audit.purpose_of_use).toBe('DISCLOSURE');
+    expect(JSON.parse(audit.details).roiRequestId).toBe(res.body.id);
+  });
+});
