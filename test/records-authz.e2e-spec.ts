@@ -30,7 +30,8 @@ const MATRIX: Record<string, Record<Endpoint, string>> = {
   },
   'him.jones': {
     demographics: '200 200 403 -', record: '200 200 403 -', encounters: '200 200 403 -', diagnoses: '200 200 403 -',
-    notes: '200 200 403 -', careTeam: '200 200 403 -', addObservation: '403 403 403 -',
+    // Care-team administration shows no chart content: the VIP rule does not apply to it.
+    notes: '200 200 403 -', careTeam: '200 200 200 -', addObservation: '403 403 403 -',
   },
   'coder.kim': {
     demographics: '200 200 403 -', record: '200 200 403 -', encounters: '200 200 403 -', diagnoses: '200 200 403 -',

@@ -79,6 +79,12 @@ const CARE_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   'clinical:read', 'clinical:read:restricted', 'note:read', 'note:read:psychotherapy', 'clinical:write', 'observation:write',
 ]);
 
+/**
+ * Administration that shows no chart content (who is on the care team). The VIP rule guards chart content, so it
+ * does not apply here: otherwise nobody could ever put a clinician on a VIP's care team.
+ */
+const CHART_ADMINISTRATION: ReadonlySet<Permission> = new Set<Permission>(['careteam:manage']);
+
 /** Permissions that change a chart. */
 const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', 'observation:write', 'coding:write', 'demographics:write']);
 
@@ -130,7 +136,7 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
     reasons.push('this is the caller\'s own record (workforce access to it is reviewed as an anomaly)');
   } else if (patient.ownRecord && CARE_SCOPED.has(permission)) {
     return deny('a workforce member may not write in their own record (conflict of interest)');
-  } else if (patient.vip) {
+  } else if (patient.vip && !CHART_ADMINISTRATION.has(permission)) {
     if (!grant) return deny('VIP patient: anyone outside the care team needs break-the-glass, whatever the role');
     viaBreakGlass = true;
     reasons.push(`VIP patient: active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
@@ -144,7 +150,11 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
       return deny('the caller is not on the patient\'s care team and holds no active break-the-glass grant');
     }
   } else {
-    reasons.push(`${permission} is not limited to a care team`);
+    reasons.push(
+      patient.vip
+        ? `${permission} administers the chart without opening it, so the VIP rule does not apply`
+        : `${permission} is not limited to a care team`,
+    );
   }
 
   // 4. The item's sensitivity.
