@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 
@@ -21,11 +21,19 @@ export interface TokenClaims {
 
 @Injectable()
 export class TokenService {
+  /**
+   * The HMAC key as a KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a public key
+   * and falls back on a secret key at every call, which cost a tenth of the CPU of a record read.
+   */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(this.config.get('JWT_SECRET') as string, 'utf8'));
+  }
 
   get ttlSeconds(): number {
     return this.config.get('JWT_TTL');
@@ -52,7 +60,8 @@ export class TokenService {
     return claims;
   }
 
+  /** @nestjs/jwt types the secret as string | Buffer; jsonwebtoken itself takes the KeyObject. */
   private get secret(): string {
-    return this.config.get('JWT_SECRET') as string;
+    return this.key as unknown as string;
   }
 }
