@@ -6,7 +6,8 @@ import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } 
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
-import { BatchWriter, deleteAllData, PortableBatchWriter, resetIdentitySequences, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
+import { deleteAllData, resetIdentitySequences } from './reset';
+import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
@@ -71,18 +72,17 @@ export async function seedAccessCatalogue(db: Db): Promise<void> {
 
 export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotals> {
   const started = performance.now();
+  if (!Number.isFinite(opts.patients)) throw new Error('seed: `patients` must be a number');
   const total = Math.max(4, Math.floor(opts.patients));
   const nowMs = (opts.now ?? DEFAULT_SEED_NOW).getTime();
   if (!Number.isFinite(nowMs)) throw new Error('seed: invalid `now`');
-  // scrypt runs on libuv's thread pool: hash while the main thread resets the database and builds the pools.
-  const hashing = Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
-  hashing.catch(() => undefined);
-
   if (opts.reset) await deleteAllData(db);
   else await assertEmpty(db);
+  // scrypt runs on libuv's thread pool: hash while the patients are generated and written.
+  const hashing = demoPasswordHashes();
   await seedAccessCatalogue(db);
   const lookups = buildLookups(buildPools(FAKER_SEED));
-  const users = await insertDemoUsers(db, await hashing, new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString());
+  const users = await insertDemoUsers(db, new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString());
 
   const settings: GeneratorSettings = { seed: opts.seed ?? DEFAULT_SEED, nowMs, users, total, batchSize: BATCH_PATIENTS };
   const source: BatchSource = opts.worker ?? total >= WORKER_FROM_PATIENTS ? new WorkerBatchSource(settings) : new InlineBatchSource(settings);
@@ -105,6 +105,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
+  await setPasswords(db, await hashing);
   await resetIdentitySequences(db);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
@@ -118,8 +119,28 @@ async function assertEmpty(db: Db): Promise<void> {
   }
 }
 
-/** Inserts the demo users with ids 1..12 in DEMO_USERS order; answers user id by username. */
-async function insertDemoUsers(db: Db, hashes: string[], createdAt: string): Promise<Record<DemoUsername, number>> {
+let cachedHashes: Promise<string[]> | null = null;
+
+/**
+ * The demo password hashed once per user, each with its own salt: 12 scrypt runs (about 0.3 s each, on purpose).
+ * Kept for the life of the process, so a demo reset or a test's reseed does not pay for them again.
+ */
+function demoPasswordHashes(): Promise<string[]> {
+  if (!cachedHashes) {
+    cachedHashes = Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
+    cachedHashes.catch(() => (cachedHashes = null));
+  }
+  return cachedHashes;
+}
+
+/** Until the hashes are ready (scrypt is slow on purpose): a value verifyPassword never accepts. */
+const NO_PASSWORD_YET = '!pending';
+
+/**
+ * Inserts the demo users with ids 1..12 in DEMO_USERS order, without a usable password yet (see setPasswords);
+ * answers user id by username.
+ */
+async function insertDemoUsers(db: Db, createdAt: string): Promise<Record<DemoUsername, number>> {
   const ids = {} as Record<DemoUsername, number>;
   await db.transaction(async (tx) => {
     for (const [i, u] of DEMO_USERS.entries()) {
@@ -127,12 +148,21 @@ async function insertDemoUsers(db: Db, hashes: string[], createdAt: string): Pro
       await tx.execute(
         `INSERT INTO users (id, username, display_name, family_name, role, password_hash, disabled, department, version, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
-        [id, u.username, u.displayName, u.familyName, u.role, hashes[i], false, u.department, createdAt],
+        [id, u.username, u.displayName, u.familyName, u.role, NO_PASSWORD_YET, false, u.department, createdAt],
       );
       ids[u.username as DemoUsername] = id;
     }
   });
   return ids;
+}
+
+/** The demo password, hashed with its own salt per user while the patients were being written. */
+async function setPasswords(db: Db, hashes: string[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const [i, u] of DEMO_USERS.entries()) {
+      await tx.execute('UPDATE users SET password_hash = $1 WHERE username = $2', [hashes[i], u.username]);
+    }
+  });
 }
 
 /** Fresh planner statistics for the new data (a sample on SQLite, to stay fast on large seeds). */

@@ -30,8 +30,10 @@ const LETTER: Record<EncounterClass, Letter> = { inpatient: 'I', outpatient: 'O'
 const SENSITIVE_CATEGORIES: SensitivityCategory[] = ['substance-use', 'behavioral-health', 'hiv', 'reproductive'];
 
 /** Probability that an index discharge (alive, not transferred, not AMA) is followed within 30 days by an admission. */
-const P_UNPLANNED_READMISSION = 0.07;
+const P_UNPLANNED_READMISSION = 0.11;
 const P_PLANNED_READMISSION = 0.025;
+/** Probability that a random inpatient stay falling within 30 days of an index discharge becomes an office visit. */
+const P_FOLLOW_UP_INSTEAD = 0.7;
 
 export interface GeneratorContext {
   seed: number;
@@ -59,7 +61,7 @@ interface Patient {
   sex: Sex;
   birthMs: number;
   chronic: Icd10Code[];
-  /** A behavioral-health, substance-use or HIV condition the patient carries (about 10% of patients). */
+  /** A behavioral-health, substance-use or HIV condition the patient carries (about 12% of patients aged 12 or more). */
   sensitive: Icd10Code | null;
   pregnant: boolean;
   attending: number | null;
@@ -214,7 +216,7 @@ export class PatientGenerator {
       const c = this.pickFitting(rng, this.chronicPool, age, sex);
       if (c && !p.chronic.includes(c)) p.chronic.push(c);
     }
-    if (age >= 12 && rng.chance(0.1)) {
+    if (age >= 12 && rng.chance(0.12)) {
       const cat = rng.weighted(SENSITIVE_PROFILE);
       p.sensitive = this.pickFitting(rng, this.sensitivePool.get(`${cat}:chronic`)!, age, sex) ?? null;
     }
@@ -281,6 +283,7 @@ export class PatientGenerator {
     times.sort();
 
     let cursor = from;
+    let lastIndexDischarge = -Infinity;
     let pending: Slot | null = null;
     let k = 0;
     for (let made = 0; made < n; ) {
@@ -289,8 +292,10 @@ export class PatientGenerator {
         slot = pending;
         pending = null;
       } else if (k < n) {
-        const cls = pickClass(rng);
+        let cls = pickClass(rng);
         let at = times[k++];
+        // Soon after a discharge the next visit is mostly a follow-up: keeps the 30-day readmission rate realistic.
+        if (cls === 'inpatient' && at - lastIndexDischarge < 30 * DAY && rng.chance(P_FOLLOW_UP_INSTEAD)) cls = 'outpatient';
         if (cls === 'outpatient') at = dayStart(at) + 8 * HOUR + rng.int(0, 35) * 15 * MIN;
         slot = { at, cls, planned: false };
       } else break;
@@ -301,6 +306,7 @@ export class PatientGenerator {
       if (r.disposition === 'expired') return r.end;
       if (r.end === null) return null;
       cursor = r.end;
+      if (slot.cls === 'inpatient' && isIndexDisposition(r.disposition)) lastIndexDischarge = r.end;
       if (slot.cls === 'inpatient' && !pending && isIndexDisposition(r.disposition)) {
         if (rng.chance(P_UNPLANNED_READMISSION)) {
           pending = { at: r.end + rng.int(1, 28) * DAY + rng.int(-6, 6) * HOUR, cls: 'inpatient', planned: false };
@@ -450,7 +456,7 @@ export class PatientGenerator {
 
   private pickPrimary(p: Patient, L: Letter, age: number): Icd10Code {
     const { rng } = p;
-    if (p.sensitive && rng.chance(0.35)) {
+    if (p.sensitive && rng.chance(0.4)) {
       const pool = this.sensitivePool.get(`${p.sensitive.sensitivity}:${L}`)!;
       const c = pool.includes(p.sensitive) && rng.chance(0.6) ? p.sensitive : this.pickFitting(rng, pool, age, p.sex);
       if (c) return c;
@@ -469,7 +475,7 @@ export class PatientGenerator {
 
   private pickInpatientDisposition(p: Patient, age: number): Disposition {
     const { rng } = p;
-    const pExpired = p.neverDies ? 0 : age < 50 ? 0.006 : age < 75 ? 0.02 : 0.045;
+    const pExpired = p.neverDies ? 0 : age < 50 ? 0.008 : age < 75 ? 0.025 : 0.055;
     if (rng.chance(pExpired)) return 'expired';
     const r = rng.next();
     const snf = age >= 65 ? 0.2 : 0.03;

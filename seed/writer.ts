@@ -1,5 +1,4 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import { appendOnly } from '../migrations/1764400000000-initial-schema';
 import type { Db, Queryable, SqlParam } from '../src/database/db';
 import { Lookups, noteText } from './lookups';
 
@@ -147,15 +146,17 @@ export interface BatchWriter {
  * SQLite fast path, on the raw better-sqlite3 handle: one transaction per batch, prepared multi-row
  * INSERT ... SELECT over the compact rows joined to temporary lookup tables. For the load, the secondary indexes
  * of the seeded tables are dropped and rebuilt at the end (faster than maintaining them row by row), foreign key
- * checks are off (the generator only writes ids it made; the unit test runs foreign_key_check), and commits do
- * not wait for the disk. All three are restored in close().
+ * checks are off (the generator only writes ids it made; the unit test runs foreign_key_check), commits do not
+ * wait for the disk, and a WAL database uses an in-memory rollback journal (each page written once, not to the
+ * log and again to the file). All of it is restored in close(). A crash mid-load can leave the file damaged: it
+ * is a seed, run it again with --reset (or delete the file).
  */
 export class SqliteBatchWriter implements BatchWriter {
-  private static readonly ROWS_PER_STATEMENT = Number(process.env.RPS ?? 64);
+  private static readonly ROWS_PER_STATEMENT = 64;
   private readonly statements = new Map<string, Statement>();
   private readonly sqlite: SqliteDatabase;
   private indexes: { name: string; sql: string }[] = [];
-  private restore: { synchronous: number; foreignKeys: number } | null = null;
+  private restore: { synchronous: number; foreignKeys: number; journalMode: string; journalChanged: boolean } | null = null;
 
   constructor(private readonly db: Db, private readonly lookups: Lookups) {
     this.sqlite = db.sqlite;
@@ -166,9 +167,16 @@ export class SqliteBatchWriter implements BatchWriter {
     this.restore = {
       synchronous: s.pragma('synchronous', { simple: true }) as number,
       foreignKeys: s.pragma('foreign_keys', { simple: true }) as number,
+      journalMode: s.pragma('journal_mode', { simple: true }) as string,
+      journalChanged: false,
     };
     s.pragma('synchronous = OFF');
     s.pragma('foreign_keys = OFF');
+    // In WAL mode every page would be written twice (to the log, then checkpointed into the file). A rollback
+    // journal in memory writes each page once; SQLite refuses the switch while another connection is open.
+    if (this.restore.journalMode === 'wal') {
+      this.restore.journalChanged = s.pragma('journal_mode = MEMORY', { simple: true }) === 'memory';
+    }
     this.createLookupTables();
     const tables = SEED_TABLE_ORDER.map((t) => `'${t}'`).join(', ');
     this.indexes = s
@@ -196,9 +204,10 @@ export class SqliteBatchWriter implements BatchWriter {
     if (this.restore) {
       s.pragma(`synchronous = ${this.restore.synchronous}`);
       s.pragma(`foreign_keys = ${this.restore.foreignKeys ? 'ON' : 'OFF'}`);
+      if (this.restore.journalChanged) s.pragma(`journal_mode = ${this.restore.journalMode}`);
+      else if (this.restore.journalMode === 'wal') s.pragma('wal_checkpoint(TRUNCATE)');
       this.restore = null;
     }
-    s.pragma('wal_checkpoint(TRUNCATE)');
     this.db.clearStatementCache();
   }
 
@@ -294,66 +303,5 @@ export class PortableBatchWriter implements BatchWriter {
       this.sql.set(key, sql);
     }
     return sql;
-  }
-}
-
-/** Every table of the schema, children before parents (FK-safe delete order). */
-export const DELETE_ORDER = [
-  'audit_checkpoints', 'audit_head', 'audit_events', 'report_runs', 'accounting_requests', 'disclosures',
-  'roi_transitions', 'roi_requests', 'amendments', 'break_glass_grants', 'clinical_notes', 'observations',
-  'procedures', 'diagnoses', 'encounters', 'care_team_members', 'patients', 'users', 'role_permissions',
-  'permissions', 'roles',
-] as const;
-
-/** The tables whose triggers refuse UPDATE and DELETE (see appendOnly in the initial migration). */
-export const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints', 'disclosures'] as const;
-
-/** Tables with an identity id, whose sequences PostgreSQL must move past the seeded ids. */
-export const IDENTITY_TABLES = [
-  'users', 'patients', 'encounters', 'diagnoses', 'procedures', 'observations', 'clinical_notes',
-  'break_glass_grants', 'amendments', 'roi_requests', 'roi_transitions', 'disclosures', 'accounting_requests',
-  'report_runs', 'audit_checkpoints',
-] as const;
-
-/**
- * Deletes all data, the append-only audit tables included: their refusing triggers are lifted for the delete
- * and put back (the one place allowed to do so: a demo reset wipes the whole database, chain and all).
- * Identity counters restart too, so a reset database gets the same ids as a fresh one.
- */
-export async function deleteAllData(db: Db): Promise<void> {
-  if (db.dialect === 'postgres') {
-    await db.transaction(async (tx) => {
-      for (const t of APPEND_ONLY_TABLES) await tx.execute(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
-      for (const t of DELETE_ORDER) await tx.execute(`DELETE FROM ${t}`);
-      for (const t of APPEND_ONLY_TABLES) await tx.execute(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
-      for (const t of IDENTITY_TABLES) await tx.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), 1, false)`);
-    });
-    return;
-  }
-  const sqlite = db.sqlite;
-  // Foreign keys off (only possible outside a transaction) lets SQLite empty each table in one step.
-  const foreignKeys = sqlite.pragma('foreign_keys', { simple: true });
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    await db.transaction(async () => {
-      for (const t of APPEND_ONLY_TABLES) {
-        sqlite.exec(`DROP TRIGGER IF EXISTS ${t}_no_update`);
-        sqlite.exec(`DROP TRIGGER IF EXISTS ${t}_no_delete`);
-      }
-      for (const t of DELETE_ORDER) sqlite.exec(`DELETE FROM ${t}`);
-      sqlite.exec('DELETE FROM sqlite_sequence');
-      for (const t of APPEND_ONLY_TABLES) for (const sql of appendOnly('sqlite', t)) sqlite.exec(sql);
-    });
-  } finally {
-    sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
-  }
-  db.clearStatementCache();
-}
-
-/** PostgreSQL: the next generated id of each table follows the largest seeded one. */
-export async function resetIdentitySequences(db: Db): Promise<void> {
-  if (db.dialect !== 'postgres') return;
-  for (const t of IDENTITY_TABLES) {
-    await db.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM ${t}), false)`);
   }
 }
