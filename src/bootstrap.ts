@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { assignRequestId, bodyParsers } from './common/body-parsing';
+import { assignRequestId, bodyParsers, noStore } from './common/body-parsing';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 
@@ -20,6 +20,9 @@ const DEMO_USERS = [
 export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // Answers carry PHI: no ETag (hashing every body costs CPU and invites caching) and no caching anywhere.
+  app.set('etag', false);
+  app.use(noStore);
   app.use(assignRequestId);
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(...bodyParsers);

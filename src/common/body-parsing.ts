@@ -18,6 +18,12 @@ export const assignRequestId: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** PHI must not sit in browser or proxy caches (45 CFR 164.312(a)): every answer says so. */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 /** Body-parser failures become the service's own 400 (naming the body) and 413, before any route runs. */
 function bodyErrors(err: { type?: string; status?: number } | undefined, _req: Request, _res: Response, next: NextFunction): void {
   if (err?.type === 'entity.parse.failed') return next(new InvalidInput([{ field: 'body', problems: ['is not valid JSON'] }], 'Malformed JSON in request body'));
