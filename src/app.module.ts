@@ -9,9 +9,12 @@ import { requestIdOf } from './common/body-parsing';
 import { CommonModule } from './common/common.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { RecordsModule } from './records/records.module';
 import { DisclosuresModule } from './release-of-information/disclosures.module';
+import { ReleaseOfInformationModule } from './release-of-information/roi.module';
+import { ReportingModule } from './reporting/reporting.module';
 
 /** Logs: structured, with the request id; never credentials, tokens, bodies or query strings (minimum necessary). */
 const logging = LoggerModule.forRootAsync({
@@ -33,7 +36,7 @@ const logging = LoggerModule.forRootAsync({
   }),
 });
 
-const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule];
+const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, DemoModule, ReportingModule];
 
 /**
  * A dynamic module, so the environment is read and validated when an app is created (each e2e suite creates

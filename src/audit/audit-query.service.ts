@@ -39,7 +39,7 @@ export interface AccessLogEntry {
 export const ACCESS_ACTIONS = ['read', 'search', 'create', 'update', 'delete', 'export', 'disclose', 'break-glass', 'access-denied'];
 
 /** Rows per keyset page when streaming (export): bounded memory whatever the size of the result. */
-export const STREAM_PAGE = 1000;
+export const STREAM_PAGE = 200;
 
 /**
  * Filtered, newest-first reads of the trail. Patient and actor filters are answered from audit_by_patient and
@@ -80,17 +80,29 @@ export class AuditQueryService {
     return { sql: clauses.join(' AND '), params };
   }
 
-  async search(f: AuditFilterDto): Promise<Page<AuditEventView>> {
-    const { page, pageSize, offset } = pageOf(f);
+  /**
+   * One page, newest first, of the rows up to `upToSeq` (default: the newest row now). The answer carries that
+   * upToSeq: passed back with the next pages, it keeps them on the same snapshot while the trail grows.
+   */
+  async search(f: AuditFilterDto): Promise<Page<AuditEventView> & { upToSeq: number }> {
+    const { page, pageSize } = pageOf(f);
+    const upToSeq = f.upToSeq ?? (await this.lastSeq());
+    const q = this.searchSql(f, upToSeq);
+    const rows = await this.db.query<AuditRow>(q.page.sql, q.page.params);
+    const total = num((await this.db.one<{ n: number }>(q.count.sql, q.count.params))?.n);
+    return { items: rows.map(toView), page, pageSize, total, upToSeq };
+  }
+
+  /** The two statements of a search (one page, newest first; the total), for search() and for plan checks. */
+  searchSql(f: AuditFilterDto, upToSeq: number): { page: { sql: string; params: SqlParam[] }; count: { sql: string; params: SqlParam[] } } {
+    const { pageSize, offset } = pageOf(f);
     const { sql, params } = this.where(f);
-    const where = sql ? `WHERE ${sql}` : '';
     const n = params.length;
-    const rows = await this.db.query<AuditRow>(
-      `SELECT * FROM audit_events ${where} ORDER BY seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...params, pageSize, offset],
-    );
-    const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_events ${where}`, params))?.n);
-    return { items: rows.map(toView), page, pageSize, total };
+    const where = `WHERE ${sql ? `${sql} AND ` : ''}seq <= $${n + 1}`;
+    return {
+      page: { sql: `SELECT * FROM audit_events ${where} ORDER BY seq DESC LIMIT $${n + 2} OFFSET $${n + 3}`, params: [...params, upToSeq, pageSize, offset] },
+      count: { sql: `SELECT COUNT(*) AS n FROM audit_events ${where}`, params: [...params, upToSeq] },
+    };
   }
 
   /** The sequence number of the newest row: an export or a scan stops there, so rows appended meanwhile stay out. */
@@ -110,10 +122,10 @@ export class AuditQueryService {
   }
 
   /**
-   * The matching rows up to `upToSeq`, oldest first (chain order), fetched in keyset pages of STREAM_PAGE rows
-   * (seq > last seen), so memory stays bounded and each page is an index range, however deep into the result.
+   * The matching rows up to `upToSeq`, oldest first (chain order), in keyset pages of STREAM_PAGE rows (seq > the
+   * last one seen), so memory stays bounded and each page is an index range, however deep into the result.
    */
-  async *stream(f: AuditFilterFields, upToSeq: number, pageSize = STREAM_PAGE): AsyncGenerator<AuditRow> {
+  async *pages(f: AuditFilterFields, upToSeq: number, pageSize = STREAM_PAGE): AsyncGenerator<AuditRow[]> {
     const { sql, params } = this.where(f);
     const n = params.length;
     const query = `SELECT * FROM audit_events WHERE ${sql ? `${sql} AND ` : ''}seq > $${n + 1} AND seq <= $${n + 2}
@@ -121,10 +133,15 @@ export class AuditQueryService {
     let after = 0;
     for (;;) {
       const rows = await this.db.query<AuditRow>(query, [...params, after, upToSeq]);
-      for (const row of rows) yield row;
+      if (rows.length > 0) yield rows;
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1].seq);
     }
+  }
+
+  /** The same rows one by one. */
+  async *stream(f: AuditFilterFields, upToSeq: number, pageSize = STREAM_PAGE): AsyncGenerator<AuditRow> {
+    for await (const page of this.pages(f, upToSeq, pageSize)) yield* page;
   }
 
   /** Display names by user id (a few thousand users at most), for exports that name the actor. */

@@ -1,15 +1,18 @@
 import { Global, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { AnomalyService } from './anomalies/anomaly.service';
+import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerifier } from './audit-verifier';
 import { AuditController } from './audit.controller';
 import { AuditWriter } from './audit.writer';
+import { PatientAccessLogService } from './patient-access-log.service';
 
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditWriter, AuditVerifier, AuditQueryService],
-  exports: [AuditWriter, AuditVerifier, AuditQueryService],
+  providers: [AuditWriter, AuditVerifier, AuditQueryService, AuditExportService, AnomalyService, PatientAccessLogService],
+  exports: [AuditWriter, AuditVerifier, AuditQueryService, AnomalyService],
 })
 export class AuditModule implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;

@@ -7,7 +7,7 @@ import type { AuditEventInput, AuditRow } from './audit.types';
 import { chainHash, GENESIS_HASH, headHmac } from './hash-chain';
 
 /** Key of the PostgreSQL advisory lock that serializes chain appends across instances. */
-const CHAIN_LOCK_KEY = 727_164_312;
+export const CHAIN_LOCK_KEY = 727_164_312;
 
 interface Pending {
   event: AuditEventInput;
@@ -28,6 +28,8 @@ interface Pending {
 export class AuditWriter implements OnApplicationShutdown {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** Set while exclusive() runs: queued appends wait for it. */
+  private gate: Promise<void> | null = null;
   private readonly key: string;
 
   constructor(
@@ -41,7 +43,7 @@ export class AuditWriter implements OnApplicationShutdown {
   append(event: AuditEventInput): Promise<AuditRow> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (!this.flushing) this.flushing = this.flushLoop();
+      if (!this.flushing && !this.gate) this.flushing = this.flushLoop();
     });
   }
 
@@ -84,6 +86,25 @@ export class AuditWriter implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Runs fn while no queued append is written: appends already being committed finish first, appends queued
+   * meanwhile wait and are written after fn. For the demo reset, which wipes the trail and must write the first row
+   * of the new chain itself (through appendWithin, inside fn). The chain format and append() are unchanged.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.gate) await this.gate;
+    let open!: () => void;
+    this.gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      await this.drain();
+      return await fn();
+    } finally {
+      this.gate = null;
+      open();
+      if (this.queue.length > 0 && !this.flushing) this.flushing = this.flushLoop();
+    }
+  }
+
   /** Waits until every queued event is committed. */
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -97,7 +118,7 @@ export class AuditWriter implements OnApplicationShutdown {
     try {
       // Let the events of the current tick join the first batch.
       await new Promise((r) => setImmediate(r));
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 && !this.gate) {
         const batch = this.queue.splice(0, 1000);
         try {
           const rows = await this.db.transaction((tx) => this.appendWithin(tx, batch.map((p) => p.event)));

@@ -65,9 +65,12 @@ const DCM_EVENTS: Record<string, Coding & { subtype?: Coding; action: FhirAction
 };
 const APPLICATION_ACTIVITY: Coding = { system: SYSTEMS.dicom, code: '110100', display: 'Application Activity' };
 
-/** Our resource types that are FHIR resources (entity.what becomes a FHIR reference). */
+/**
+ * Our resource types that are FHIR resources (entity.what becomes a FHIR reference). The others, such as `record`
+ * (the whole designated record set of a patient) or `route`, are named by a local identifier.
+ */
 const FHIR_RESOURCE: Record<string, string> = {
-  patient: 'Patient', record: 'Patient', encounter: 'Encounter', diagnosis: 'Condition', diagnoses: 'Condition',
+  patient: 'Patient', encounter: 'Encounter', diagnosis: 'Condition', diagnoses: 'Condition',
   procedure: 'Procedure', procedures: 'Procedure', observation: 'Observation', observations: 'Observation',
   note: 'DocumentReference', notes: 'DocumentReference', clinical_note: 'DocumentReference', 'clinical-note': 'DocumentReference',
   'care-team': 'CareTeam', amendment: 'Task', disclosures: 'List', 'audit-event': 'AuditEvent',

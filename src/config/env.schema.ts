@@ -152,6 +152,13 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 60)
   AUDIT_DENIALS_WINDOW_MINUTES = 60;
 
+  /**
+   * Length-of-stay convention of the outcome reports (src/reporting/outcomes/length-of-stay.ts): 'midnights' =
+   * discharge date - admission date (same-day stay 0, AHRQ HCUP); 'calendar-days' = that + 1 (same-day stay 1).
+   */
+  @IsIn(['midnights', 'calendar-days'])
+  LOS_CONVENTION: 'midnights' | 'calendar-days' = 'midnights';
+
   /** Seed the demo data when the database is empty at start. */
   @IsIn(['true', 'false'])
   SEED_ON_EMPTY: 'true' | 'false' = 'true';

@@ -38,7 +38,13 @@ export class AuditFilterFields {
   @IsOptional() @IsISO8601({ strict: true }) to?: string;
 }
 
-export class AuditFilterDto extends IntersectionType(PageQueryDto, AuditFilterFields) {}
+export class AuditFilterDto extends IntersectionType(PageQueryDto, AuditFilterFields) {
+  @ApiPropertyOptional({
+    description: 'Page through a fixed snapshot: only rows up to this sequence number. Pass the `upToSeq` of the first page ' +
+      'with the next pages, so rows appended meanwhile (your own searches included) do not shift them.',
+  })
+  @IsOptional() @Transform(queryInt) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) upToSeq?: number;
+}
 
 export const EXPORT_FORMATS = ['csv', 'ndjson', 'fhir'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,0 +1,326 @@
+/**
+ * Audit investigations on a large trail (issue 4): 1,000,000 chained events in a temp SQLite file, then
+ *
+ *   1. verify: AuditVerifier.verify() (paged, constant memory, checkpoints and head checked) against the reference, a
+ *      bare loop computing the same HMACs over the same rows (bench/reference/bare-verify-loop.ts).
+ *      Targets: at most 2x the bare loop, and under 10 s.
+ *   2. access log: one patient's access log (AuditQueryService.accessLog, first page) among them, 100 patients,
+ *      median. Target: under 50 ms.
+ *   3. export: all events as CSV through the real endpoint (GET /audit/events/export?format=csv, the Nest app booted on
+ *      the file from compiled JavaScript, as privacy.smith), read by an HTTP client in the same process: rows/s and
+ *      peak memory. Target: under 200 MB, judged on what the export adds to the booted server (its peak RSS minus its
+ *      RSS after boot); the whole process's maximum RSS is printed and judged too.
+ *
+ * The trail is built by a bench-only bulk path (bench/support/audit-trail.ts) that computes the real chain with
+ * chainHash; users and patients come from the seed. Each measured phase runs in a fresh child process, so the
+ * memory of one (or of the build) does not count against another.
+ *
+ *   npm run bench:audit -- --events 1000000 --rounds 3
+ */
+import './support/bench-env';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DataSource } from 'typeorm';
+import { seedDatabase } from '../seed/generator';
+import { AuditQueryService } from '../src/audit/audit-query.service';
+import { AuditVerifier } from '../src/audit/audit-verifier';
+import type { AppConfig } from '../src/config/app-config';
+import { dataSourceOptions } from '../src/database/data-source';
+import { Db } from '../src/database/db';
+import { applySqlitePragmas } from '../src/database/sqlite-pragmas';
+import { bareVerifyLoop } from './reference/bare-verify-loop';
+import { buildTrail } from './support/audit-trail';
+import type { ExportFigures } from './support/export-child';
+
+const HMAC_KEY = 'bench-audit-hmac-key-0123456789abcdef0123456789';
+const TARGET_VERIFY_RATIO = 2;
+const TARGET_VERIFY_SECONDS = 10;
+const TARGET_ACCESS_LOG_MS = 50;
+const TARGET_EXPORT_MB = 200;
+
+interface Options {
+  events: number;
+  patients: number;
+  rounds: number;
+  queries: number;
+  dir: string;
+  keep: boolean;
+  strict: boolean;
+  json: boolean;
+  phase?: 'verify';
+  file?: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function parseOptions(argv: string[]): Options {
+  return new Command()
+    .name('bench:audit')
+    .description('Verify, access-log and CSV-export figures on a large audit trail, against their targets')
+    .option('-n, --events <n>', 'events in the trail', positiveInt, 1_000_000)
+    .option('--patients <n>', 'seeded patients (the workload reads patients 1..20,000)', positiveInt, 2_000)
+    .option('-r, --rounds <n>', 'verify and bare-loop runs, alternated; the verdict uses the medians', positiveInt, 3)
+    .option('-q, --queries <n>', 'access-log queries (one patient each)', positiveInt, 100)
+    .option('--dir <path>', 'where to create the temp database', tmpdir())
+    .option('--file <path>', 'reuse a trail built by an earlier run with --keep (skips the build)')
+    .option('--keep', 'keep the database file and print its path', false)
+    .option('--strict', 'exit with status 1 when a target is missed', false)
+    .option('--json', 'also print the figures as one JSON line', false)
+    .addOption(new Option('--phase <name>', 'internal: run one measured phase in this (child) process').hideHelp())
+    .parse(argv)
+    .opts<Options>();
+}
+
+const settings: Record<string, unknown> = { AUDIT_HMAC_KEY: HMAC_KEY };
+const config = { get: (k: string) => settings[k] } as unknown as AppConfig;
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function openDb(file: string): Promise<{ ds: DataSource; db: Db }> {
+  const ds = new DataSource(dataSourceOptions({ SQLITE_PATH: file }));
+  await ds.initialize();
+  await ds.runMigrations();
+  return { ds, db: new Db(ds) };
+}
+
+/** Seeded users and patients, then the trail through the bulk path. */
+async function build(file: string, opts: Options): Promise<{ seconds: number; checkpoints: number }> {
+  const t0 = performance.now();
+  const { ds, db } = await openDb(file);
+  try {
+    const log = console.log;
+    console.log = () => undefined; // the seed's own progress lines
+    try {
+      await seedDatabase(db, { patients: opts.patients });
+    } finally {
+      console.log = log;
+    }
+  } finally {
+    await ds.destroy();
+  }
+  const raw = new Database(file);
+  try {
+    applySqlitePragmas(raw);
+    let shown = 0;
+    const { checkpoints } = buildTrail(raw, {
+      key: HMAC_KEY, events: opts.events, startMs: Date.parse('2026-10-01T00:00:00.000Z'), spacingMs: 2_500, checkpointEvery: 100_000,
+      onProgress: (done) => {
+        if (done - shown >= opts.events / 5 || done === opts.events) {
+          shown = done;
+          process.stdout.write(`  built ${fmt(done)} events (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+        }
+      },
+    });
+    return { seconds: (performance.now() - t0) / 1000, checkpoints };
+  } finally {
+    raw.close();
+  }
+}
+
+interface VerifyPhase {
+  verifySeconds: number[];
+  bareSeconds: number[];
+  checked: number;
+  valid: boolean;
+  bareValid: boolean;
+  fromCheckpointSeconds: number;
+  fromCheckpointChecked: number;
+  accessLogMs: number[];
+  accessLogRows: number;
+}
+
+/** Child process: verify against the bare loop (alternated), verify from the last checkpoint, access logs. */
+async function verifyPhase(file: string, opts: Options): Promise<VerifyPhase> {
+  const { ds, db } = await openDb(file);
+  try {
+    const verifier = new AuditVerifier(db, config);
+    const out: VerifyPhase = {
+      verifySeconds: [], bareSeconds: [], checked: 0, valid: true, bareValid: true, fromCheckpointSeconds: 0, fromCheckpointChecked: 0,
+      accessLogMs: [], accessLogRows: 0,
+    };
+    for (let k = 0; k < opts.rounds; k++) {
+      const bare = bareVerifyLoop(file, HMAC_KEY);
+      out.bareSeconds.push(bare.seconds);
+      out.bareValid &&= bare.valid && bare.rows === opts.events;
+      const t0 = process.hrtime.bigint();
+      const r = await verifier.verify();
+      out.verifySeconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
+      out.valid &&= r.valid && r.checked === opts.events;
+      out.checked = r.checked;
+    }
+    const t1 = process.hrtime.bigint();
+    // From the checkpoint at or before the last 5% of the trail: only the rows after it are recomputed.
+    const fromCp = await verifier.verify(Math.floor(opts.events * 0.95));
+    out.fromCheckpointSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+    out.fromCheckpointChecked = fromCp.checked;
+    out.valid &&= fromCp.valid;
+
+    const query = new AuditQueryService(db);
+    for (let i = 0; i < opts.queries; i++) {
+      const patientId = 1 + ((i * 7919) % 20_000);
+      const t = process.hrtime.bigint();
+      const page = await query.accessLog(patientId, { page: 1, pageSize: 50 });
+      out.accessLogMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+      out.accessLogRows += page.items.length;
+    }
+    return out;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Runs the verify phase in a fresh child process (ts-node, same options) and returns what it sends back. */
+function verifyInChild(file: string, opts: Options): Promise<VerifyPhase> {
+  const args = ['--phase', 'verify', '--file', file, '--events', String(opts.events), '--rounds', String(opts.rounds), '--queries', String(opts.queries)];
+  return childResult(fork(__filename, args, { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), 'verify');
+}
+
+/**
+ * The export phase runs from compiled JavaScript, as the service runs in production (npm start): under ts-node the
+ * TypeScript compiler alone holds more than 100 MB of the process. The sources are compiled once into the temp dir.
+ */
+function exportInChild(file: string, buildDir: string): Promise<ExportFigures> {
+  const root = resolve(__dirname, '..');
+  const out = join(buildDir, 'out');
+  const tsconfig = join(buildDir, 'tsconfig.json');
+  writeFileSync(tsconfig, JSON.stringify({
+    extends: join(root, 'tsconfig.json'),
+    compilerOptions: { outDir: out, rootDir: root, sourceMap: false, incremental: false },
+    include: ['src/**/*', 'migrations/**/*', 'seed/**/*', 'bench/support/export-child.ts'].map((p) => join(root, p)),
+    exclude: [join(root, 'node_modules'), join(root, '**/*.spec.ts')],
+  }));
+  const t0 = performance.now();
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { stdio: 'pipe' });
+  } catch {
+    // Type errors elsewhere in the tree still emit JavaScript; only a missing entry point stops the phase.
+  }
+  const entry = join(out, 'bench/support/export-child.js');
+  if (!existsSync(entry)) throw new Error('compiling the service for the export phase failed');
+  console.log(`  compiled the service for the export phase in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return childResult(
+    fork(entry, [file, HMAC_KEY], { execArgv: [], env: { ...process.env, NODE_PATH: join(root, 'node_modules') }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    'export',
+  );
+}
+
+function childResult<T>(child: ChildProcess, phase: string): Promise<T> {
+  return new Promise((done, fail) => {
+    let result: T | undefined;
+    child.on('message', (m) => (result = m as T));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 && result ? done(result) : fail(new Error(`${phase} phase exited with ${code}`))));
+  });
+}
+
+async function child(opts: Options): Promise<void> {
+  const result = await verifyPhase(opts.file!, opts);
+  process.send!(result, () => process.exit(0));
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) console.log(`  ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')}`);
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv);
+  if (opts.phase) return child(opts);
+
+  const dir = opts.file ? null : mkdtempSync(join(opts.dir, 'audit-bench-'));
+  const file = opts.file ?? join(dir!, 'trail.sqlite');
+  const cleanup = () => {
+    if (dir && !opts.keep) rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    console.log(`audit investigations: ${fmt(opts.events)} events, file ${file} (load average ${loadavg()[0].toFixed(2)})`);
+    const built = opts.file ? null : await build(file, opts);
+    if (built) console.log(`  trail built in ${built.seconds.toFixed(1)} s (${fmt(mb(statSync(file).size), 0)} MB, ${built.checkpoints} checkpoints)`);
+
+    const v = await verifyInChild(file, opts);
+    const buildDir = mkdtempSync(join(opts.dir, 'audit-bench-build-'));
+    let e: ExportFigures;
+    try {
+      e = await exportInChild(file, buildDir);
+    } finally {
+      rmSync(buildDir, { recursive: true, force: true });
+    }
+
+    const verifyS = median(v.verifySeconds);
+    const bareS = median(v.bareSeconds);
+    const ratio = verifyS / bareS;
+    const logMedian = median(v.accessLogMs);
+    const exportRate = e.rows / e.seconds;
+    const peakMb = mb(e.maxRssBytes);
+    // What the export costs: the process's peak during the export over the same process just booted (dependencies,
+    // Swagger document, migrations checked). The SQLite page cache the service configures (64 MiB) fills during it.
+    const exportMb = mb(e.maxRssBytes - e.rssAfterBootBytes);
+    const checks = [
+      [`verify <= ${TARGET_VERIFY_RATIO}x the bare loop`, ratio <= TARGET_VERIFY_RATIO, `${ratio.toFixed(2)}x`],
+      [`verify < ${TARGET_VERIFY_SECONDS} s`, verifyS < TARGET_VERIFY_SECONDS, `${verifyS.toFixed(2)} s`],
+      ['verify finds the chain valid', v.valid && v.bareValid && v.checked === opts.events, `${fmt(v.checked)} rows`],
+      [`access log median < ${TARGET_ACCESS_LOG_MS} ms`, logMedian < TARGET_ACCESS_LOG_MS, `${logMedian.toFixed(2)} ms`],
+      [`export memory (peak RSS - RSS after boot) < ${TARGET_EXPORT_MB} MB`, exportMb < TARGET_EXPORT_MB, `${exportMb.toFixed(0)} MB`],
+      [`export process max RSS, boot included < ${TARGET_EXPORT_MB} MB`, peakMb < TARGET_EXPORT_MB, `${peakMb.toFixed(0)} MB, of which ${mb(e.rssAfterBootBytes).toFixed(0)} MB before the export`],
+      // The trail, plus the rows appended before it started (its own export row comes after its end).
+      ['export has every row', e.rows >= opts.events && e.lines === e.rows + 1, `${fmt(e.lines - 1)} of ${fmt(e.rows)}`],
+    ] as const;
+
+    console.log('');
+    printTable([
+      ['', 'service', 'reference'],
+      [`verify, median of ${opts.rounds} (s)`, verifyS.toFixed(2), `${bareS.toFixed(2)} (bare HMAC loop)`],
+      ['verify, rows/s', fmt(opts.events / verifyS), fmt(opts.events / bareS)],
+      ['verify from the last checkpoint (s)', `${v.fromCheckpointSeconds.toFixed(3)} (${fmt(v.fromCheckpointChecked)} rows)`, '-'],
+      [`access log, ${opts.queries} patients: median / p95 (ms)`, `${logMedian.toFixed(2)} / ${percentile(v.accessLogMs, 95).toFixed(2)}`, `avg ${(v.accessLogRows / opts.queries).toFixed(1)} rows`],
+      ['export CSV over HTTP: rows/s', fmt(exportRate), `${fmt(e.rows)} rows, ${fmt(mb(e.bytes))} MB in ${e.seconds.toFixed(1)} s`],
+      ['export: max RSS / sampled peak / after boot (MB)', `${peakMb.toFixed(0)} / ${mb(e.peakRssBytes).toFixed(0)} / ${mb(e.rssAfterBootBytes).toFixed(0)}`, `peak heap used ${mb(e.peakHeapUsedBytes).toFixed(0)} MB`],
+    ]);
+    console.log('');
+    console.log(`  ratio verify / bare loop: ${ratio.toFixed(2)}x (per round: ${v.verifySeconds.map((s, i) => (s / v.bareSeconds[i]).toFixed(2)).join(', ')})`);
+    for (const [label, ok, figure] of checks) console.log(`  ${label}: ${ok ? 'PASS' : 'FAIL'} (${figure})`);
+    if (opts.keep && dir) console.log(`kept: ${file}`);
+    if (opts.json) {
+      console.log(JSON.stringify({
+        events: opts.events, verifySeconds: verifyS, bareSeconds: bareS, ratio, verifyPerRound: v.verifySeconds, barePerRound: v.bareSeconds,
+        fromCheckpointSeconds: v.fromCheckpointSeconds, accessLogMedianMs: logMedian, accessLogP95Ms: percentile(v.accessLogMs, 95),
+        exportRowsPerSecond: exportRate, exportSeconds: e.seconds, exportMaxRssMb: peakMb, exportMb, exportRssAfterBootMb: mb(e.rssAfterBootBytes),
+        exportPeakHeapUsedMb: mb(e.peakHeapUsedBytes),
+        pass: checks.every(([, ok]) => ok),
+      }));
+    }
+    if (!checks[2][1] || !checks[6][1]) process.exitCode = 1;
+    else if (opts.strict && !checks.every(([, ok]) => ok)) process.exitCode = 1;
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+import { HttpException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AccessPolicyService } from '../../access/access-policy.service';
+import { BreakGlassService } from '../../access/break-glass.service';
+import { zonedToUtc, localTime } from '../../audit/anomalies/zoned-time';
+import type { AuditEventInput, AuditRow } from '../../audit/audit.types';
+import { AuditWriter, fromContext } from '../../audit/audit.writer';
+import { UsersRepository } from '../../auth/users.repository';
+import { Clock } from '../../common/clock';
+import { Conflict } from '../../common/errors';
+import type { AuthUser, RequestContext } from '../../common/request-context';
+import { AppConfig } from '../../config/app-config';
+import { Db } from '../../database/db';
+
+/**
+ * A clock that stands still at a chosen instant: the scenario's own "now". Planted activity is written through the
+ * real AuditWriter and BreakGlassService, built here around this clock, so its rows carry the planted time (last
+ * night, four days ago) while being appended to the one chain like any other row. The application's own Clock and
+ * AuditWriter are not touched: requests served meanwhile keep the real time.
+ */
+export class ScenarioClock extends Clock {
+  constructor(private at: number) {
+    super();
+  }
+  override now(): Date {
+    return new Date(this.at);
+  }
+  set(ms: number): void {
+    this.at = ms;
+  }
+}
+
+/** Workstation details of a planted request (the trail records where a request came from). */
+export interface Workstation {
+  clientIp: string;
+  userAgent: string;
+}
+
+export const WORKSTATION_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** What the scenarios share: the scenario clock, a writer and a break-the-glass service on it, and demo lookups. */
+export class ScenarioKit {
+  readonly clock = new ScenarioClock(Date.now());
+  readonly writer: AuditWriter;
+  readonly breakGlass: BreakGlassService;
+  readonly seqs: number[] = [];
+
+  constructor(
+    readonly db: Db,
+    readonly config: AppConfig,
+    readonly realClock: Clock,
+    policy: AccessPolicyService,
+    private readonly users: UsersRepository,
+  ) {
+    this.writer = new AuditWriter(db, this.clock, config);
+    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer);
+  }
+
+  get timeZone(): string {
+    return this.config.get('AUDIT_TIME_ZONE');
+  }
+
+  /** The instant at local time hh:mm, `daysAgo` local days before today, in AUDIT_TIME_ZONE. */
+  localInstant(daysAgo: number, hour: number, minute: number): number {
+    const today = localTime(this.realClock.now().getTime(), this.timeZone);
+    return zonedToUtc({ year: today.year, month: today.month, day: today.day - daysAgo, hour, minute }, this.timeZone);
+  }
+
+  async user(username: string): Promise<AuthUser> {
+    const row = await this.db.one<{ id: number }>('SELECT id FROM users WHERE username = $1', [username]);
+    const user = row ? await this.users.loadAuthUser(Number(row.id)) : undefined;
+    if (!user) throw new Conflict(`Demo user ${username} is missing or disabled: reset the demo first (POST /demo/reset)`);
+    return user;
+  }
+
+  /** A request context of `user` at the scenario's current time, from `station`. */
+  ctx(user: AuthUser, station: Workstation, purposeOfUse: string | null = null): RequestContext {
+    return { user, requestId: randomUUID(), clientIp: station.clientIp, userAgent: station.userAgent, purposeOfUse };
+  }
+
+  /** Appends one planted row at the scenario time and remembers its sequence number. */
+  async record(ctx: RequestContext, event: Omit<AuditEventInput, 'actor' | 'requestId' | 'clientIp' | 'userAgent'>): Promise<AuditRow> {
+    const row = await this.writer.append({ ...fromContext(ctx), ...event, purposeOfUse: event.purposeOfUse ?? ctx.purposeOfUse });
+    this.seqs.push(Number(row.seq));
+    return row;
+  }
+
+  /** A chart read as RecordService writes it (the record view of the reader's role). */
+  readRecord(ctx: RequestContext, patientId: number, breakGlass: boolean): Promise<AuditRow> {
+    return this.record(ctx, {
+      action: 'read', outcome: 'success', resourceType: 'record', resourceId: patientId, patientId, breakGlass,
+      purposeOfUse: ctx.purposeOfUse ?? (breakGlass ? 'ETREAT' : null), details: { view: ctx.user.role },
+    });
+  }
+
+  /**
+   * Breaks the glass through the real BreakGlassService at the scenario time. Running a scenario twice finds the
+   * grant of the first run still open at that planted time (409): that grant is used again.
+   */
+  async breakTheGlass(ctx: RequestContext, patientId: number, reason: string): Promise<number> {
+    const before = await this.lastSeq();
+    try {
+      const grant = await this.breakGlass.grant(ctx, patientId, reason);
+      this.seqs.push(...(await this.seqsAfter(before)));
+      return grant.id;
+    } catch (err) {
+      const grantId = err instanceof HttpException ? (err.getResponse() as { details?: { grantId?: number } }).details?.grantId : undefined;
+      if (grantId) return grantId;
+      throw err;
+    }
+  }
+
+  /** Reviews a grant through the real service (once only: a second run leaves the first review). */
+  async review(ctx: RequestContext, grantId: number, outcome: 'justified' | 'violation', note: string): Promise<void> {
+    const before = await this.lastSeq();
+    try {
+      await this.breakGlass.review(ctx, grantId, outcome, note);
+      this.seqs.push(...(await this.seqsAfter(before)));
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+    }
+  }
+
+  /**
+   * Patients on nobody's care team, not VIP, not linked to an account, alive: bystanders a scenario can use. The
+   * same ones on every freshly seeded database (lowest ids first).
+   */
+  async bystanders(n: number): Promise<number[]> {
+    const rows = await this.db.query<{ id: number }>(
+      `SELECT p.id FROM patients p
+        WHERE p.id > 4 AND p.vip = FALSE AND p.user_id IS NULL AND p.deceased_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id)
+        ORDER BY p.id LIMIT $1`,
+      [n],
+    );
+    if (rows.length < n) throw new Conflict('Not enough seeded patients for this scenario: reset the demo first (POST /demo/reset)');
+    return rows.map((r) => Number(r.id));
+  }
+
+  private async lastSeq(): Promise<number> {
+    return Number((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq ?? 0);
+  }
+
+  private async seqsAfter(seq: number): Promise<number[]> {
+    // Rows the grant or review transaction wrote (filtered to the scenario time, so concurrent requests stay out).
+    const rows = await this.db.query<{ seq: number }>(
+      'SELECT seq FROM audit_events WHERE seq > $1 AND occurred_at = $2 ORDER BY seq',
+      [seq, this.clock.nowIso()],
+    );
+    return rows.map((r) => Number(r.seq));
+  }
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  story: string[];
+  /** Where the planted rows sit in the chain, and when they claim to have happened. */
+  planted: { seqs: number[]; from: string | null; to: string | null };
+  /** What a privacy officer should find, e.g. the anomaly rules expected to fire. */
+  lookFor: string[];
+  details: Record<string, unknown>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  run(kit: ScenarioKit, instructor: RequestContext): Promise<ScenarioResult>;
+}

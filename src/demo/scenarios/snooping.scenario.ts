@@ -1,0 +1,77 @@
+import { SPECIAL_PATIENTS } from '../../../seed/care-teams';
+import type { RequestContext } from '../../common/request-context';
+import { Scenario, ScenarioKit, ScenarioResult, WORKSTATION_UA } from './scenario-kit';
+
+const NURSE_STATION = { clientIp: '10.20.4.17', userAgent: WORKSTATION_UA };
+
+/**
+ * Snooping: last night, between 23:38 and 23:52 local time, nurse.patel looks up people she knows: Raj Patel
+ * (patient 3, her surname, not her patient), the VIP (patient 4) and a coworker, dr.okafor, whose user account this
+ * scenario links to a patient record (the seed has no coworker record other than her own). Each time she breaks the
+ * glass with a thin reason, then opens the chart. Nothing here is refused by the access policy: break-the-glass
+ * exists for emergencies, and only the review of the trail tells an emergency from curiosity.
+ */
+export const snoopingScenario: Scenario = {
+  name: 'snooping',
+  title: 'A nurse looks up a coworker, a same-surname relative and a VIP at night',
+  description:
+    'Plants activity by nurse.patel last night (23:38-23:52 in AUDIT_TIME_ZONE): a patient search, then break-the-glass and a chart ' +
+    'read for patient 3 (same surname), patient 4 (VIP) and a coworker (dr.okafor, linked to a patient record by the scenario). ' +
+    'Expected anomalies: same-surname, vip-without-care-relation, own-or-coworker-record, after-hours.',
+
+  async run(kit: ScenarioKit, _instructor: RequestContext): Promise<ScenarioResult> {
+    const nurse = await kit.user('nurse.patel');
+    const okafor = await kit.user('dr.okafor');
+    const coworkerPatient = await linkCoworkerRecord(kit, okafor.id);
+    const relative = SPECIAL_PATIENTS.sameSurnameAsNurse;
+    const vip = SPECIAL_PATIENTS.vipOffCareTeam;
+    const at = (minute: number) => kit.clock.set(kit.localInstant(1, 23, minute));
+
+    at(38);
+    const matches = await kit.db.one<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM patients WHERE lower(family_name) LIKE 'patel%' OR lower(given_name) LIKE 'patel%'`,
+    );
+    await kit.record(kit.ctx(nurse, NURSE_STATION), {
+      action: 'search', outcome: 'success', resourceType: 'patient', details: { criteria: 'name', results: Number(matches?.n ?? 0) },
+    });
+    const grants: Record<string, number> = {};
+    const steps: [number, number, string][] = [
+      [relative, 39, 'Checking on a patient from the unit'],
+      [vip, 44, 'Need to verify patient status'],
+      [coworkerPatient, 51, 'Follow-up question about medications'],
+    ];
+    for (const [patientId, minute, reason] of steps) {
+      at(minute);
+      grants[String(patientId)] = await kit.breakTheGlass(kit.ctx(nurse, NURSE_STATION), patientId, reason);
+      at(minute + 1);
+      await kit.readRecord(kit.ctx(nurse, NURSE_STATION, 'TREAT'), patientId, true);
+    }
+    return {
+      scenario: 'snooping',
+      title: this.title,
+      story: [
+        `Last night at 23:38 (${kit.timeZone}) nurse.patel searched for "Patel" from workstation ${NURSE_STATION.clientIp}.`,
+        `23:39-23:40: she broke the glass and opened patient ${relative} (Raj Patel), who shares her surname and is not her patient.`,
+        `23:44-23:45: the same for patient ${vip}, a VIP on nobody's care team.`,
+        `23:51-23:52: the same for patient ${coworkerPatient}, the record of her coworker dr.okafor.`,
+        'Every request was allowed: break-the-glass exists for emergencies. Find her in the trail.',
+      ],
+      planted: { seqs: [...kit.seqs], from: new Date(kit.localInstant(1, 23, 38)).toISOString(), to: new Date(kit.localInstant(1, 23, 52)).toISOString() },
+      lookFor: ['same-surname', 'vip-without-care-relation', 'own-or-coworker-record', 'after-hours'],
+      details: { actor: 'nurse.patel', patients: { sameSurname: relative, vip, coworker: coworkerPatient }, coworkerUser: 'dr.okafor', grants },
+    };
+  },
+};
+
+/** dr.okafor's own patient record: the one already linked, or the first bystander patient, linked now. */
+async function linkCoworkerRecord(kit: ScenarioKit, userId: number): Promise<number> {
+  const linked = await kit.db.one<{ id: number }>('SELECT id FROM patients WHERE user_id = $1', [userId]);
+  if (linked) return Number(linked.id);
+  const [patientId] = await kit.bystanders(1);
+  await kit.db.transaction((tx) =>
+    tx.execute('UPDATE patients SET user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND user_id IS NULL', [
+      userId, kit.realClock.nowIso(), patientId,
+    ]),
+  );
+  return patientId;
+}
