@@ -103,4 +103,28 @@ const PASSWORD = 'hit-demo-2026';
     const verify = await call(ports[0], 'GET', '/audit/verify', privacy);
     expect(verify.body).toMatchObject({ valid: true });
   }, 180_000);
+
+  it('the same ROI transition sent to all three instances at once happens exactly once', async () => {
+    const ports = servers.map((s) => s.port);
+    const rois = await Promise.all(ports.map((p) => login(p, 'roi.garcia')));
+    for (let round = 0; round < 5; round++) {
+      const created = await call(ports[round % 3], 'POST', '/roi/requests', rois[round % 3], {
+        patientId: 10 + round, requesterType: 'provider', requesterName: 'Springfield Clinic', purpose: 'Continuing care',
+        recordTypes: ['encounters'], format: 'electronic',
+      });
+      expect(created.status).toBe(201);
+      let version = created.body.version as number;
+      for (const action of ['verify-identity', 'validate-authorization', 'begin-review']) {
+        const answers = await Promise.all(ports.map((p, i) => call(p, 'POST', `/roi/requests/${created.body.id}/transitions`, rois[i], { action, version })));
+        const statuses = answers.map((a) => a.status).sort();
+        expect(statuses).toEqual([200, 409, 409]);
+        version = answers.find((a) => a.status === 200)!.body.version as number;
+      }
+      const detail = await call(ports[0], 'GET', `/roi/requests/${created.body.id}`, rois[0]);
+      const history = (detail.body as unknown as { history: { action: string }[] }).history.map((h) => h.action);
+      expect(history.filter((a) => a === 'verify-identity')).toHaveLength(1);
+      expect(history.filter((a) => a === 'begin-review')).toHaveLength(1);
+      expect(detail.body.status).toBe('in-review');
+    }
+  }, 120_000);
 });

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Header, Param, Put, Query, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Authenticated, Authorize } from '../auth/decorators';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccessPolicyService } from './access-policy.service';
 import { AccessService } from './access.service';
-import { DecisionDto, ExplainQueryDto, MatrixQueryDto, RoleDto, SetPermissionsDto } from './dto/access.dto';
+import { DecisionDto, ExplainQueryDto, MatrixDto, MatrixQueryDto, RoleDto, SetPermissionsDto } from './dto/access.dto';
 
 @ApiTags('access')
+@ApiExtraModels(MatrixDto)
 @Controller('access')
 export class AccessController {
   constructor(
@@ -26,6 +27,13 @@ export class AccessController {
   @Get('matrix')
   @ApiOperation({ summary: 'The roles x permissions matrix (format=json|csv)' })
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'JSON by default; format=csv: one row per role, one column per permission, "yes" where held',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(MatrixDto) } },
+      'text/csv': { schema: { type: 'string', example: 'role,patient:search,...\nnurse,yes,...' } },
+    },
+  })
   async matrix(@Query() q: MatrixQueryDto) {
     if (q.format === 'csv') {
       return new StreamableFile(Buffer.from(await this.access.matrixCsv()), { type: 'text/csv; charset=utf-8' });

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdPipe } from '../common/id.pipe';
+import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Authorize } from './decorators';
 import { CreateUserDto, UpdateUserDto, UserDto, UserListQueryDto } from './dto/users.dto';
@@ -14,6 +15,7 @@ export class UsersController {
   @Authorize('user:manage')
   @Get()
   @ApiOperation({ summary: 'List accounts' })
+  @ApiOkResponse({ type: PageDto(UserDto) })
   list(@Query() q: UserListQueryDto) {
     return this.users.list(q);
   }

@@ -1,8 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 /** A real calendar date written YYYY-MM-DD (no 2026-02-30), optionally not in the future. */
 export function IsCalendarDate(opts: { notInFuture?: boolean } = {}, validationOptions?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
+  return (object: object, propertyName: string) => {
+    // The API docs say what is accepted (OpenAPI `format: date`), whatever else the property's @ApiProperty says.
+    ApiProperty({ format: 'date' })(object, propertyName);
     registerDecorator({
       name: 'isCalendarDate',
       target: object.constructor,
@@ -19,11 +22,13 @@ export function IsCalendarDate(opts: { notInFuture?: boolean } = {}, validationO
         defaultMessage: () => `${propertyName} must be a real date written YYYY-MM-DD${opts.notInFuture ? ', not in the future' : ''}`,
       },
     });
+  };
 }
 
 /** An ISO-8601 date-time with a time zone (e.g. 2026-11-29T14:00:00Z), within sane years. */
 export function IsTimestamp(validationOptions?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
+  return (object: object, propertyName: string) => {
+    ApiProperty({ format: 'date-time' })(object, propertyName);
     registerDecorator({
       name: 'isTimestamp',
       target: object.constructor,
@@ -39,6 +44,7 @@ export function IsTimestamp(validationOptions?: ValidationOptions) {
         defaultMessage: () => `${propertyName} must be an ISO-8601 date-time with a time zone, e.g. 2026-11-29T14:00:00Z`,
       },
     });
+  };
 }
 
 /** Normalizes an accepted timestamp to the stored form (UTC, milliseconds). */

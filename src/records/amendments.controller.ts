@@ -2,10 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
+import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AmendmentsService } from './amendments.service';
 import {
-  AmendmentDecisionDto, AmendmentDto, AmendmentQueueQueryDto, CreateAmendmentDto, DisagreementDto, PatientAmendmentsQueryDto,
+  AmendmentDecisionDto, AmendmentDecisionResultDto, AmendmentDetailDto, AmendmentDto, AmendmentQueueQueryDto, CreateAmendmentDto, DisagreementDto,
+  PatientAmendmentsPageDto, PatientAmendmentsQueryDto,
 } from './dto/amendment.dto';
 
 /** Who may list a patient's amendments: whoever reads that patient's record (the view then decides which). */
@@ -34,6 +36,7 @@ export class AmendmentsController {
     summary: 'A patient\'s amendment requests, each linked to its item (164.526(c)(1), (d)(4))',
     description: 'Shown only for items in the caller\'s view of the record; the rest are counted under `withheld`. Filter by itemType and itemId to see what is linked to one item.',
   })
+  @ApiOkResponse({ type: PatientAmendmentsPageDto })
   forPatient(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: PatientAmendmentsQueryDto) {
     return this.amendments.forPatient(ctx, id, q);
   }
@@ -41,6 +44,7 @@ export class AmendmentsController {
   @Authorize('amendment:decide')
   @Get('amendments')
   @ApiOperation({ summary: 'The amendment queue, soonest due first, with days left; overdue=true lists open requests past due' })
+  @ApiOkResponse({ type: PageDto(AmendmentDto) })
   queue(@Ctx() ctx: RequestContext, @Query() q: AmendmentQueueQueryDto) {
     return this.amendments.queue(ctx, q);
   }
@@ -48,7 +52,7 @@ export class AmendmentsController {
   @AuthorizeAny('amendment:decide', 'amendment:request')
   @Get('amendments/:id')
   @ApiOperation({ summary: 'One amendment request with its item (HIM, or the individual it belongs to)' })
-  @ApiOkResponse({ type: AmendmentDto })
+  @ApiOkResponse({ type: AmendmentDetailDto })
   read(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.amendments.read(ctx, id);
   }
@@ -60,7 +64,7 @@ export class AmendmentsController {
     summary: 'Accept (amend and link the item), deny (one of the four grounds of 164.526(a)(2)) or extend (once, 1-30 days, before the due date)',
     description: 'Send the version you read. A stale version, a second extension, an extension after the due date or a decision on a closed request is a 409.',
   })
-  @ApiOkResponse({ type: AmendmentDto })
+  @ApiOkResponse({ type: AmendmentDecisionResultDto })
   @ApiConflictResponse({ description: 'Stale version or a transition the rules do not allow' })
   decide(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: AmendmentDecisionDto) {
     return this.amendments.decide(ctx, id, dto);

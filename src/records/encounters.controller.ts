@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AuthorizeAny, Authorize } from '../auth/decorators';
 import { EnumPipe, IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
@@ -8,10 +8,15 @@ import { ClinicalService, WRITE_PERMISSIONS } from './clinical.service';
 import {
   CreateDiagnosisDto, CreateNoteDto, CreateObservationDto, CreateProcedureDto, EnteredInErrorDto, UpdateEncounterDto,
 } from './dto/clinical.dto';
+import {
+  CLINICAL_ITEM_MODELS, CLINICAL_ITEM_SCHEMA, DiagnosisDto, DiagnosisListDto, EncounterDto, NoteDto, NoteListDto, ObservationDto, ObservationListDto,
+  ProcedureDto, ProcedureListDto,
+} from './dto/record.dto';
 
 const READERS = ['clinical:read', 'coding:read', 'record:him', 'self:record'] as const;
 
 @ApiTags('records')
+@ApiExtraModels(...CLINICAL_ITEM_MODELS)
 @Controller()
 export class EncountersController {
   constructor(private readonly clinical: ClinicalService) {}
@@ -19,6 +24,7 @@ export class EncountersController {
   @AuthorizeAny(...READERS)
   @Get('encounters/:id')
   @ApiOperation({ summary: 'One encounter' })
+  @ApiOkResponse({ type: EncounterDto })
   read(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.clinical.readEncounter(ctx, id);
   }
@@ -26,6 +32,7 @@ export class EncountersController {
   @Authorize('clinical:write')
   @Patch('encounters/:id')
   @ApiOperation({ summary: 'Discharge, disposition, or mark entered-in-error (send the version you read)' })
+  @ApiOkResponse({ type: EncounterDto })
   update(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: UpdateEncounterDto) {
     return this.clinical.updateEncounter(ctx, id, dto);
   }
@@ -33,6 +40,7 @@ export class EncountersController {
   @AuthorizeAny(...READERS)
   @Get('encounters/:id/diagnoses')
   @ApiOperation({ summary: 'Diagnoses of an encounter' })
+  @ApiOkResponse({ type: DiagnosisListDto })
   diagnoses(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.clinical.listItems(ctx, id, 'diagnoses');
   }
@@ -40,6 +48,7 @@ export class EncountersController {
   @AuthorizeAny(...WRITE_PERMISSIONS.diagnoses)
   @Post('encounters/:id/diagnoses')
   @ApiOperation({ summary: 'Add a diagnosis (ICD-10-CM); with replacesId, corrects an earlier one' })
+  @ApiCreatedResponse({ type: DiagnosisDto })
   addDiagnosis(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CreateDiagnosisDto) {
     return this.clinical.createItem(ctx, id, 'diagnoses', dto);
   }
@@ -47,6 +56,7 @@ export class EncountersController {
   @AuthorizeAny(...READERS)
   @Get('encounters/:id/procedures')
   @ApiOperation({ summary: 'Procedures of an encounter' })
+  @ApiOkResponse({ type: ProcedureListDto })
   procedures(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.clinical.listItems(ctx, id, 'procedures');
   }
@@ -54,6 +64,7 @@ export class EncountersController {
   @AuthorizeAny(...WRITE_PERMISSIONS.procedures)
   @Post('encounters/:id/procedures')
   @ApiOperation({ summary: 'Add a procedure; with replacesId, corrects an earlier one' })
+  @ApiCreatedResponse({ type: ProcedureDto })
   addProcedure(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CreateProcedureDto) {
     return this.clinical.createItem(ctx, id, 'procedures', dto);
   }
@@ -61,6 +72,7 @@ export class EncountersController {
   @AuthorizeAny('clinical:read', 'record:him', 'self:record')
   @Get('encounters/:id/observations')
   @ApiOperation({ summary: 'Observations (LOINC) of an encounter' })
+  @ApiOkResponse({ type: ObservationListDto })
   observations(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.clinical.listItems(ctx, id, 'observations');
   }
@@ -68,6 +80,7 @@ export class EncountersController {
   @AuthorizeAny(...WRITE_PERMISSIONS.observations)
   @Post('encounters/:id/observations')
   @ApiOperation({ summary: 'Record an observation; with replacesId, corrects an earlier one' })
+  @ApiCreatedResponse({ type: ObservationDto })
   addObservation(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CreateObservationDto) {
     return this.clinical.createItem(ctx, id, 'observations', dto);
   }
@@ -75,6 +88,7 @@ export class EncountersController {
   @AuthorizeAny('clinical:read', 'record:him', 'self:record')
   @Get('encounters/:id/notes')
   @ApiOperation({ summary: 'Clinical notes of an encounter (psychotherapy notes: their author only)' })
+  @ApiOkResponse({ type: NoteListDto })
   notes(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.clinical.listItems(ctx, id, 'notes');
   }
@@ -82,6 +96,7 @@ export class EncountersController {
   @AuthorizeAny(...WRITE_PERMISSIONS.notes)
   @Post('encounters/:id/notes')
   @ApiOperation({ summary: 'Write a note (nurses: nursing notes); with replacesId, corrects an earlier one' })
+  @ApiCreatedResponse({ type: NoteDto })
   addNote(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CreateNoteDto) {
     return this.clinical.createItem(ctx, id, 'notes', dto);
   }
@@ -89,6 +104,7 @@ export class EncountersController {
   @AuthorizeAny('clinical:write', 'coding:write', 'observation:write')
   @Post('items/:type/:id/entered-in-error')
   @ApiOperation({ summary: 'Mark a clinical item entered-in-error (never deleted); send its version' })
+  @ApiCreatedResponse({ description: 'The item, now entered-in-error (its shape is the type\'s)', schema: CLINICAL_ITEM_SCHEMA })
   @ApiParam({ name: 'type', enum: ITEM_TYPES })
   enteredInError(
     @Ctx() ctx: RequestContext,

@@ -1,8 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../auth/decorators';
-import { PageQueryDto } from '../common/pagination';
+import { PageDto, PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
+import { AccountingDto } from '../release-of-information/dto/accounting.dto';
+import { AccessLogEntryDto } from './dto/me.dto';
+import { RecordDto } from './dto/record.dto';
 import { MeService } from './me.service';
 
 /** The patient's own view: right of access (164.524), its access log, and the accounting of disclosures (164.528). */
@@ -14,6 +17,7 @@ export class MeController {
   @Authorize('self:record')
   @Get('record')
   @ApiOperation({ summary: 'My designated record set (psychotherapy notes excluded, 164.524(a)(1)(i))' })
+  @ApiOkResponse({ type: RecordDto })
   record(@Ctx() ctx: RequestContext) {
     return this.me.record(ctx);
   }
@@ -21,6 +25,7 @@ export class MeController {
   @Authorize('self:record')
   @Get('access-log')
   @ApiOperation({ summary: 'Who opened my record: when, their name and role, what, purpose, break-the-glass' })
+  @ApiOkResponse({ type: PageDto(AccessLogEntryDto) })
   accessLog(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto) {
     return this.me.accessLog(ctx, q);
   }
@@ -28,6 +33,7 @@ export class MeController {
   @Authorize('self:record')
   @Get('disclosures')
   @ApiOperation({ summary: 'My accounting of disclosures: six years back, exempt disclosures left out (164.528)' })
+  @ApiOkResponse({ type: AccountingDto })
   disclosures(@Ctx() ctx: RequestContext) {
     return this.me.disclosures(ctx);
   }

@@ -2,11 +2,13 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestj
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
+import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { CareTeamService } from './care-team.service';
 import { ClinicalService } from './clinical.service';
 import { CareTeamMemberDto, CreateEncounterDto } from './dto/clinical.dto';
-import { CreatePatientDto, DemographicsDto, PatientSearchDto, UpdatePatientDto } from './dto/patient.dto';
+import { CreatePatientDto, DemographicsDto, PatientHitDto, PatientSearchDto, UpdatePatientDto } from './dto/patient.dto';
+import { CareTeamAddedDto, CareTeamEntryDto, CareTeamRemovedDto, EncounterDto, RecordDto } from './dto/record.dto';
 import { PatientsService } from './patients.service';
 import { RecordService } from './record.service';
 import { VIEW_DOC } from './record-views';
@@ -27,6 +29,7 @@ export class PatientsController {
   @Authorize('patient:search')
   @Get()
   @ApiOperation({ summary: 'Search demographics by name prefix, MRN or birth date (audited with the number of results)' })
+  @ApiOkResponse({ type: PageDto(PatientHitDto) })
   search(@Ctx() ctx: RequestContext, @Query() q: PatientSearchDto) {
     return this.patients.search(ctx, q);
   }
@@ -61,6 +64,7 @@ export class PatientsController {
     summary: 'The designated record set, shaped for the caller (minimum necessary)',
     description: `What each role receives; a section a role may not see is absent. Items withheld by the policy are counted under \`withheld\` with the reason.\n\n${VIEW_DOC}`,
   })
+  @ApiOkResponse({ type: RecordDto })
   readRecord(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.record.read(ctx, id);
   }
@@ -68,6 +72,7 @@ export class PatientsController {
   @AuthorizeAny('careteam:manage', 'clinical:read')
   @Get(':id/care-team')
   @ApiOperation({ summary: 'Care-team members of a patient' })
+  @ApiOkResponse({ type: [CareTeamEntryDto] })
   careTeamList(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.careTeam.list(ctx, id);
   }
@@ -75,6 +80,7 @@ export class PatientsController {
   @Authorize('careteam:manage')
   @Post(':id/care-team')
   @ApiOperation({ summary: 'Add a physician or nurse to the care team (opens the chart to them)' })
+  @ApiCreatedResponse({ type: CareTeamAddedDto })
   careTeamAdd(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CareTeamMemberDto) {
     return this.careTeam.add(ctx, id, dto.userId, dto.teamRole);
   }
@@ -82,6 +88,7 @@ export class PatientsController {
   @Authorize('careteam:manage')
   @Delete(':id/care-team/:userId')
   @ApiOperation({ summary: 'Remove a care-team member (kept in the audit trail)' })
+  @ApiOkResponse({ type: CareTeamRemovedDto })
   careTeamRemove(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Param('userId', IdPipe) userId: number) {
     return this.careTeam.remove(ctx, id, userId);
   }
@@ -89,6 +96,7 @@ export class PatientsController {
   @AuthorizeAny('clinical:read', 'coding:read', 'record:him', 'self:record')
   @Get(':id/encounters')
   @ApiOperation({ summary: 'Encounters of a patient' })
+  @ApiOkResponse({ type: [EncounterDto] })
   encounters(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.clinical.listEncounters(ctx, id);
   }
@@ -96,6 +104,7 @@ export class PatientsController {
   @Authorize('clinical:write')
   @Post(':id/encounters')
   @ApiOperation({ summary: 'Admit / open an encounter' })
+  @ApiCreatedResponse({ type: EncounterDto })
   createEncounter(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CreateEncounterDto) {
     return this.clinical.createEncounter(ctx, id, dto);
   }

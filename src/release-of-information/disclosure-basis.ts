@@ -69,7 +69,7 @@ export function basisProblems(requesterType: RequesterType, basis: LegalBasis, h
   if (requesterType !== 'self' && LEGAL_BASES[basis].needsAuthorization && !hasAuthorization) {
     out.push({ field: 'authorization', problem: `is required for legalBasis ${basis} (45 CFR 164.508)` });
   }
-  if (!LEGAL_BASES[basis].needsAuthorization && hasAuthorization) {
+  if (requesterType !== 'self' && !LEGAL_BASES[basis].needsAuthorization && hasAuthorization) {
     out.push({ field: 'legalBasis', problem: 'a request that comes with an authorization is a disclosure under it: legalBasis authorization' });
   }
   return out;

@@ -1,9 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { Db } from '../database/db';
+import { Db, Queryable } from '../database/db';
 
 /** 45 CFR 164.528(a): the accounting covers disclosures in the six years before the request. */
 export const ACCOUNTING_PERIOD_YEARS = 6;
+
+/** One disclosure as the release-of-information workflow records it (164.528(b)(2)). */
+export interface NewDisclosure {
+  patientId: number;
+  roiRequestId: number | null;
+  disclosedAt: string;
+  recipientName: string;
+  recipientAddress: string | null;
+  description: string;
+  purpose: string;
+  /** Left out of the accounting, under the named exemption of 164.528(a)(1). */
+  exempt: boolean;
+  exemption: string | null;
+  recordedBy: number;
+}
 
 export interface DisclosureEntry {
   id: number;
@@ -24,6 +39,20 @@ export class DisclosuresService {
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Writes one disclosure inside the caller's transaction. The table is append-only (triggers refuse UPDATE and
+   * DELETE): an entry of the accounting is never edited or removed, unlike the after-the-fact disclosure logs of
+   * the open-source EHRs.
+   */
+  async record(tx: Queryable, d: NewDisclosure): Promise<number> {
+    const row = await tx.one<{ id: number }>(
+      `INSERT INTO disclosures (patient_id, roi_request_id, disclosed_at, recipient_name, recipient_address, description, purpose, exempt, exemption, recorded_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [d.patientId, d.roiRequestId, d.disclosedAt, d.recipientName, d.recipientAddress, d.description, d.purpose, d.exempt, d.exemption, d.recordedBy],
+    );
+    return Number(row!.id);
+  }
 
   async accounting(patientId: number, asOf = this.clock.now()): Promise<{ patientId: number; from: string; to: string; items: DisclosureEntry[] }> {
     const to = asOf.toISOString();

@@ -34,11 +34,12 @@ export const OPEN_STATUSES: readonly RoiStatus[] = ['received', 'identity-verifi
 /** Nothing follows these. */
 export const FINAL_STATUSES: readonly RoiStatus[] = ['closed', 'denied', 'cancelled'];
 /**
- * The states in which the request lets its ROI specialist read the records in scope: from the start of the
- * review to the fulfilment. Before that, identity and authorization are not settled; after it, the package is
- * stored and nothing more needs reading (minimum necessary, 164.502(b)).
+ * The states in which the request lets its ROI specialist read the records in scope: from the start of the review
+ * until the request is closed (a fulfilled request may still need checking against the delivered package). Before
+ * the review, identity and authorization are not settled; after the close, nothing more is read (minimum necessary,
+ * 164.502(b)).
  */
-export const READING_STATUSES: readonly RoiStatus[] = ['in-review', 'approved'];
+export const READING_STATUSES: readonly RoiStatus[] = ['in-review', 'approved', 'fulfilled'];
 
 export const ROI_ACTIONS = [
   'verify-identity',

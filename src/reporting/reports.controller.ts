@@ -1,17 +1,33 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
-import { PageQueryDto } from '../common/pagination';
+import { PageDto, PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AuditSummaryQueryDto, CreateRunDto, OutcomesQueryDto, RoiQueryDto, RunDownloadQueryDto } from './dto/report-query.dto';
+import {
+  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, AuditSummaryReportDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
+  RoiReportDto, RoiReportParametersDto,
+} from './dto/report-response.dto';
 import type { RenderedReport } from './render/render';
 import { ReportRunsService } from './report-runs.service';
 import { ReportFormat, ReportType } from './report-types';
 import { ReportsService } from './reports.service';
 
 const REPORTERS = ['report:outcomes', 'report:audit', 'report:roi'] as const;
+
+/** A report answers JSON (documented by its schema), CSV (one table) or SVG (a chart), as `format` asks. */
+function reportContent(json: Record<string, unknown>, what: string) {
+  return ApiOkResponse({
+    description: `${what}: format=json (default), csv (one table; suppressed cells read "suppressed") or svg (a chart for a slide)`,
+    content: {
+      'application/json': { schema: json },
+      'text/csv': { schema: { type: 'string' } },
+      'image/svg+xml': { schema: { type: 'string' } },
+    },
+  });
+}
 
 /** A rendering as a file: its type, a file name, and the SHA-256 of its bytes (what a stored run also records). */
 function file(res: Response, r: RenderedReport): StreamableFile {
@@ -21,6 +37,7 @@ function file(res: Response, r: RenderedReport): StreamableFile {
 }
 
 @ApiTags('reports')
+@ApiExtraModels(...REPORT_MODELS, OutcomesParametersDto, AuditSummaryParametersDto, RoiReportParametersDto)
 @Controller('reports')
 export class ReportsController {
   constructor(
@@ -41,6 +58,7 @@ export class ReportsController {
     summary: '30-day readmission, length of stay, in-hospital mortality and discharge dispositions of inpatient discharges',
     description: 'Computed in the database. De-identified (small cells suppressed) for quality analysts and on request. The `definitions` section states every rule. Audited as an export.',
   })
+  @reportContent({ $ref: getSchemaPath(OutcomesReportDto) }, 'The outcomes report')
   outcomes(@Ctx() ctx: RequestContext, @Query() q: OutcomesQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer(ctx, 'outcomes', q, q.format, res);
   }
@@ -50,6 +68,7 @@ export class ReportsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml')
   @ApiOperation({ summary: 'Accesses by role, action and outcome over time; denials; break-the-glass use and review; anomaly counts by rule. Audited as an export' })
+  @reportContent({ $ref: getSchemaPath(AuditSummaryReportDto) }, 'The audit summary')
   auditSummary(@Ctx() ctx: RequestContext, @Query() q: AuditSummaryQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer(ctx, 'audit-summary', q, q.format, res);
   }
@@ -59,6 +78,7 @@ export class ReportsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml')
   @ApiOperation({ summary: 'Release-of-information volume by requester type and status, median and 90th-percentile turnaround, share within 30 days, overdue now. Audited as an export' })
+  @reportContent({ $ref: getSchemaPath(RoiReportDto) }, 'The release-of-information report')
   roi(@Ctx() ctx: RequestContext, @Query() q: RoiQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer(ctx, 'roi', q, q.format, res);
   }
@@ -67,7 +87,7 @@ export class ReportsController {
   @Post('runs')
   @HttpCode(201)
   @ApiOperation({ summary: 'Run a report and store it (JSON, CSV and SVG, each with its SHA-256). Needs the permission of the report type; audited as an export' })
-  @ApiCreatedResponse({ description: 'The stored run: who, when, parameters, row count, hashes' })
+  @ApiCreatedResponse({ type: ReportRunDto, description: 'The stored run: who, when, parameters, row count, hashes' })
   createRun(@Ctx() ctx: RequestContext, @Body() dto: CreateRunDto) {
     return this.runs.create(ctx, dto.type, dto.params);
   }
@@ -75,6 +95,7 @@ export class ReportsController {
   @AuthorizeAny(...REPORTERS)
   @Get('runs')
   @ApiOperation({ summary: 'Stored runs of the report types the caller may run, newest first' })
+  @ApiOkResponse({ type: PageDto(ReportRunDto) })
   listRuns(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto) {
     return this.runs.list(ctx, q);
   }
@@ -84,6 +105,7 @@ export class ReportsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml')
   @ApiOperation({ summary: 'Download a stored run, byte for byte as stored (X-Content-SHA256 = the stored hash). Audited as an export' })
+  @reportContent(ANY_REPORT_SCHEMA, 'The stored rendering')
   async downloadRun(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: RunDownloadQueryDto, @Res({ passthrough: true }) res: Response) {
     const { rendered } = await this.runs.download(ctx, id, q.format ?? 'json');
     return file(res, rendered);

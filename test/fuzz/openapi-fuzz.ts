@@ -33,6 +33,8 @@ export interface FuzzReport {
   failures: string[];
   undocumented: string[];
   operations: number;
+  /** Statuses per operation ('get /patients/{id}'), to see which operations the run reached past validation. */
+  byOperation: Record<string, Record<string, number>>;
 }
 
 /** Left out of fuzzing, with the reason: they reset the whole database or rewrite the role matrix for everyone. */
@@ -69,6 +71,26 @@ export function loadOperations(doc: { paths: Record<string, Record<string, Recor
   return ops;
 }
 
+/**
+ * Operations whose success answer the document does not describe: no 2xx response, a 2xx without content, or a JSON
+ * media type without a schema. Checked for every operation of the document (the excluded ones too), whether or not
+ * the run happens to reach a 2xx.
+ */
+export function documentationGaps(doc: { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> }): string[] {
+  const gaps: string[] = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const ok = Object.entries(op.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status));
+      if (ok.length === 0) gaps.push(`${method} ${path} (no 2xx response documented)`);
+      for (const [status, r] of ok) {
+        if (!r.content || Object.keys(r.content).length === 0) gaps.push(`${method} ${path} ${status} (no content documented)`);
+        for (const [type, c] of Object.entries(r.content ?? {})) if (/[/+]json$/.test(type) && !c.schema) gaps.push(`${method} ${path} ${status} ${type} (no schema)`);
+      }
+    }
+  }
+  return gaps;
+}
+
 function resolve(schema: Schema | undefined, components: Record<string, Schema>): Schema {
   if (!schema) return {};
   if (schema.$ref) return resolve(components[schema.$ref.split('/').pop()!], components);
@@ -76,7 +98,7 @@ function resolve(schema: Schema | undefined, components: Record<string, Schema>)
   return schema;
 }
 
-/** A value that satisfies the schema as far as a generator can guess (examples and enums first). */
+/** A value that satisfies the schema as far as a generator can guess (examples, enums, formats, patterns, bounds). */
 function valid(schema: Schema, components: Record<string, Schema>, depth = 0): fc.Arbitrary<unknown> {
   const s = resolve(schema, components);
   const options: fc.Arbitrary<unknown>[] = [];
@@ -87,19 +109,25 @@ function valid(schema: Schema, components: Record<string, Schema>, depth = 0): f
     case 'number': {
       const min = typeof s.minimum === 'number' ? s.minimum : 1;
       const max = typeof s.maximum === 'number' ? s.maximum : 60;
-      options.push(fc.integer({ min: Math.ceil(min), max: Math.floor(Math.min(max, min + 100)) }));
+      const lo = Math.ceil(min);
+      const hi = Math.floor(Math.min(max, min + 100));
+      // Small values often: versions start at 1, ids at 1, and most bounds are near the bottom.
+      options.push(fc.integer({ min: lo, max: Math.min(hi, lo + 2) }), fc.integer({ min: lo, max: hi }));
       break;
     }
     case 'boolean':
       options.push(fc.boolean());
       break;
-    case 'array':
-      options.push(fc.array(depth > 3 ? fc.constant(null) : valid(s.items ?? {}, components, depth + 1), { maxLength: 4 }));
+    case 'array': {
+      const items = depth > 3 ? fc.constant(null) : valid(s.items ?? {}, components, depth + 1);
+      options.push(fc.uniqueArray(items, { minLength: Number(s.minItems ?? 0), maxLength: Math.max(Number(s.minItems ?? 0), 4), selector: (v) => JSON.stringify(v) }));
       break;
+    }
     case 'string':
       if (s.format === 'date-time') options.push(fc.date({ min: new Date('2020-01-01'), max: new Date('2027-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
       else if (s.format === 'date') options.push(fc.date({ min: new Date('1930-01-01'), max: new Date('2025-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
-      else options.push(fc.string({ minLength: Number(s.minLength ?? 1), maxLength: Math.min(Number(s.maxLength ?? 40), 60) }));
+      else if (typeof s.pattern === 'string') options.push(fc.stringMatching(new RegExp(s.pattern)));
+      else options.push(fc.string({ minLength: Number(s.minLength ?? 1), maxLength: Math.max(Number(s.minLength ?? 1), Math.min(Number(s.maxLength ?? 40), 60)) }));
       break;
     default:
       if (s.properties && depth < 4) {
@@ -129,15 +157,33 @@ function body(schema: Schema, components: Record<string, Schema>): fc.Arbitrary<
 }
 
 function pathValue(p: Parameter): fc.Arbitrary<string> {
-  if (Array.isArray(p.schema?.enum)) return fc.oneof(fc.constantFrom(...(p.schema!.enum as string[])), fc.constantFrom('x', '%00', '..%2F'));
+  if (Array.isArray(p.schema?.enum)) {
+    return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(p.schema!.enum as string[])) }, { weight: 1, arbitrary: fc.constantFrom('x', '%00', '..%2F') });
+  }
   if (p.schema?.type === 'number' || p.schema?.type === 'integer' || /id$/i.test(p.name)) {
     return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 45 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_IDS) });
   }
   return fc.oneof(fc.constantFrom('nurse', 'physician', 'snooping', 'wizard'), fc.string({ maxLength: 20 }).map(encodeURIComponent));
 }
 
-function queryValue(p: Parameter, components: Record<string, Schema>): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 3, arbitrary: valid(p.schema ?? { type: 'string' }, components) }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE.filter((v) => typeof v !== 'object' || v === null)) });
+const HOSTILE_SCALARS = HOSTILE.filter((v) => typeof v !== 'object' || v === null);
+
+/**
+ * Query strings: mostly valid-looking (required parameters present, optional ones sometimes), else with one thing
+ * wrong: a hostile value for one parameter, an unknown parameter, or a page size out of bounds.
+ */
+function queryArbitrary(params: Parameter[], components: Record<string, Schema>): fc.Arbitrary<(readonly [string, unknown])[]> {
+  const validPairs = fc.tuple(
+    ...params.map((p) => (p.required ? valid(p.schema ?? { type: 'string' }, components) : fc.option(valid(p.schema ?? { type: 'string' }, components), { nil: undefined, freq: 2 })).map((v) => [p.name, v] as const)),
+  ).map((pairs) => pairs as (readonly [string, unknown])[]);
+  const names = params.map((p) => p.name);
+  return fc.oneof(
+    { weight: 4, arbitrary: validPairs },
+    ...(names.length
+      ? [{ weight: 2, arbitrary: fc.tuple(validPairs, fc.constantFrom(...names), fc.constantFrom(...HOSTILE_SCALARS)).map(([pairs, name, v]) => [...pairs.filter(([k]) => k !== name), [name, v] as const]) }]
+      : []),
+    { weight: 1, arbitrary: fc.tuple(validPairs, fc.constantFrom(['unknownParam', 'x'] as const, ['pageSize', '100000'] as const, ['page', '0'] as const)).map(([pairs, extra]) => [...pairs.filter(([k]) => k !== extra[0]), extra]) },
+  );
 }
 
 /** Users whose role holds the operation's declared permission (per the seeded matrix). */
@@ -153,14 +199,11 @@ export function requestArbitrary(ops: Operation[], components: Record<string, Sc
     fc.record({
       op: fc.constant(op),
       user: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...permittedUsers(op)) }, { weight: 1, arbitrary: fc.constantFrom(...USERS) }),
-      path: fc.tuple(...op.parameters.filter((p) => p.in === 'path').map(pathValue), fc.constant('')).map((vals) => {
-        let i = 0;
-        return op.path.replace(/\{\w+\}/g, () => vals[i++]);
-      }),
-      query: fc.tuple(
-        ...op.parameters.filter((p) => p.in === 'query').map((p) => fc.option(queryValue(p, components), { nil: undefined }).map((v) => [p.name, v] as const)),
-        fc.option(fc.constantFrom(['unknownParam', 'x'] as const, ['pageSize', '100000'] as const), { nil: undefined }).map((v) => v ?? (['', undefined] as const)),
+      // Values by name: the document lists path parameters in no particular order (/items/{type}/{id} lists id first).
+      path: fc.record(Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p)]))).map((values) =>
+        op.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]),
       ),
+      query: queryArbitrary(op.parameters.filter((p) => p.in === 'query'), components),
       body: op.body ? body(op.body, components) : fc.constant(undefined),
     }),
   );
@@ -171,6 +214,44 @@ function queryString(pairs: readonly (readonly [string, unknown])[]): string {
     .filter(([k, v]) => k && v !== undefined)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`);
   return q.length ? `?${q.join('&')}` : '';
+}
+
+/**
+ * The OpenAPI 3.0 schema as a JSON Schema ajv checks strictly:
+ *  - `nullable: true` means "this schema, or null" (OpenAPI 3.0), also for a `$ref` wrapped in allOf, which ajv's own
+ *    `nullable` support does not cover: it becomes `anyOf: [{ type: 'null' }, schema]`;
+ *  - an object whose properties are documented is closed (`additionalProperties: false` unless the document says
+ *    otherwise): a field the answer carries but the document does not name is a documentation gap, reported.
+ */
+export function strictSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strictSchema);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+    out[k] = k === 'properties' && v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([name, sub]) => [name, strictSchema(sub)]))
+      : k === 'example' || k === 'enum' ? v : strictSchema(v);
+  }
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (out.nullable === true) {
+    delete out.nullable;
+    return { anyOf: [{ type: 'null' }, out] };
+  }
+  return out;
+}
+
+/** The media type of a Content-Type header, without parameters: 'application/json; charset=utf-8' -> 'application/json'. */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Every demo user enabled again, with its seeded role. */
+async function restoreDemoUsers(t: TestApp): Promise<void> {
+  await t.db.transaction(async (tx) => {
+    for (const [username, role] of Object.entries(ROLE_OF)) {
+      await tx.execute('UPDATE users SET role = $1, disabled = $2 WHERE username = $3 AND (role <> $1 OR disabled <> $2)', [role, false, username]);
+    }
+  });
 }
 
 /** Every table except the audit trail (which a refused request legitimately extends). */
@@ -188,17 +269,19 @@ async function digest(t: TestApp): Promise<string> {
 
 export async function runFuzz(opts: { runs: number; seed: number; log?: (s: string) => void }): Promise<FuzzReport> {
   const t = await createTestApp({ patients: 20, env: { JWT_TTL: '86400', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000' } });
-  const report: FuzzReport = { requests: 0, byStatus: {}, failures: [], undocumented: [], operations: 0 };
+  const report: FuzzReport = { requests: 0, byStatus: {}, failures: [], undocumented: [], operations: 0, byOperation: {} };
   try {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const components = doc.components.schemas as Record<string, Schema>;
     const ops = loadOperations(doc);
+    report.undocumented.push(...documentationGaps(doc));
     report.operations = ops.length;
     const ajv = new Ajv({ strict: false, allErrors: false });
     addFormats(ajv);
-    for (const [name, schema] of Object.entries(components)) ajv.addSchema(schema as object, `#/components/schemas/${name}`);
+    for (const [name, schema] of Object.entries(components)) ajv.addSchema(strictSchema(schema) as object, `#/components/schemas/${name}`);
     const validators = new Map<string, ValidateFunction>();
     const tokens = new Map<string, string>();
+    const trace = process.env.FUZZ_TRACE ? new RegExp(process.env.FUZZ_TRACE) : null;
     for (const u of USERS) tokens.set(u, await t.token(u));
 
     await fc.assert(
@@ -208,8 +291,14 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
         let req = request(t.http)[op.method](url).set('Authorization', `Bearer ${tokens.get(user)}`);
         if (payload !== undefined) req = req.set('Content-Type', 'application/json').send(JSON.stringify(payload));
         const res = await req;
+        if (trace?.test(`${op.method} ${op.path}`)) opts.log?.(`trace: ${op.method.toUpperCase()} ${url.slice(0, 300)} as ${user} with ${JSON.stringify(payload)?.slice(0, 400)} -> ${res.status} ${JSON.stringify(res.body)?.slice(0, 400)}`);
+        // An admin's PATCH /users may disable a demo user or change their role: put them back, so the run keeps
+        // sending requests as every role (the next request's digest is taken after this).
+        if (op.path === '/users/{id}' && res.status < 300) await restoreDemoUsers(t);
         report.requests += 1;
         report.byStatus[res.status] = (report.byStatus[res.status] ?? 0) + 1;
+        const opStats = (report.byOperation[`${op.method} ${op.path}`] ??= {});
+        opStats[res.status] = (opStats[res.status] ?? 0) + 1;
         const where = `${op.method.toUpperCase()} ${url.slice(0, 200)} as ${user} with ${JSON.stringify(payload)?.slice(0, 300)} -> ${res.status}`;
         const fail = (message: string) => {
           report.failures.push(message);
@@ -227,13 +316,16 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
           }
         }
         if (res.status >= 200 && res.status < 300) {
+          // The schema of the media type the answer declares: a route may answer JSON, CSV, SVG or FHIR JSON.
           const documented = op.responses[String(res.status)]?.content;
-          const schema = documented?.['application/json']?.schema;
-          if (!documented) {
-            if (!report.undocumented.includes(`${op.method} ${op.path} ${res.status}`)) report.undocumented.push(`${op.method} ${op.path} ${res.status}`);
-          } else if (schema && (res.headers['content-type'] ?? '').includes('json')) {
-            const key = `${op.operationId}:${res.status}`;
-            if (!validators.has(key)) validators.set(key, ajv.compile(schema as object));
+          const type = mediaType(res.headers['content-type']);
+          const entry = documented?.[type];
+          if (!entry || (!entry.schema && /[/+]json$/.test(type))) {
+            const gap = `${op.method} ${op.path} ${res.status} ${type || '(no content type)'}`;
+            if (!report.undocumented.includes(gap)) report.undocumented.push(gap);
+          } else if (entry.schema && /[/+]json$/.test(type)) {
+            const key = `${op.operationId}:${res.status}:${type}`;
+            if (!validators.has(key)) validators.set(key, ajv.compile(strictSchema(entry.schema) as object));
             const v = validators.get(key)!;
             if (!v(res.body)) fail(`a ${res.status} does not match its documented schema: ${where} ${ajv.errorsText(v.errors)}`);
           }

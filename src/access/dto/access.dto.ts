@@ -1,12 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { ALL_PERMISSIONS, Permission } from '../catalogue';
+import { ALL_PERMISSIONS, Permission, ROLES } from '../catalogue';
 
 export class RoleDto {
-  @ApiProperty() name: string;
+  @ApiProperty({ enum: ROLES }) name: string;
   @ApiProperty() description: string;
-  @ApiProperty({ type: [String] }) permissions: string[];
+  @ApiProperty({ enum: ALL_PERMISSIONS, isArray: true }) permissions: string[];
+}
+
+/** GET /access/matrix (format=json): every role against every permission. */
+export class MatrixDto {
+  @ApiProperty({ enum: ALL_PERMISSIONS, isArray: true, description: 'Every permission, in catalogue order (the columns)' }) permissions: string[];
+  @ApiProperty({ enum: ROLES, isArray: true, description: 'Every role (the rows)' }) roles: string[];
+  @ApiProperty({
+    type: 'object',
+    description: 'matrix[role][permission]: true when the role holds the permission',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'boolean' } },
+    example: { nurse: { 'clinical:read': true, 'audit:read': false } },
+  })
+  matrix: Record<string, Record<string, boolean>>;
 }
 
 export class SetPermissionsDto {
@@ -46,6 +59,8 @@ export class DecisionDto {
   @ApiProperty() role: string;
   @ApiProperty({ type: [String], description: 'The reasons the real check uses, in order' }) reasons: string[];
   @ApiProperty({ description: 'The access would ride on a break-the-glass grant' }) breakGlass: boolean;
+  @ApiPropertyOptional({ description: 'The break-the-glass grant the access would ride on, when it does' }) breakGlassGrantId?: number;
+  @ApiPropertyOptional({ description: 'The open release-of-information request whose scope would allow it (ROI specialists)' }) roiRequestId?: number;
 }
 
 export class IdParam {

@@ -3,10 +3,12 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min
 import { ROLES, RoleName } from '../../access/catalogue';
 import { PageQueryDto } from '../../common/pagination';
 
+const USERNAME = /^[a-z][a-z0-9._-]{2,49}$/;
+
 export class CreateUserDto {
-  @ApiProperty({ example: 'nurse.rivera' })
+  @ApiProperty({ example: 'nurse.rivera', pattern: USERNAME.source })
   @IsString()
-  @Matches(/^[a-z][a-z0-9._-]{2,49}$/, { message: 'username must be 3-50 lower-case letters, digits, dots, dashes or underscores' })
+  @Matches(USERNAME, { message: 'username must be 3-50 lower-case letters, digits, dots, dashes or underscores' })
   username: string;
 
   @ApiProperty({ example: 'Ana Rivera, RN' })

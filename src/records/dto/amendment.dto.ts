@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { PageQueryDto, queryInt } from '../../common/pagination';
+import { PageDto, PageQueryDto, queryInt } from '../../common/pagination';
 import {
   AMENDMENT_STATUSES, DECISIONS, DENIAL_GROUNDS, MAX_EXTENSION_DAYS, MAX_TEXT,
 } from '../amendment-rules';
 import { ITEM_TYPES } from '../clinical-items';
+import { CLINICAL_ITEM_SCHEMA } from './record.dto';
 
 const notBlank = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -131,4 +132,29 @@ export class AmendmentDto {
   @ApiProperty({ nullable: true, type: String }) disagreementStatement: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'The amended item, linked to this amendment (164.526(c)(1))' }) appliedItemId: number | null;
   @ApiProperty() version: number;
+}
+
+/** The written notice of an extension (164.526(b)(2)(ii)): the reasons for the delay and the date action will be completed. */
+export class ExtensionNoticeDto {
+  @ApiProperty() reason: string;
+  @ApiProperty({ description: 'The new due date' }) completeBy: string;
+  @ApiProperty({ example: '45 CFR 164.526(b)(2)(ii)' }) citation: string;
+}
+
+/** POST /amendments/:id/decision: the request after the decision; an extension also carries its written notice. */
+export class AmendmentDecisionResultDto extends AmendmentDto {
+  @ApiPropertyOptional({ type: ExtensionNoticeDto, description: 'Present when the decision was extend' }) extensionNotice?: ExtensionNoticeDto;
+}
+
+/** GET /amendments/:id: the request with the item it is about, as far as the caller's view shows it. */
+export class AmendmentDetailDto extends AmendmentDto {
+  @ApiProperty({ ...CLINICAL_ITEM_SCHEMA, nullable: true, description: 'The item (its type\'s shape); null when it is gone or withheld from the caller\'s view' })
+  item: Record<string, unknown> | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Why the item is withheld from the caller, if it is' }) itemWithheld: string | null;
+}
+
+/** GET /patients/:id/amendments: the amendments whose item the caller's view shows; the others are only counted. */
+export class PatientAmendmentsPageDto extends PageDto(AmendmentDto) {
+  @ApiProperty({ description: 'Amendments left out because their item is not in the caller\'s view of the record' }) withheld: number;
 }

@@ -8,6 +8,9 @@ export const DISPOSITIONS = ['home', 'home-health', 'transfer-acute', 'skilled-n
 export const SENSITIVITY_CATEGORIES = ['substance-use', 'behavioral-health', 'hiv', 'reproductive', 'genetic'] as const;
 export const NOTE_TYPES = ['progress', 'history-physical', 'discharge-summary', 'nursing', 'consult', 'psychotherapy'] as const;
 export const CODE_SYSTEMS = ['CPT', 'ICD-10-PCS', 'HCPCS', 'SNOMED-CT'] as const;
+const ICD10_CM = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
+const PROCEDURE_CODE = /^[A-Z0-9.]{3,10}$/;
+const LOINC = /^\d{1,7}-\d$/;
 
 /** Sensitivity of a new item: restricted items must say which category (42 CFR Part 2, HIV...). */
 export class SensitivityFields {
@@ -46,8 +49,8 @@ export class UpdateEncounterDto {
 }
 
 export class CreateDiagnosisDto extends SensitivityFields {
-  @ApiProperty({ example: 'I50.9', description: 'ICD-10-CM code' })
-  @Matches(/^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/, { message: 'code must be an ICD-10-CM code such as I50.9' })
+  @ApiProperty({ example: 'I50.9', description: 'ICD-10-CM code', pattern: ICD10_CM.source })
+  @Matches(ICD10_CM, { message: 'code must be an ICD-10-CM code such as I50.9' })
   code: string;
   @ApiProperty({ example: 'Heart failure, unspecified' }) @IsString() @Length(1, 300) description: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() primary?: boolean;
@@ -55,13 +58,13 @@ export class CreateDiagnosisDto extends SensitivityFields {
 
 export class CreateProcedureDto extends SensitivityFields {
   @ApiProperty({ enum: CODE_SYSTEMS }) @IsIn(CODE_SYSTEMS) codeSystem: (typeof CODE_SYSTEMS)[number];
-  @ApiProperty({ example: '93306' }) @Matches(/^[A-Z0-9.]{3,10}$/, { message: 'code must be 3-10 upper-case letters or digits' }) code: string;
+  @ApiProperty({ example: '93306', pattern: PROCEDURE_CODE.source }) @Matches(PROCEDURE_CODE, { message: 'code must be 3-10 upper-case letters or digits' }) code: string;
   @ApiProperty() @IsString() @Length(1, 300) description: string;
   @ApiProperty({ example: '2026-11-21T09:30:00Z' }) @IsTimestamp() performedAt: string;
 }
 
 export class CreateObservationDto extends SensitivityFields {
-  @ApiProperty({ example: '8867-4', description: 'LOINC code' }) @Matches(/^\d{1,7}-\d$/, { message: 'loincCode must be a LOINC code such as 8867-4' }) loincCode: string;
+  @ApiProperty({ example: '8867-4', description: 'LOINC code', pattern: LOINC.source }) @Matches(LOINC, { message: 'loincCode must be a LOINC code such as 8867-4' }) loincCode: string;
   @ApiProperty({ example: 'Heart rate' }) @IsString() @Length(1, 200) display: string;
   @ApiPropertyOptional({ example: 72 }) @ValidateIf((o: CreateObservationDto) => o.valueText === undefined) @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-1e9) @Max(1e9) value?: number;
   @ApiPropertyOptional({ example: 'positive' }) @IsOptional() @IsString() @Length(1, 500) valueText?: string;

@@ -5,6 +5,9 @@ import { PageQueryDto } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+const STATE = /^[A-Z]{2}$/;
+const ZIP = /^\d{5}(-\d{4})?$/;
+const PHONE = /^[0-9+().\- x]{7,25}$/;
 
 export class PatientSearchDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Family or given name prefix, an MRN, or a birth date (YYYY-MM-DD)', maxLength: 100 })
@@ -22,9 +25,9 @@ export class CreatePatientDto {
   @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex: (typeof SEXES)[number];
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) addressLine?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) city?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code' }) state?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{5}(-\d{4})?$/, { message: 'postalCode must be a ZIP code' }) postalCode?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[0-9+().\- x]{7,25}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @ApiPropertyOptional({ pattern: STATE.source, example: 'IL' }) @IsOptional() @Matches(STATE, { message: 'state must be a two-letter code' }) state?: string;
+  @ApiPropertyOptional({ pattern: ZIP.source, example: '62704' }) @IsOptional() @Matches(ZIP, { message: 'postalCode must be a ZIP code' }) postalCode?: string;
+  @ApiPropertyOptional({ pattern: PHONE.source, example: '(217) 555-0143' }) @IsOptional() @Matches(PHONE, { message: 'phone must be a phone number' }) phone?: string;
   @ApiPropertyOptional({ description: 'VIP: anyone outside the care team needs break-the-glass' }) @IsOptional() @IsBoolean() vip?: boolean;
 }
 

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authorize, AuthorizeAny } from '../auth/decorators';
+import { IdPipe } from '../common/id.pipe';
+import { PageDto } from '../common/pagination';
+import { Ctx, RequestContext } from '../common/request-context';
+import { AccountingService } from './accounting.service';
+import {
+  AccountingPageDto, AccountingQueueQueryDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto,
+} from './dto/accounting.dto';
+
+/** The accounting of disclosures (45 CFR 164.528) and the individual's requests for it. */
+@ApiTags('accounting of disclosures')
+@Controller()
+export class AccountingController {
+  constructor(private readonly accounting: AccountingService) {}
+
+  @Authorize('disclosure:read')
+  @Get('patients/:id/disclosures')
+  @ApiOperation({ summary: 'A patient\'s accounting of disclosures: six years back, exempt disclosures left out (164.528)' })
+  @ApiOkResponse({ type: AccountingPageDto })
+  forPatient(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: DisclosuresQueryDto) {
+    return this.accounting.forPatient(ctx, id, q);
+  }
+
+  @Authorize('self:record')
+  @Post('me/accounting-requests')
+  @ApiOperation({ summary: 'Ask for an accounting of disclosures: due in 60 days; the first in any 12 months is free (164.528(c))' })
+  @ApiCreatedResponse({ type: AccountingRequestDto })
+  file(@Ctx() ctx: RequestContext) {
+    return this.accounting.file(ctx);
+  }
+
+  @Authorize('self:record')
+  @Get('me/accounting-requests')
+  @ApiOperation({ summary: 'My requests for an accounting of disclosures' })
+  @ApiOkResponse({ type: PageDto(AccountingRequestDto) })
+  mine(@Ctx() ctx: RequestContext, @Query() q: AccountingQueueQueryDto) {
+    return this.accounting.mine(ctx, q);
+  }
+
+  @Authorize('roi:process')
+  @Get('accounting-requests')
+  @ApiOperation({ summary: 'Accounting requests to answer, soonest due first' })
+  @ApiOkResponse({ type: PageDto(AccountingRequestDto) })
+  queue(@Ctx() ctx: RequestContext, @Query() q: AccountingQueueQueryDto) {
+    return this.accounting.queue(ctx, q);
+  }
+
+  @AuthorizeAny('roi:process', 'self:record')
+  @Get('accounting-requests/:id')
+  @ApiOperation({ summary: 'One accounting request, with the accounting once provided' })
+  @ApiOkResponse({ type: AccountingRequestDto })
+  read(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
+    return this.accounting.read(ctx, id);
+  }
+
+  @Authorize('roi:process')
+  @Post('accounting-requests/:id/transitions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'extend (once, 1-30 days, before the due date, with the reasons) or fulfil (the accounting of the six years before the request)' })
+  @ApiOkResponse({ type: AccountingRequestDto })
+  @ApiConflictResponse({ description: 'Stale version, already answered, second extension or extension after the due date' })
+  transition(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: AccountingTransitionDto) {
+    return this.accounting.transition(ctx, id, dto);
+  }
+}

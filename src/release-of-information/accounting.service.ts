@@ -1,0 +1,225 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessPolicyService } from '../access/access-policy.service';
+import type { AuditEventInput } from '../audit/audit.types';
+import { AuditWriter, fromContext } from '../audit/audit.writer';
+import { Clock } from '../common/clock';
+import { Conflict, InvalidInput, NotFound } from '../common/errors';
+import { Page, pageOf } from '../common/pagination';
+import type { RequestContext } from '../common/request-context';
+import { bool, Db, num, Queryable, SqlParam } from '../database/db';
+import {
+  accountingDueDate, accountingFee, accountingPeriod, AccountingStatus, nextAccountingState, twelveMonthsBefore,
+} from './accounting-rules';
+import { DisclosuresService } from './disclosures.service';
+import { AccountingDto, AccountingQueueQueryDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto } from './dto/accounting.dto';
+import { daysLeft, isOverdue } from './roi-deadlines';
+import { ROI_SETTINGS, RoiSettings } from './roi-settings';
+
+const COLUMNS = `id, patient_id, requested_by, received_at, due_at, fee_cents, status, version, extended, extension_reason, period_from, period_to,
+  fee_basis, fulfilled_at, fulfilled_by, accounting_json`;
+
+interface AccountingRow {
+  id: number;
+  patient_id: number;
+  requested_by: number;
+  received_at: string;
+  due_at: string;
+  fee_cents: number;
+  status: AccountingStatus;
+  version: number;
+  extended: unknown;
+  extension_reason: string | null;
+  period_from: string | null;
+  period_to: string | null;
+  fee_basis: string | null;
+  fulfilled_at: string | null;
+  fulfilled_by: number | null;
+  accounting_json: string | null;
+}
+
+/**
+ * The accounting of disclosures (45 CFR 164.528): the list itself (six years back, exempt disclosures left out),
+ * and the individual's formal request for it, with its 60-day deadline, one extension and the fee rule.
+ */
+@Injectable()
+export class AccountingService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly policy: AccessPolicyService,
+    private readonly audit: AuditWriter,
+    private readonly disclosures: DisclosuresService,
+    @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+  ) {}
+
+  /** GET /patients/:id/disclosures: the accounting as of now, for whoever the policy lets read it. */
+  async forPatient(ctx: RequestContext, patientId: number, q: DisclosuresQueryDto) {
+    const grant = await this.policy.require(ctx, 'disclosure:read', patientId, { resourceType: 'disclosures', resourceId: patientId });
+    const accounting = await this.disclosures.accounting(patientId);
+    const { page, pageSize, offset } = pageOf(q);
+    await this.audit.append({
+      ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'disclosures', resourceId: patientId, patientId,
+      breakGlass: grant.breakGlass, details: { results: accounting.items.length },
+    });
+    return { ...accounting, items: accounting.items.slice(offset, offset + pageSize), page, pageSize, total: accounting.items.length };
+  }
+
+  /** POST /me/accounting-requests: the individual asks for an accounting; due in 60 days; the first in 12 months is free. */
+  async file(ctx: RequestContext): Promise<AccountingRequestDto> {
+    const patientId = await this.ownPatientId(ctx);
+    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+    return this.db.transaction(async (tx) => {
+      const receivedAt = this.clock.nowIso();
+      const earlier = num((await tx.one<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM accounting_requests WHERE patient_id = $1 AND status <> 'withdrawn' AND received_at > $2`,
+        [patientId, twelveMonthsBefore(receivedAt)],
+      ))?.n);
+      const fee = accountingFee(earlier, this.settings.accountingFeeCents);
+      const period = accountingPeriod(receivedAt);
+      const row = (await tx.one<AccountingRow>(
+        `INSERT INTO accounting_requests (patient_id, requested_by, received_at, due_at, fee_cents, status, version, extended, period_from, period_to, fee_basis)
+         VALUES ($1, $2, $3, $4, $5, 'received', 1, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+        [patientId, ctx.user.id, receivedAt, accountingDueDate(receivedAt), fee.feeCents, false, period.from, period.to, fee.basis],
+      ))!;
+      await this.audit.appendWithin(tx, [{
+        ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'accounting-request', resourceId: Number(row.id), patientId,
+        details: { dueAt: row.due_at, feeCents: fee.feeCents },
+      }]);
+      return this.toDto(row, receivedAt);
+    });
+  }
+
+  /** GET /me/accounting-requests. */
+  async mine(ctx: RequestContext, q: AccountingQueueQueryDto): Promise<Page<AccountingRequestDto>> {
+    const patientId = await this.ownPatientId(ctx);
+    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+    const page = await this.list([['patient_id = $?', patientId]], q, 'received_at DESC, id DESC');
+    await this.audit.append({
+      ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', patientId, details: { view: 'own', results: page.items.length },
+    });
+    return page;
+  }
+
+  /** GET /accounting-requests: the ROI queue, soonest due first. */
+  async queue(ctx: RequestContext, q: AccountingQueueQueryDto): Promise<Page<AccountingRequestDto>> {
+    const page = await this.list([], q, 'due_at, id');
+    const patients = [...new Set(page.items.map((i) => i.patientId))];
+    const events: AuditEventInput[] = patients.length
+      ? patients.map((patientId) => ({
+          ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', patientId, purposeOfUse: 'DISCLOSURE',
+          details: { view: 'accounting-queue', accountingRequestIds: page.items.filter((i) => i.patientId === patientId).map((i) => i.id) },
+        }))
+      : [{ ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', purposeOfUse: 'DISCLOSURE', details: { view: 'accounting-queue', results: 0 } }];
+    await Promise.all(events.map((e) => this.audit.append(e)));
+    return page;
+  }
+
+  async read(ctx: RequestContext, id: number): Promise<AccountingRequestDto> {
+    const row = await this.find(this.db, id);
+    const patientId = Number(row.patient_id);
+    const staff = ctx.user.permissions.has('roi:process');
+    if (staff) await this.policy.require(ctx, 'disclosure:read', patientId, { resourceType: 'accounting-request', resourceId: id });
+    else if (ctx.user.patientId !== patientId) {
+      await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', { resourceType: 'accounting-request', resourceId: id, patientId });
+    } else await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request', resourceId: id });
+    await this.audit.append({
+      ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
+      purposeOfUse: staff ? 'DISCLOSURE' : ctx.purposeOfUse, details: { status: row.status },
+    });
+    return this.toDto(row, this.clock.nowIso());
+  }
+
+  /** extend (once, before the due date) or fulfil (the accounting of the six years before the request is stored with it). */
+  async transition(ctx: RequestContext, id: number, dto: AccountingTransitionDto): Promise<AccountingRequestDto> {
+    if (dto.action === 'extend') {
+      const problems = [];
+      if (!dto.reason) problems.push({ field: 'reason', problems: ['is required to extend: the reasons for the delay, in writing (164.528(c)(1)(ii))'] });
+      if (dto.extensionDays === undefined) problems.push({ field: 'extensionDays', problems: ['is required to extend'] });
+      if (problems.length) throw new InvalidInput(problems);
+    } else if (dto.extensionDays !== undefined) {
+      throw InvalidInput.field('extensionDays', 'is only allowed with action extend');
+    }
+    const first = await this.find(this.db, id);
+    const patientId = Number(first.patient_id);
+    await this.policy.require(ctx, 'disclosure:read', patientId, { resourceType: 'accounting-request', resourceId: id });
+    return this.db.transaction(async (tx) => {
+      const before = await this.find(tx, id);
+      if (Number(before.version) !== dto.version) throw new Conflict(`accounting request ${id} was changed by someone else (version ${before.version}, you sent ${dto.version})`);
+      const now = this.clock.nowIso();
+      const next = nextAccountingState({ status: before.status, dueAt: before.due_at, extended: bool(before.extended) }, dto.action, dto.extensionDays ?? null, now);
+      if (!next.ok) throw new Conflict(next.conflict, { status: before.status });
+      const sets: [string, SqlParam][] = [['status', next.status], ['due_at', next.dueAt]];
+      if (dto.action === 'extend') sets.push(['extended', true], ['extension_reason', dto.reason!]);
+      else {
+        const accounting = await this.disclosures.accounting(patientId, new Date(before.received_at));
+        sets.push(['fulfilled_at', now], ['fulfilled_by', ctx.user.id], ['accounting_json', JSON.stringify(accounting)]);
+      }
+      const params: SqlParam[] = [...sets.map(([, v]) => v), id, dto.version];
+      const changed = await tx.execute(
+        `UPDATE accounting_requests SET ${sets.map(([c], i) => `${c} = $${i + 1}`).join(', ')}, version = version + 1 WHERE id = $${sets.length + 1} AND version = $${sets.length + 2}`,
+        params,
+      );
+      if (changed !== 1) throw new Conflict(`accounting request ${id} was changed by someone else`);
+      const after = await this.find(tx, id);
+      await this.audit.appendWithin(tx, [{
+        ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId, purposeOfUse: 'DISCLOSURE',
+        details: { action: dto.action, from: before.status, to: after.status, dueAt: after.due_at, late: next.late || undefined, version: Number(after.version) },
+      }]);
+      return this.toDto(after, now);
+    });
+  }
+
+  private async list(filters: [string, SqlParam][], q: AccountingQueueQueryDto, order: string): Promise<Page<AccountingRequestDto>> {
+    const { page, pageSize, offset } = pageOf(q);
+    const now = this.clock.nowIso();
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    const add = (sql: string, v: SqlParam) => {
+      params.push(v);
+      where.push(sql.replace('$?', `$${params.length}`));
+    };
+    for (const [sql, v] of filters) add(sql, v);
+    if (q.status) add('status = $?', q.status);
+    if (q.overdue === 'true') add(`(status = 'received' AND due_at < $?)`, now);
+    if (q.overdue === 'false') add(`NOT (status = 'received' AND due_at < $?)`, now);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = num((await this.db.one<{ n: unknown }>(`SELECT COUNT(*) AS n FROM accounting_requests ${filter}`, params))?.n);
+    const rows = await this.db.query<AccountingRow>(
+      `SELECT ${COLUMNS} FROM accounting_requests ${filter} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, offset],
+    );
+    return { items: rows.map((r) => this.toDto(r, now)), page, pageSize, total };
+  }
+
+  private async ownPatientId(ctx: RequestContext): Promise<number> {
+    if (ctx.user.patientId !== null) return ctx.user.patientId;
+    return this.policy.refuse(ctx, 'this account is not linked to a patient record', { resourceType: 'accounting-request' });
+  }
+
+  private async find(q: Queryable, id: number): Promise<AccountingRow> {
+    const row = await q.one<AccountingRow>(`SELECT ${COLUMNS} FROM accounting_requests WHERE id = $1`, [id]);
+    if (!row) throw new NotFound(`Accounting request ${id}`);
+    return row;
+  }
+
+  private toDto(r: AccountingRow, now: string): AccountingRequestDto {
+    const open = r.status === 'received';
+    return {
+      id: Number(r.id),
+      patientId: Number(r.patient_id),
+      status: r.status,
+      receivedAt: r.received_at,
+      dueAt: r.due_at,
+      daysLeft: daysLeft(r.due_at, now, open),
+      overdue: isOverdue(r.due_at, now, open),
+      extended: bool(r.extended),
+      extensionReason: r.extension_reason,
+      feeCents: Number(r.fee_cents),
+      feeBasis: r.fee_basis,
+      period: { from: r.period_from, to: r.period_to },
+      fulfilledAt: r.fulfilled_at,
+      version: Number(r.version ?? 1),
+      accounting: r.accounting_json ? (JSON.parse(r.accounting_json) as AccountingDto) : null,
+    };
+  }
+}

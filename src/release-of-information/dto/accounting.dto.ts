@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { PageDto, PageQueryDto } from '../../common/pagination';
+import { ACCOUNTING_ACTIONS, ACCOUNTING_STATUSES } from '../accounting-rules';
+import { ACCOUNTING_MAX_EXTENSION_DAYS } from '../roi-deadlines';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class DisclosuresQueryDto extends PageQueryDto {}
+
+export class AccountingTransitionDto {
+  @ApiProperty({ enum: ACCOUNTING_ACTIONS, description: 'extend (once, 1-30 days, before the due date, with the reasons) or fulfil (provide the accounting)' })
+  @IsIn(ACCOUNTING_ACTIONS, { message: `action must be one of ${ACCOUNTING_ACTIONS.join(', ')}` })
+  action: (typeof ACCOUNTING_ACTIONS)[number];
+
+  @ApiPropertyOptional({ description: 'Required to extend: the reasons for the delay, in writing (164.528(c)(1)(ii))', minLength: 1, maxLength: 2000 })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: ACCOUNTING_MAX_EXTENSION_DAYS })
+  @IsOptional() @IsInt({ message: 'extensionDays must be an integer' })
+  @Min(1, { message: `extensionDays must be from 1 to ${ACCOUNTING_MAX_EXTENSION_DAYS}` })
+  @Max(ACCOUNTING_MAX_EXTENSION_DAYS, { message: `extensionDays must be from 1 to ${ACCOUNTING_MAX_EXTENSION_DAYS}` })
+  extensionDays?: number;
+
+  @ApiProperty({ description: 'The version you read (optimistic locking)' })
+  @IsInt() @Min(1) @Max(2147483647)
+  version: number;
+}
+
+export const ACCOUNTING_STATUS_FILTERS = [...ACCOUNTING_STATUSES] as const;
+
+export class AccountingQueueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ACCOUNTING_STATUS_FILTERS })
+  @IsOptional() @IsIn(ACCOUNTING_STATUS_FILTERS, { message: `status must be one of ${ACCOUNTING_STATUS_FILTERS.join(', ')}` })
+  status?: (typeof ACCOUNTING_STATUS_FILTERS)[number];
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: not yet answered and past the due date' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
+  overdue?: 'true' | 'false';
+}
+
+export class DisclosureRecipientDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+}
+
+export class DisclosureEntryDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: '2026-11-29T14:00:00.000Z', description: 'Date of the disclosure (164.528(b)(2)(i))' }) date: string;
+  @ApiProperty({ type: DisclosureRecipientDto, description: 'Recipient name and address if known (164.528(b)(2)(ii))' }) recipient: DisclosureRecipientDto;
+  @ApiProperty({ description: 'What was disclosed (164.528(b)(2)(iii))' }) description: string;
+  @ApiProperty({ description: 'Purpose (164.528(b)(2)(iv))' }) purpose: string;
+  @ApiProperty({ nullable: true, type: Number }) roiRequestId: number | null;
+}
+
+export class AccountingDto {
+  @ApiProperty() patientId: number;
+  @ApiProperty({ description: 'Six years before `to` (164.528(a)(1))' }) from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ type: [DisclosureEntryDto] }) items: DisclosureEntryDto[];
+}
+
+/** GET /patients/:id/disclosures: the accounting, one page of its entries at a time. */
+export class AccountingPageDto extends PageDto(DisclosureEntryDto) {
+  @ApiProperty() patientId: number;
+  @ApiProperty({ description: 'Six years before `to` (164.528(a)(1))' }) from: string;
+  @ApiProperty() to: string;
+}
+
+export class AccountingPeriodDto {
+  @ApiProperty({ nullable: true, type: String }) from: string | null;
+  @ApiProperty({ nullable: true, type: String }) to: string | null;
+}
+
+export class AccountingRequestDto {
+  @ApiProperty() id: number;
+  @ApiProperty() patientId: number;
+  @ApiProperty({ enum: ACCOUNTING_STATUSES }) status: string;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ description: 'receivedAt + 60 days, + the one extension (164.528(c)(1))' }) dueAt: string;
+  @ApiProperty({ nullable: true, type: Number }) daysLeft: number | null;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty() extended: boolean;
+  @ApiProperty({ nullable: true, type: String }) extensionReason: string | null;
+  @ApiProperty({ description: '0 for the first accounting in any 12 months (164.528(c)(2))' }) feeCents: number;
+  @ApiProperty({ nullable: true, type: String }) feeBasis: string | null;
+  @ApiProperty({ type: AccountingPeriodDto, description: 'The six years the accounting covers (null until fulfilled)' }) period: AccountingPeriodDto;
+  @ApiProperty({ nullable: true, type: String }) fulfilledAt: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty({ nullable: true, type: AccountingDto, description: 'The accounting provided, once fulfilled' }) accounting: AccountingDto | null;
+}

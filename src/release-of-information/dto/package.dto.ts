@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SEXES } from '../../records/dto/patient.dto';
+import {
+  DiagnosisDto, EncounterDto, NoteDto, ObservationDto, ProcedureDto, STORED_SENSITIVITY_CATEGORIES,
+} from '../../records/dto/record.dto';
+import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
+import { RECORD_TYPES } from '../roi-scope';
+
+/* Response shapes of GET /roi/requests/:id/records and of the disclosure package (GET /roi/requests/:id/package). */
+
+/** A disclosed encounter says its sensitivity (the record view omits it), and carries the Part 2 notice when it applies. */
+export class PackageEncounterDto extends EncounterDto {
+  @ApiProperty({ enum: ['normal', 'restricted'] }) sensitivity: string;
+  @ApiProperty({ nullable: true, enum: STORED_SENSITIVITY_CATEGORIES, type: String }) sensitivityCategory: string | null;
+  @ApiPropertyOptional({ description: 'On substance use disorder items: the notice of 42 CFR 2.32' }) redisclosureNotice?: string;
+}
+
+export class RoiScopeDto {
+  @ApiProperty({ enum: RECORD_TYPES, isArray: true }) recordTypes: string[];
+  @ApiProperty({ nullable: true, type: String, example: '2025-01-01' }) dateFrom: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-10-31' }) dateTo: string | null;
+  @ApiProperty({ type: [String], description: 'Restricted categories the authorization names (their items may be released)' }) restrictedCategories: string[];
+}
+
+/** Items per record type in the package (only the types the request names). */
+export class RecordCountsDto {
+  @ApiPropertyOptional() encounters?: number;
+  @ApiPropertyOptional() diagnoses?: number;
+  @ApiPropertyOptional() procedures?: number;
+  @ApiPropertyOptional() observations?: number;
+  @ApiPropertyOptional() notes?: number;
+}
+
+export class PackageWithheldDto {
+  @ApiProperty({ enum: RECORD_TYPES }) section: string;
+  @ApiProperty() count: number;
+  @ApiProperty() reason: string;
+}
+
+export class PackageNoticeDto {
+  @ApiProperty({ example: 'part2-redisclosure' }) code: string;
+  @ApiProperty({ example: '42 CFR 2.32' }) citation: string;
+  @ApiProperty() text: string;
+  @ApiProperty({ description: 'How many items of the package it covers' }) items: number;
+}
+
+/** The records of the package, per record type (only the types the request names). */
+export class PackageRecordsDto {
+  @ApiPropertyOptional({ type: [PackageEncounterDto] }) encounters?: PackageEncounterDto[];
+  @ApiPropertyOptional({ type: [DiagnosisDto] }) diagnoses?: DiagnosisDto[];
+  @ApiPropertyOptional({ type: [ProcedureDto] }) procedures?: ProcedureDto[];
+  @ApiPropertyOptional({ type: [ObservationDto] }) observations?: ObservationDto[];
+  @ApiPropertyOptional({ type: [NoteDto] }) notes?: NoteDto[];
+}
+
+export class RoiRecordsAccessDto {
+  @ApiProperty({ type: [String], description: 'Why the policy allowed the read' }) reasons: string[];
+  @ApiProperty() roiRequestId: number;
+}
+
+/** GET /roi/requests/:id/records: the records in the request's scope, as the package would carry them. */
+export class RoiRecordsDto extends PackageRecordsDto {
+  @ApiProperty() requestId: number;
+  @ApiProperty() patientId: number;
+  @ApiProperty({ type: RoiScopeDto }) scope: RoiScopeDto;
+  @ApiProperty({ type: RecordCountsDto }) counts: RecordCountsDto;
+  @ApiProperty({ type: [PackageWithheldDto], description: 'Items left out (out of scope, restricted without the authorization naming them), counted per reason' }) withheld: PackageWithheldDto[];
+  @ApiProperty({ type: [PackageNoticeDto] }) notices: PackageNoticeDto[];
+  @ApiProperty({ type: RoiRecordsAccessDto }) access: RoiRecordsAccessDto;
+}
+
+export class PackageGeneratorDto {
+  @ApiProperty() userId: number;
+  @ApiProperty() username: string;
+}
+
+export class PackageNameDto {
+  @ApiProperty() given: string;
+  @ApiProperty() family: string;
+}
+
+export class PackagePatientDto {
+  @ApiProperty() id: number;
+  @ApiProperty() mrn: string;
+  @ApiProperty({ type: PackageNameDto }) name: PackageNameDto;
+  @ApiProperty() birthDate: string;
+  @ApiProperty({ enum: SEXES }) sex: string;
+}
+
+export class PackageRecipientDto {
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+}
+
+/** GET /roi/requests/:id/package?format=json: the package as stored at fulfilment (its SHA-256 in X-Package-SHA256). */
+export class DisclosurePackageDto {
+  @ApiProperty({ enum: ['hit-roi-package'] }) format: string;
+  @ApiProperty({ type: Number, enum: [1] }) version: number;
+  @ApiProperty() requestId: number;
+  @ApiProperty() generatedAt: string;
+  @ApiProperty({ type: PackageGeneratorDto }) generatedBy: PackageGeneratorDto;
+  @ApiProperty({ type: PackagePatientDto }) patient: PackagePatientDto;
+  @ApiProperty({ type: PackageRecipientDto }) recipient: PackageRecipientDto;
+  @ApiProperty({ enum: REQUESTER_TYPES }) requesterType: string;
+  @ApiProperty({ enum: LEGAL_BASIS_CODES }) legalBasis: string;
+  @ApiProperty() purpose: string;
+  @ApiProperty({ enum: ['electronic', 'paper'] }) deliveryFormat: string;
+  @ApiProperty({ type: RoiScopeDto }) scope: RoiScopeDto;
+  @ApiProperty({ type: RecordCountsDto }) counts: RecordCountsDto;
+  @ApiProperty({ type: [PackageWithheldDto] }) withheld: PackageWithheldDto[];
+  @ApiProperty({ type: [PackageNoticeDto] }) notices: PackageNoticeDto[];
+  @ApiProperty({ type: PackageRecordsDto }) records: PackageRecordsDto;
+}

@@ -1,0 +1,324 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested,
+} from 'class-validator';
+import { PageQueryDto, queryInt } from '../../common/pagination';
+import { IsCalendarDate } from '../../common/validators';
+import { NAMEABLE_CATEGORIES } from '../authorization';
+import { ALL_DENIAL_CODES } from '../denial-grounds';
+import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
+import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
+import { RECORD_TYPES } from '../roi-scope';
+import { ROI_ACTIONS, ROI_STATUSES } from '../roi-state-machine';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const MAX_ID = 2147483647;
+
+export class AuthorizationStatementsDto {
+  @ApiPropertyOptional({ description: '164.508(c)(2)(i): the right to revoke in writing, and how' })
+  @IsOptional() @IsBoolean() rightToRevoke?: boolean;
+
+  @ApiPropertyOptional({ description: '164.508(c)(2)(ii): whether treatment, payment, enrollment or eligibility may be conditioned on signing' })
+  @IsOptional() @IsBoolean() conditioning?: boolean;
+
+  @ApiPropertyOptional({ description: '164.508(c)(2)(iii): the information may be redisclosed by the recipient and no longer protected' })
+  @IsOptional() @IsBoolean() redisclosure?: boolean;
+}
+
+export class Part2ConsentDto {
+  @ApiPropertyOptional({ description: '42 CFR 2.31(a)(1): the patient\'s name' }) @IsOptional() @IsString() @Length(0, 200) patientName?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(2): who may disclose' }) @IsOptional() @IsString() @Length(0, 300) discloser?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(3): how much and what kind of substance use disorder information' }) @IsOptional() @IsString() @Length(0, 1000) information?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(4): the recipient' }) @IsOptional() @IsString() @Length(0, 300) recipient?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(5): the purpose' }) @IsOptional() @IsString() @Length(0, 500) purpose?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(6): the statement of the right to revoke' }) @IsOptional() @IsBoolean() rightToRevoke?: boolean;
+  @ApiPropertyOptional({ example: '2027-06-30', description: '2.31(a)(7): expiration date (or expirationEvent)' }) @IsOptional() @IsCalendarDate() expiresOn?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(7): expiration event or condition' }) @IsOptional() @IsString() @Length(0, 300) expirationEvent?: string;
+  @ApiPropertyOptional({ description: '2.31(a)(8): signature' }) @IsOptional() @IsString() @Length(0, 200) signedBy?: string;
+  @ApiPropertyOptional({ example: '2026-11-20', description: '2.31(a)(9): date signed' }) @IsOptional() @IsCalendarDate() signedOn?: string;
+  @ApiPropertyOptional({ description: 'The date the patient revoked the consent' }) @IsOptional() @IsCalendarDate() revokedOn?: string;
+}
+
+/**
+ * The authorization as the requester sent it. Every element is optional here on purpose: the request is logged
+ * as received whatever its state (the deadline runs from receipt), and validate-authorization then lists every
+ * missing or bad element of 164.508(c) in one answer.
+ */
+export class AuthorizationDto {
+  @ApiPropertyOptional({ example: 'Discharge summaries and diagnoses, 2025-2026', description: '164.508(c)(1)(i): what information, specifically' })
+  @IsOptional() @IsString() @Length(0, 1000) description?: string;
+
+  @ApiPropertyOptional({ example: 'HIT Teaching Hospital', description: '164.508(c)(1)(ii): who may disclose' })
+  @IsOptional() @IsString() @Length(0, 300) discloser?: string;
+
+  @ApiPropertyOptional({ example: 'Smith & Jones LLP', description: '164.508(c)(1)(iii): to whom (must name the requester)' })
+  @IsOptional() @IsString() @Length(0, 300) recipient?: string;
+
+  @ApiPropertyOptional({ example: 'Personal injury claim', description: '164.508(c)(1)(iv): the purpose' })
+  @IsOptional() @IsString() @Length(0, 500) purpose?: string;
+
+  @ApiPropertyOptional({ example: '2027-06-30', description: '164.508(c)(1)(v): expiration date (or expirationEvent)' })
+  @IsOptional() @IsCalendarDate() expiresOn?: string;
+
+  @ApiPropertyOptional({ example: 'End of the litigation', description: '164.508(c)(1)(v): expiration event' })
+  @IsOptional() @IsString() @Length(0, 300) expirationEvent?: string;
+
+  @ApiPropertyOptional({ description: 'The expiration event is known to have occurred (164.508(b)(2)(i))' })
+  @IsOptional() @IsBoolean() expirationEventOccurred?: boolean;
+
+  @ApiPropertyOptional({ example: 'Jane Doe', description: '164.508(c)(1)(vi): signature' })
+  @IsOptional() @IsString() @Length(0, 200) signedBy?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-20', description: '164.508(c)(1)(vi): date signed' })
+  @IsOptional() @IsCalendarDate() signedOn?: string;
+
+  @ApiPropertyOptional({ description: 'Signed by a personal representative (then representativeAuthority is required)' })
+  @IsOptional() @IsBoolean() signedByRepresentative?: boolean;
+
+  @ApiPropertyOptional({ description: '164.508(c)(1)(vi): the representative\'s authority to act for the individual' })
+  @IsOptional() @IsString() @Length(0, 500) representativeAuthority?: string;
+
+  @ApiPropertyOptional({ type: AuthorizationStatementsDto, description: 'The required statements of 164.508(c)(2)' })
+  @IsOptional() @ValidateNested() @Type(() => AuthorizationStatementsDto) statements?: AuthorizationStatementsDto;
+
+  @ApiPropertyOptional({
+    enum: NAMEABLE_CATEGORIES, isArray: true,
+    description: 'Restricted categories the authorization names explicitly; items of other restricted categories are left out. psychotherapy needs an authorization of its own (164.508(a)(2), (b)(3)(ii)); substance-use needs part2Consent (42 CFR 2.31).',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) categories?: string[];
+
+  @ApiPropertyOptional({ enum: RECORD_TYPES, isArray: true, description: 'Record types the authorization is limited to, if it says so' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsIn(RECORD_TYPES, { each: true, message: `recordTypes must be among ${RECORD_TYPES.join(', ')}` }) recordTypes?: string[];
+
+  @ApiPropertyOptional({ description: 'The date the individual revoked the authorization in writing (164.508(b)(5))' })
+  @IsOptional() @IsCalendarDate() revokedOn?: string;
+
+  @ApiPropertyOptional({ type: Part2ConsentDto, description: 'Required when categories names substance-use (42 CFR 2.31)' })
+  @IsOptional() @ValidateNested() @Type(() => Part2ConsentDto) part2Consent?: Part2ConsentDto;
+}
+
+export class CreateRoiRequestDto {
+  @ApiProperty({ example: 1, description: 'The patient whose records are requested (a patient: their own id)' })
+  @IsInt({ message: 'patientId must be a positive integer' }) @Min(1, { message: 'patientId must be a positive integer' }) @Max(MAX_ID)
+  patientId: number;
+
+  @ApiProperty({ enum: REQUESTER_TYPES, description: 'self: the patient\'s own request (right of access, 45 CFR 164.524)' })
+  @IsIn(REQUESTER_TYPES, { message: `requesterType must be one of ${REQUESTER_TYPES.join(', ')}` })
+  requesterType: (typeof REQUESTER_TYPES)[number];
+
+  @ApiPropertyOptional({ example: 'Smith & Jones LLP', description: 'Required except for self (then the patient\'s name)' })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 200)
+  requesterName?: string;
+
+  @ApiPropertyOptional({ example: '100 Main St, Springfield', description: 'Where the copy goes; listed in the accounting of disclosures' })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 500)
+  requesterAddress?: string;
+
+  @ApiProperty({ example: 'Personal injury claim', description: 'Purpose of the request (164.528(b)(2)(iv))' })
+  @Transform(trim) @IsString() @Length(1, 500)
+  purpose: string;
+
+  @ApiPropertyOptional({
+    enum: LEGAL_BASIS_CODES,
+    description: 'Why the disclosure is permitted; decides whether it appears in the accounting of disclosures (164.528(a)(1)). Default: individual for self, authorization when one is given, treatment for a provider, payment for an insurer, law-enforcement for law enforcement.',
+  })
+  @IsOptional() @IsIn(LEGAL_BASIS_CODES, { message: `legalBasis must be one of ${LEGAL_BASIS_CODES.join(', ')}` })
+  legalBasis?: (typeof LEGAL_BASIS_CODES)[number];
+
+  @ApiProperty({ enum: RECORD_TYPES, isArray: true, example: ['encounters', 'diagnoses', 'notes'] })
+  @IsArray() @ArrayMinSize(1, { message: 'recordTypes must name at least one record type' }) @ArrayUnique()
+  @IsIn(RECORD_TYPES, { each: true, message: `recordTypes must be among ${RECORD_TYPES.join(', ')}` })
+  recordTypes: (typeof RECORD_TYPES)[number][];
+
+  @ApiPropertyOptional({ example: '2025-01-01', description: 'First day of the records requested (inclusive)' })
+  @IsOptional() @IsCalendarDate()
+  dateFrom?: string;
+
+  @ApiPropertyOptional({ example: '2026-10-31', description: 'Last day of the records requested (inclusive)' })
+  @IsOptional() @IsCalendarDate()
+  dateTo?: string;
+
+  @ApiProperty({ enum: ['electronic', 'paper'] })
+  @IsIn(['electronic', 'paper'], { message: 'format must be electronic or paper' })
+  format: 'electronic' | 'paper';
+
+  @ApiPropertyOptional({ type: AuthorizationDto, description: 'The signed authorization (45 CFR 164.508), for legalBasis authorization' })
+  @IsOptional() @ValidateNested() @Type(() => AuthorizationDto)
+  authorization?: AuthorizationDto;
+}
+
+export class RoiTransitionDto {
+  @ApiProperty({ enum: ROI_ACTIONS })
+  @IsIn(ROI_ACTIONS, { message: `action must be one of ${ROI_ACTIONS.join(', ')}` })
+  action: (typeof ROI_ACTIONS)[number];
+
+  @ApiPropertyOptional({ description: 'Required to deny, cancel and extend (the written reasons)', minLength: 1, maxLength: 2000 })
+  @IsOptional() @Transform(trim) @IsString() @Length(1, 2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: ALL_DENIAL_CODES, description: 'Required to deny: the 164.524(a) grounds for a patient\'s own request, the third-party codes otherwise' })
+  @IsOptional() @IsIn(ALL_DENIAL_CODES, { message: `denialCode must be one of ${ALL_DENIAL_CODES.join(', ')}` })
+  denialCode?: (typeof ALL_DENIAL_CODES)[number];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_EXTENSION_DAYS, description: 'Required to extend (once, before the original due date)' })
+  @IsOptional() @IsInt({ message: 'extensionDays must be an integer' })
+  @Min(1, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` }) @Max(MAX_EXTENSION_DAYS, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` })
+  extensionDays?: number;
+
+  @ApiProperty({ description: 'The version you read (optimistic locking): a stale one is a 409' })
+  @IsInt() @Min(1) @Max(MAX_ID)
+  version: number;
+}
+
+export class ReplaceAuthorizationDto {
+  @ApiProperty({ type: AuthorizationDto, description: 'The corrected authorization the requester sent' })
+  @ValidateNested() @Type(() => AuthorizationDto)
+  authorization: AuthorizationDto;
+
+  @ApiProperty({ description: 'The version you read' })
+  @IsInt() @Min(1) @Max(MAX_ID)
+  version: number;
+}
+
+export const ROI_STATUS_FILTERS = [...ROI_STATUSES, 'open'] as const;
+
+export class RoiQueueQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROI_STATUS_FILTERS, description: '`open`: not yet fulfilled, denied or cancelled' })
+  @IsOptional() @IsIn(ROI_STATUS_FILTERS, { message: `status must be one of ${ROI_STATUS_FILTERS.join(', ')}` })
+  status?: (typeof ROI_STATUS_FILTERS)[number];
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: open and past the due date; false: everything else' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'overdue must be true or false' })
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'Only this patient\'s requests' })
+  @IsOptional() @Transform(queryInt) @IsInt({ message: 'patientId must be an integer' }) @Min(1) @Max(MAX_ID)
+  patientId?: number;
+
+  @ApiPropertyOptional({ enum: REQUESTER_TYPES })
+  @IsOptional() @IsIn(REQUESTER_TYPES, { message: `requesterType must be one of ${REQUESTER_TYPES.join(', ')}` })
+  requesterType?: (typeof REQUESTER_TYPES)[number];
+}
+
+export class PackageQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'fhir'], default: 'json', description: 'json: the package as stored and hashed; fhir: a FHIR R4 Bundle' })
+  @IsOptional() @IsIn(['json', 'fhir'], { message: 'format must be json or fhir' })
+  format?: 'json' | 'fhir';
+}
+
+/* ---- responses (for /docs) ---- */
+
+export class RoiActorDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ nullable: true, type: String }) username: string | null;
+  @ApiProperty({ nullable: true, type: String }) displayName: string | null;
+}
+
+/** What a step of the history records beside its states (each key only on the steps that set it). */
+export class RoiHistoryDetailsDto {
+  @ApiPropertyOptional({ description: 'receive: days allowed for this requester type' }) dueDays?: number;
+  @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'receive: the legal basis of the disclosure' }) legalBasis?: string;
+  @ApiPropertyOptional({ description: 'validate-authorization: valid, or why none is required' }) authorization?: string;
+  @ApiPropertyOptional({ description: 'extend: the days added' }) extensionDays?: number;
+  @ApiPropertyOptional({ description: 'extend: the new due date' }) dueAt?: string;
+  @ApiPropertyOptional({ enum: ALL_DENIAL_CODES, description: 'deny: the ground' }) denialCode?: string;
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'deny: whether the ground is reviewable (null for a third party)' }) reviewable?: boolean | null;
+  @ApiPropertyOptional({ description: 'fulfil: SHA-256 of the JSON package' }) sha256?: string;
+  @ApiPropertyOptional({ description: 'fulfil: SHA-256 of the FHIR Bundle' }) fhirSha256?: string;
+  @ApiPropertyOptional({ description: 'fulfil: the entry written to the disclosures log' }) disclosureId?: number;
+  @ApiPropertyOptional({ description: 'fulfil: the disclosure is exempt from the accounting (164.528(a)(1))' }) exempt?: boolean;
+  @ApiPropertyOptional({ description: 'fulfil: the fee charged' }) feeCents?: number;
+  @ApiPropertyOptional({ description: 'The step was taken after the due date' }) late?: boolean;
+}
+
+export class RoiHistoryEntryDto {
+  @ApiProperty({ example: 'verify-identity', description: 'A state-machine action, receive (the intake) or replace-authorization' }) action: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null for the intake' }) from: string | null;
+  @ApiProperty({ enum: ROI_STATUSES }) to: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ type: RoiActorDto, description: 'Who: id, username, display name' }) actor: RoiActorDto;
+  @ApiProperty({ example: '2026-11-29T14:00:00.000Z' }) at: string;
+  @ApiProperty({ nullable: true, type: RoiHistoryDetailsDto, description: 'denialCode, extensionDays, package hash...' }) details: RoiHistoryDetailsDto | null;
+}
+
+export class FeeLineDto {
+  @ApiProperty() item: string;
+  @ApiProperty() cents: number;
+}
+
+export class FeeDto {
+  @ApiProperty() totalCents: number;
+  @ApiProperty({ enum: ['flat', 'cost-based', 'schedule'] }) method: string;
+  @ApiProperty() pages: number;
+  @ApiProperty({ type: [FeeLineDto] }) lines: FeeLineDto[];
+  @ApiProperty() basis: string;
+}
+
+export class RoiDenialNoticeDto {
+  @ApiProperty({ description: 'The ground, its citation and the written reason' }) basis: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The right to a review, or that there is none (null for a third party\'s request)' }) review: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'How to complain (null for a third party\'s request)' }) complaint: string | null;
+}
+
+export class DenialDto {
+  @ApiProperty({ enum: ALL_DENIAL_CODES }) code: string;
+  @ApiProperty({ nullable: true, type: Boolean, description: '164.524(a): reviewable or not (null for a third party\'s request)' }) reviewable: boolean | null;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ type: RoiDenialNoticeDto, description: 'The written denial (164.524(d)(2) for the patient\'s own request)' }) notice: RoiDenialNoticeDto;
+}
+
+export class AccountingExemptionDto {
+  @ApiProperty() exempt: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'The exemption of 164.528(a)(1) that applies, if any' }) exemption: string | null;
+}
+
+export class RoiRequestSummaryDto {
+  @ApiProperty() id: number;
+  @ApiProperty() patientId: number;
+  @ApiProperty({ enum: REQUESTER_TYPES }) requesterType: string;
+  @ApiProperty() requesterName: string;
+  @ApiProperty({ nullable: true, type: String }) requesterAddress: string | null;
+  @ApiProperty() purpose: string;
+  @ApiProperty({ enum: LEGAL_BASIS_CODES }) legalBasis: string;
+  @ApiProperty({ type: AccountingExemptionDto, description: 'Exempt from the accounting of disclosures, and why (164.528(a)(1))' }) accounting: AccountingExemptionDto;
+  @ApiProperty({ enum: RECORD_TYPES, isArray: true }) recordTypes: string[];
+  @ApiProperty({ nullable: true, type: String }) dateFrom: string | null;
+  @ApiProperty({ nullable: true, type: String }) dateTo: string | null;
+  @ApiProperty({ enum: ['electronic', 'paper'] }) format: string;
+  @ApiProperty({ enum: ROI_STATUSES }) status: string;
+  @ApiProperty({ example: '2026-11-29T14:00:00.000Z' }) receivedAt: string;
+  @ApiProperty({ description: 'receivedAt + 30 days (configurable per requester type), + the extension' }) dueAt: string;
+  @ApiProperty() originalDueAt: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Days until dueAt (negative when overdue); null once final' }) daysLeft: number | null;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty() extended: boolean;
+  @ApiProperty({ nullable: true, type: Number }) extensionDays: number | null;
+  @ApiProperty({ nullable: true, type: String }) extensionReason: string | null;
+  @ApiProperty({ nullable: true, type: DenialDto }) denial: DenialDto | null;
+  @ApiProperty({ nullable: true, type: FeeDto }) fee: FeeDto | null;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the JSON package, stored at fulfilment' }) packageSha256: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the FHIR Bundle of the same package' }) packageFhirSha256: string | null;
+  @ApiProperty({ nullable: true, type: String }) fulfilledAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When the request ended: closed, denied or cancelled' }) closedAt: string | null;
+  @ApiProperty() createdBy: number;
+  @ApiProperty() version: number;
+}
+
+export class FieldProblemDto {
+  @ApiProperty({ example: 'authorization.signedOn' }) field: string;
+  @ApiProperty({ type: [String] }) problems: string[];
+}
+
+export class AuthorizationCheckDto {
+  @ApiProperty() valid: boolean;
+  @ApiProperty({ type: [FieldProblemDto], description: 'Every missing or bad element of 164.508(c)' }) problems: FieldProblemDto[];
+}
+
+export class RoiRequestDto extends RoiRequestSummaryDto {
+  @ApiProperty({ nullable: true, type: AuthorizationDto }) authorization: AuthorizationDto | null;
+  @ApiProperty({ nullable: true, type: AuthorizationCheckDto, description: 'The 164.508(c) check of the authorization as of now (ROI staff, when the legal basis needs one); null otherwise' })
+  authorizationCheck: AuthorizationCheckDto | null;
+  @ApiProperty({ enum: ROI_ACTIONS, isArray: true, description: 'What the state machine accepts now' }) allowedActions: string[];
+  @ApiProperty({ type: [RoiHistoryEntryDto] }) history: RoiHistoryEntryDto[];
+}

@@ -1,0 +1,58 @@
+import type { RoiScope } from '../access/policy';
+import { ITEM_TYPES, ItemType } from '../records/clinical-items';
+import { Authorization, authorizedCategories } from './authorization';
+import type { LegalBasis, RequesterType } from './disclosure-basis';
+
+/**
+ * The scope of a release-of-information request: which record types, which dates, which restricted categories.
+ * It is what the access policy checks for each item (roiScopeProblem in src/access/policy.ts) and what the scoped
+ * reader and the package builder use.
+ */
+
+export const RECORD_TYPES = ['encounters', ...ITEM_TYPES] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** The clinical date of each record type: the date range is applied to it. */
+export const DATE_COLUMN: Record<RecordType, string> = {
+  encounters: 'admitted_at',
+  diagnoses: 'recorded_at',
+  procedures: 'performed_at',
+  observations: 'observed_at',
+  notes: 'authored_at',
+};
+
+/**
+ * The right of access (164.524) covers the whole designated record set, restricted categories included, but
+ * not psychotherapy notes (164.524(a)(1)(i)). 'unspecified': a restricted item without a category.
+ */
+export const RIGHT_OF_ACCESS_CATEGORIES = ['behavioral-health', 'substance-use', 'hiv', 'reproductive', 'genetic', 'unspecified'] as const;
+
+export interface ScopedRequest {
+  requesterType: RequesterType;
+  legalBasis: LegalBasis;
+  recordTypes: readonly string[];
+  dateFrom: string | null;
+  dateTo: string | null;
+  authorization: Authorization | null;
+}
+
+/**
+ * Without an authorization naming them, restricted categories stay out of a third party's package, whatever the
+ * basis: the conservative reading of 164.508(a)(2), 42 CFR 2.31 and the state laws on HIV and reproductive health.
+ */
+export function scopeOf(r: ScopedRequest): RoiScope {
+  const categories =
+    r.requesterType === 'self' ? [...RIGHT_OF_ACCESS_CATEGORIES] : r.legalBasis === 'authorization' ? authorizedCategories(r.authorization) : [];
+  return { recordTypes: [...r.recordTypes], dateFrom: r.dateFrom, dateTo: r.dateTo, categories };
+}
+
+export function isItemType(t: string): t is ItemType {
+  return (ITEM_TYPES as readonly string[]).includes(t);
+}
+
+/** The first instant after the last day of the range (dates are inclusive; times are compared as ISO text). */
+export function dayAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString();
+}

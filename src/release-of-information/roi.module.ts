@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AccountingController } from './accounting.controller';
+import { AccountingService } from './accounting.service';
+import { RoiController } from './roi.controller';
+import { RoiScopeRegistry } from './roi-scope.source';
+import { parseRoiSettings, ROI_SETTINGS } from './roi-settings';
+import { RoiService } from './roi.service';
+import { ScopedRecordReader } from './scoped-record-reader';
+
+const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI_ACCOUNTING_FEE_CENTS'] as const;
+
+/**
+ * Release of information: requests, authorizations, the state machine, packages, fees and the accounting of
+ * disclosures. DisclosuresModule (global) keeps the accounting read that /me/disclosures uses.
+ */
+@Module({
+  controllers: [RoiController, AccountingController],
+  providers: [
+    RoiService,
+    AccountingService,
+    ScopedRecordReader,
+    RoiScopeRegistry,
+    {
+      provide: ROI_SETTINGS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => parseRoiSettings(Object.fromEntries(ROI_ENV.map((k) => [k, config.get<string>(k)]))),
+    },
+  ],
+})
+export class ReleaseOfInformationModule {}
