@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { chainHash, GENESIS_HASH, headHmac } from '../../src/audit/hash-chain';
-import type { AuditEventInput, AuditRow } from '../../src/audit/audit.types';
+import { AUDIT_COLUMNS, toRow } from '../../src/audit/audit.writer';
+import type { AuditEventInput } from '../../src/audit/audit.types';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { applySqlitePragmas } from '../../src/database/sqlite-pragmas';
 
@@ -44,41 +45,10 @@ export async function prepareReferenceFile(file: string): Promise<void> {
   }
 }
 
-const COLUMNS = [
-  'seq', 'occurred_at', 'actor_user_id', 'actor_username', 'actor_role', 'action', 'resource_type', 'resource_id',
-  'patient_id', 'outcome', 'reason', 'purpose_of_use', 'break_glass', 'request_id', 'client_ip', 'user_agent',
-  'details', 'prev_hash', 'hash',
-] as const;
+const COLUMNS = AUDIT_COLUMNS;
 
-type Hashed = Omit<AuditRow, 'prev_hash' | 'hash'>;
 
-function clip(v: string | null | undefined, max: number): string | null {
-  if (v === undefined || v === null) return null;
-  return v.length > max ? v.slice(0, max) : v;
-}
 
-/** The same mapping as the writer's toRow (src/audit/audit.writer.ts), which is not exported. */
-function toRow(seq: number, at: string, e: AuditEventInput): Hashed {
-  return {
-    seq,
-    occurred_at: at,
-    actor_user_id: e.actor?.id ?? null,
-    actor_username: clip(e.actor?.username, 100),
-    actor_role: e.actor?.role ?? null,
-    action: e.action,
-    resource_type: e.resourceType ?? null,
-    resource_id: e.resourceId === undefined || e.resourceId === null ? null : clip(String(e.resourceId), 100),
-    patient_id: e.patientId ?? null,
-    outcome: e.outcome,
-    reason: clip(e.reason, 1000),
-    purpose_of_use: clip(e.purposeOfUse, 40),
-    break_glass: !!e.breakGlass,
-    request_id: clip(e.requestId, 100),
-    client_ip: clip(e.clientIp, 100),
-    user_agent: clip(e.userAgent, 300),
-    details: e.details ? JSON.stringify(e.details) : null,
-  };
-}
 
 /** Writes the rows; times only the appends (statements prepared, file open). */
 export function runRawAuditAppend(opts: RawAppendOptions): RawAppendResult {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { deadlineQueueClauses } from '../common/deadline-queue';
 import { AccessPolicyService, Granted } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
@@ -88,19 +89,8 @@ export class AmendmentsService {
   async queue(ctx: RequestContext, q: AmendmentQueueQueryDto): Promise<Page<AmendmentDto>> {
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.nowIso();
-    const where: string[] = [];
     const params: SqlParam[] = [];
-    const open = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
-    if (q.status === 'open') where.push(open);
-    else if (q.status) {
-      params.push(q.status);
-      where.push(`status = $${params.length}`);
-    }
-    if (q.overdue !== undefined) {
-      params.push(now);
-      const overdue = `(${open} AND due_at < $${params.length})`;
-      where.push(q.overdue === 'true' ? overdue : `NOT ${overdue}`);
-    }
+    const where = deadlineQueueClauses(q, OPEN_STATUSES, now, params);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = num((await this.db.one<{ n: unknown }>(`SELECT COUNT(*) AS n FROM amendments ${filter}`, params))?.n);
     const rows = await this.db.query<AmendmentRow>(

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { deadlineQueueClauses } from '../common/deadline-queue';
 import { AccessPolicyService, Granted } from '../access/access-policy.service';
 import type { Permission } from '../access/catalogue';
 import type { ItemFacts, PatientFacts } from '../access/policy';
@@ -176,19 +177,8 @@ export class RoiService {
   async queue(ctx: RequestContext, q: RoiQueueQueryDto): Promise<Page<RoiRequestSummaryDto>> {
     const { page, pageSize, offset } = pageOf(q);
     const now = this.clock.nowIso();
-    const where: string[] = [];
     const params: SqlParam[] = [];
-    const open = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
-    if (q.status === 'open') where.push(open);
-    else if (q.status) {
-      params.push(q.status);
-      where.push(`status = $${params.length}`);
-    }
-    if (q.overdue !== undefined) {
-      params.push(now);
-      const overdue = `(${open} AND due_at < $${params.length})`;
-      where.push(q.overdue === 'true' ? overdue : `NOT ${overdue}`);
-    }
+    const where = deadlineQueueClauses(q, OPEN_STATUSES, now, params);
     if (q.patientId !== undefined) {
       params.push(q.patientId);
       where.push(`patient_id = $${params.length}`);
