@@ -1,5 +1,5 @@
 import { Controller, Get, Logger, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Authorize } from '../auth/decorators';
@@ -15,9 +15,11 @@ import { AnomalyQueryDto, AuditExportQueryDto, AuditFilterDto, VerifyQueryDto } 
 import {
   AnomalyReportDto, AuditEventPageDto, CheckpointResultDto, EXPORT_CONTENT, PatientAccessLogDto, VerifyResultDto,
 } from './dto/audit-response.dto';
+import { FhirAuditEventDto } from './dto/fhir-audit-event.dto';
 import { PatientAccessLogService } from './patient-access-log.service';
 
 @ApiTags('audit')
+@ApiExtraModels(FhirAuditEventDto)
 @Controller('audit')
 export class AuditController {
   private readonly logger = new Logger('AuditExport');

@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../auth/decorators';
 import { EnumPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import { DemoService, SCENARIO_NAMES } from './demo.service';
-import { ResetDemoDto, ResetResultDto, ScenarioResultDto, ScenarioSummaryDto } from './dto/demo.dto';
+import { ResetDemoDto, ResetResultDto, SCENARIO_DETAILS_MODELS, ScenarioResultDto, ScenarioSummaryDto } from './dto/demo.dto';
 
 /** The instructor's classroom controls (docs/instructor-guide.md walks through them). */
 @ApiTags('demo')
+@ApiExtraModels(...SCENARIO_DETAILS_MODELS)
 @Controller('demo')
 export class DemoController {
   constructor(private readonly demo: DemoService) {}

@@ -24,22 +24,19 @@ export interface ScopedRows {
 export class ScopedRecordReader {
   async read(q: Queryable, patientId: number, scope: RoiScope): Promise<ScopedRows> {
     const wanted = (t: RecordType) => scope.recordTypes.includes(t);
-    const [patient, encounters, ...items] = await Promise.all([
-      q.one<{ id: number; mrn: string; given_name: string; family_name: string; birth_date: string; sex: string }>(
-        'SELECT id, mrn, given_name, family_name, birth_date, sex FROM patients WHERE id = $1',
-        [patientId],
-      ),
-      wanted('encounters')
-        ? q.query<EncounterSourceRow>(...this.sql('encounters', `${ENCOUNTER_COLUMNS}, sensitivity_category`, 'encounters', patientId, scope))
-        : Promise.resolve([] as EncounterSourceRow[]),
-      ...ITEM_TYPES.map((type) =>
-        wanted(type) ? q.query<ItemRow>(...this.sql(ITEM_TABLE[type], ITEM_COLUMNS[type], type, patientId, scope)) : Promise.resolve(null),
-      ),
-    ]);
+    // One query at a time: q may be a transaction's single connection, which must not be given concurrent queries
+    // (pg deprecates it and pg@9 refuses it).
+    const patient = await q.one<{ id: number; mrn: string; given_name: string; family_name: string; birth_date: string; sex: string }>(
+      'SELECT id, mrn, given_name, family_name, birth_date, sex FROM patients WHERE id = $1',
+      [patientId],
+    );
+    const encounters = wanted('encounters')
+      ? await q.query<EncounterSourceRow>(...this.sql('encounters', `${ENCOUNTER_COLUMNS}, sensitivity_category`, 'encounters', patientId, scope))
+      : [];
     const byType: Partial<Record<ItemType, ItemRow[]>> = {};
-    ITEM_TYPES.forEach((type, i) => {
-      if (items[i]) byType[type] = items[i]!;
-    });
+    for (const type of ITEM_TYPES) {
+      if (wanted(type)) byType[type] = await q.query<ItemRow>(...this.sql(ITEM_TABLE[type], ITEM_COLUMNS[type], type, patientId, scope));
+    }
     return {
       patient: patient
         ? { id: Number(patient.id), mrn: patient.mrn, givenName: patient.given_name, familyName: patient.family_name, birthDate: patient.birth_date, sex: patient.sex }

@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { PageDto } from '../../common/pagination';
 import { AccessLogEntryDto } from '../../records/dto/me.dto';
 import { RULE_NAMES } from '../anomalies/anomaly-rules';
 import { AUDIT_OUTCOMES } from '../audit.types';
+import { FhirAuditEventDto } from './fhir-audit-event.dto';
 
 /* The answers of the audit routes, as /docs documents them. */
 
@@ -67,6 +68,53 @@ export class FindingActorDto {
   @ApiProperty() role: string;
 }
 
+/** The facts a finding carries: `events` always, then its rule's own (each key only on the rules that set it). */
+export class AnomalyDetailsDto {
+  @ApiProperty({ type: 'integer', description: 'Audit rows behind the finding (evidence lists the first of them)' }) events: number;
+  @ApiPropertyOptional({ description: 'same-surname: the shared surname' }) surname?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'vip-without-care-relation: accesses made under break-the-glass' }) breakGlassAccesses?: number;
+  @ApiPropertyOptional({ description: 'after-hours, unusual-volume: the hospital\'s time zone' }) timeZone?: string;
+  @ApiPropertyOptional({ example: '22:00-06:00', description: 'after-hours: the after-hours span' }) span?: string;
+  @ApiPropertyOptional({ type: 'integer', isArray: true, description: 'after-hours, repeated-denials: the patients concerned' }) patients?: number[];
+  @ApiPropertyOptional({ type: 'integer', isArray: true, description: 'after-hours: those of them outside the user\'s care teams' }) outsideCareTeam?: number[];
+  @ApiPropertyOptional({ type: 'integer', description: 'unusual-volume: distinct patients within the hour' }) distinctPatients?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'unusual-volume, repeated-denials: the threshold that was passed' }) threshold?: number;
+  @ApiPropertyOptional({ example: '2026-11-29T14:00', description: 'unusual-volume: the local clock hour' }) hour?: string;
+  @ApiPropertyOptional({ description: 'unusual-volume: what the evidence lists' }) evidenceIs?: string;
+  @ApiPropertyOptional({ enum: ['own', 'coworker'], description: 'own-or-coworker-record' }) kind?: string;
+  @ApiPropertyOptional({ nullable: true, type: 'integer', description: 'own-or-coworker-record: the coworker whose record it is' }) coworkerUserId?: number | null;
+  @ApiPropertyOptional({ type: 'integer', description: 'repeated-denials: refusals within the densest window' }) denialsInWindow?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'repeated-denials: refusals over the whole range' }) denialsTotal?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'repeated-denials: the window' }) windowMinutes?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'break-glass-unreviewed: the grant' }) grantId?: number;
+  @ApiPropertyOptional({ description: 'break-glass-unreviewed: the reason the user gave' }) reason?: string;
+  @ApiPropertyOptional({ description: 'break-glass-unreviewed' }) grantedAt?: string;
+  @ApiPropertyOptional({ description: 'break-glass-unreviewed' }) expiresAt?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'break-glass-unreviewed: null while not reviewed' }) reviewedAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['justified', 'violation'], type: String, description: 'break-glass-unreviewed' }) reviewOutcome?: string | null;
+  @ApiPropertyOptional({ type: 'integer', description: 'break-glass-unreviewed: hours allowed for the review' }) hoursAllowed?: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'break-glass-unreviewed: hours the review took (null while not reviewed)' }) hoursToReview?: number | null;
+  @ApiPropertyOptional({ description: 'break-glass-unreviewed: the patient is a VIP' }) vip?: boolean;
+}
+
+/** A rule's configuration (AUDIT_* variables), each key only on the rule it configures. */
+export class AnomalySettingsDto {
+  @ApiPropertyOptional({ description: 'same-surname: what is compared' }) compares?: string;
+  @ApiPropertyOptional({ description: 'vip-without-care-relation: break-the-glass accesses count too' }) includesBreakGlass?: boolean;
+  @ApiPropertyOptional({ description: 'own-or-coworker-record: what a coworker\'s record is' }) coworker?: string;
+  @ApiPropertyOptional({ example: '22:00-06:00' }) AUDIT_AFTER_HOURS?: string;
+  @ApiPropertyOptional({ example: 'UTC' }) AUDIT_TIME_ZONE?: string;
+  @ApiPropertyOptional({ type: 'integer' }) AUDIT_VOLUME_PER_HOUR?: number;
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: { type: 'integer' }, example: { physician: 30, nurse: 30 },
+    description: 'Distinct patients per hour, per role (the other roles: AUDIT_VOLUME_PER_HOUR)',
+  })
+  AUDIT_VOLUME_PER_HOUR_BY_ROLE?: Record<string, number>;
+  @ApiPropertyOptional({ type: 'integer' }) AUDIT_DENIALS_THRESHOLD?: number;
+  @ApiPropertyOptional({ type: 'integer' }) AUDIT_DENIALS_WINDOW_MINUTES?: number;
+  @ApiPropertyOptional({ type: 'number' }) AUDIT_BREAK_GLASS_REVIEW_HOURS?: number;
+}
+
 export class AnomalyFindingDto {
   @ApiProperty({ enum: RULE_NAMES }) rule: string;
   @ApiProperty() title: string;
@@ -77,13 +125,13 @@ export class AnomalyFindingDto {
   @ApiProperty() lastAt: string;
   @ApiProperty() summary: string;
   @ApiProperty({ type: 'integer', isArray: true, description: 'Sequence numbers of the audit rows that show it' }) evidence: number[];
-  @ApiProperty({ ...FREE_OBJECT, description: 'Rule-specific facts: counts, thresholds, patients, grant...' }) details: Record<string, unknown>;
+  @ApiProperty({ type: AnomalyDetailsDto, description: 'Rule-specific facts: counts, thresholds, patients, grant...' }) details: AnomalyDetailsDto;
 }
 
 export class AnomalyRuleDto {
   @ApiProperty({ enum: RULE_NAMES }) name: string;
   @ApiProperty() title: string;
-  @ApiProperty({ ...FREE_OBJECT, description: 'Its configuration (AUDIT_* variables)' }) settings: Record<string, unknown>;
+  @ApiProperty({ type: AnomalySettingsDto, description: 'Its configuration (AUDIT_* variables)' }) settings: AnomalySettingsDto;
 }
 
 export class AnomalyReportDto extends PageDto(AnomalyFindingDto) {
@@ -94,7 +142,7 @@ export class AnomalyReportDto extends PageDto(AnomalyFindingDto) {
   @ApiProperty({ type: [AnomalyRuleDto] }) rules: AnomalyRuleDto[];
 }
 
-/** The media types of GET /audit/events/export (the FHIR Bundle documented down to its entries). */
+/** The media types of GET /audit/events/export (the FHIR Bundle documented down to its entries; register FhirAuditEventDto). */
 export const EXPORT_CONTENT = {
   'text/csv': { schema: { type: 'string', description: 'Header, then one stored row per line (hashes included)' } },
   'application/x-ndjson': { schema: { type: 'string', description: 'One event per line, as in GET /audit/events' } },
@@ -112,7 +160,7 @@ export const EXPORT_CONTENT = {
           items: {
             type: 'object',
             required: ['fullUrl', 'resource'],
-            properties: { fullUrl: { type: 'string' }, resource: { ...FREE_OBJECT, description: 'A FHIR R4 AuditEvent (IHE BALP)' } },
+            properties: { fullUrl: { type: 'string' }, resource: { $ref: getSchemaPath(FhirAuditEventDto) } },
           },
         },
       },

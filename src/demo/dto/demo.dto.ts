@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class ResetDemoDto {
@@ -35,12 +35,71 @@ export class PlantedDto {
   @ApiProperty({ nullable: true, type: String }) to: string | null;
 }
 
+/* details, per scenario */
+
+export class SnoopingPatientsDto {
+  @ApiProperty({ type: 'integer', description: 'The patient sharing nurse.patel\'s surname' }) sameSurname: number;
+  @ApiProperty({ type: 'integer', description: 'The VIP on nobody\'s care team' }) vip: number;
+  @ApiProperty({ type: 'integer', description: 'dr.okafor\'s own record' }) coworker: number;
+}
+
+export class SnoopingDetailsDto {
+  @ApiProperty({ example: 'nurse.patel' }) actor: string;
+  @ApiProperty({ type: SnoopingPatientsDto }) patients: SnoopingPatientsDto;
+  @ApiProperty({ example: 'dr.okafor' }) coworkerUser: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'The break-the-glass grant id, by patient id' }) grants: Record<string, number>;
+}
+
+export class ScenarioGrantDto {
+  @ApiProperty({ type: 'integer' }) grantId: number;
+  @ApiProperty() user: string;
+  @ApiProperty({ type: 'integer' }) patientId: number;
+}
+
+export class BreakGlassScenarioDetailsDto {
+  @ApiProperty({ type: ScenarioGrantDto, description: 'The grant the privacy officer found justified' }) justified: ScenarioGrantDto;
+  @ApiProperty({ type: ScenarioGrantDto, description: 'The grant nobody reviewed' }) unjustified: ScenarioGrantDto;
+}
+
+export class TamperTargetDto {
+  @ApiProperty({ type: 'integer' }) seq: number;
+  @ApiProperty({ nullable: true, type: String }) actor: string | null;
+  @ApiProperty() action: string;
+  @ApiProperty({ nullable: true, type: 'integer' }) patientId: number | null;
+}
+
+export class TamperExpectDto {
+  @ApiProperty({ type: Boolean, enum: [false] }) valid: false;
+  @ApiProperty({ enum: ['row-altered', 'row-missing', 'tail-truncated'] }) problem: string;
+  @ApiProperty({ type: 'integer' }) firstBrokenSequence: number;
+}
+
+export class TamperVariantDto {
+  @ApiProperty({ enum: ['alter', 'delete', 'cut-tail'] }) name: string;
+  @ApiProperty() what: string;
+  @ApiProperty({ description: 'The statements, for the sqlite3 (or psql) prompt' }) sql: string;
+  @ApiProperty({ description: 'The whole command line, for a shell' }) command: string;
+  @ApiProperty({ type: TamperExpectDto, description: 'What GET /audit/verify answers right after' }) expect: TamperExpectDto;
+}
+
+export class TamperDetailsDto {
+  @ApiProperty({ enum: ['sqlite', 'postgres'] }) database: string;
+  @ApiProperty({ type: TamperTargetDto }) target: TamperTargetDto;
+  @ApiProperty({ type: [TamperVariantDto] }) variants: TamperVariantDto[];
+}
+
+export const SCENARIO_DETAILS_MODELS = [SnoopingDetailsDto, BreakGlassScenarioDetailsDto, TamperDetailsDto];
+
 export class ScenarioResultDto {
   @ApiProperty() scenario: string;
   @ApiProperty() title: string;
   @ApiProperty({ type: [String] }) story: string[];
   @ApiProperty({ type: PlantedDto }) planted: PlantedDto;
   @ApiProperty({ type: [String], description: 'What the privacy officer should find (anomaly rules, verify answers)' }) lookFor: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Scenario-specific: patients, grants, or the tamper SQL variants' }) details: Record<string, unknown>;
+  @ApiProperty({
+    oneOf: SCENARIO_DETAILS_MODELS.map((m) => ({ $ref: getSchemaPath(m) })),
+    description: 'Scenario-specific: the patients and grants (snooping, break-glass), or the tamper SQL variants',
+  })
+  details: Record<string, unknown>;
   @ApiProperty({ type: 'integer', description: 'The audit row recording that the scenario was planted, and by whom' }) recordedAs: number;
 }

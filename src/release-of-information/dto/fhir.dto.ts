@@ -1,38 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  FhirCodeableConceptDto, FhirCodingDto, FhirExtensionDto, FhirIdentifierDto, FhirReferenceDto,
+} from '../../common/fhir-datatypes.dto';
 
 /*
  * GET /roi/requests/:id/package?format=fhir: the package as a FHIR R4 Bundle (type collection), documented with the
  * elements fhir-bundle.ts writes (a subset of each FHIR R4 resource; https://hl7.org/fhir/R4/).
  */
 
-export class FhirCodingDto {
-  @ApiProperty({ example: 'http://loinc.org' }) system: string;
-  @ApiProperty() code: string;
-  @ApiPropertyOptional() display?: string;
-}
-
-export class FhirCodeableConceptDto {
-  @ApiPropertyOptional({ type: [FhirCodingDto] }) coding?: FhirCodingDto[];
-  @ApiPropertyOptional() text?: string;
-}
-
-export class FhirReferenceDto {
-  @ApiProperty({ example: 'Patient/1' }) reference: string;
-}
-
-export class FhirIdentifierDto {
-  @ApiProperty() system: string;
-  @ApiProperty() value: string;
-}
-
 export class FhirMetaDto {
   @ApiPropertyOptional({ type: [FhirCodingDto], description: 'Security labels: Confidentiality R, the sensitivity code, NORDSCLCD for Part 2' }) security?: FhirCodingDto[];
   @ApiPropertyOptional({ type: [FhirCodingDto] }) tag?: FhirCodingDto[];
-}
-
-export class FhirExtensionDto {
-  @ApiProperty() url: string;
-  @ApiProperty({ description: 'The 42 CFR 2.32 redisclosure notice' }) valueString: string;
 }
 
 export class FhirPeriodDto {
