@@ -1,4 +1,4 @@
-/** `npm run fuzz -- --runs 20000 [--seed N]`: the long form of the OpenAPI fuzzing test. */
+/** `npm run fuzz -- --runs 20000 [--seed N]`: the long form of the OpenAPI fuzzing test (FUZZ_TRACE=regex logs matching requests). */
 import { runFuzz } from './openapi-fuzz';
 
 async function main(): Promise<void> {
@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   if (never2xx.length) console.log(`operations never answered 2xx in this run (${never2xx.length}):\n  ${never2xx.join('\n  ')}`);
   for (const f of report.failures) console.log(`FAILURE\n${f}`);
   if (report.undocumented.length) console.log(`2xx responses without a documented schema:\n  ${report.undocumented.join('\n  ')}`);
-  console.log(report.failures.length === 0 && report.undocumented.length === 0 ? 'PASS' : 'FAIL');
-  process.exitCode = report.failures.length === 0 ? 0 : 1;
+  const pass = report.failures.length === 0 && report.undocumented.length === 0;
+  console.log(pass ? 'PASS' : 'FAIL');
+  process.exitCode = pass ? 0 : 1;
 }
 
 void main();

@@ -11,8 +11,13 @@ import { createTestApp, TestApp } from '../helpers/test-app';
  * with valid-looking and hostile path parameters, query strings and bodies, sent as several roles. Properties:
  *  1. never a 5xx;
  *  2. a 4xx changes no table but the audit trail (digest of every other table before and after);
- *  3. a 2xx body matches the documented response schema;
+ *  3. a 2xx body matches the documented response schema of the media type it declares, checked strictly (OpenAPI
+ *     `nullable` as "or null", documented objects closed: an undocumented field fails; see strictSchema);
  *  4. a 400 names the offending field(s).
+ * Besides: every operation of the document must document its success answer (documentationGaps, reported as
+ * `undocumented`); the excluded operations are sent once, valid, after the run, and their answers checked too.
+ * Before the run, a few workflow rows are made through the API (seedWorkflows) so the id-addressed workflow routes
+ * find something. FUZZ_TRACE=<regex of 'method /path/{param}'> logs every matching request and its answer.
  */
 
 type Schema = { [k: string]: unknown; $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[] };

@@ -106,6 +106,10 @@ export class ScenarioKit {
     } catch (err) {
       const grantId = err instanceof HttpException ? (err.getResponse() as { details?: { grantId?: number } }).details?.grantId : undefined;
       if (grantId) return grantId;
+      if (err instanceof HttpException && err.getStatus() === 409) {
+        // The planted user is on the patient's care team now (the care teams changed since the seed).
+        throw new Conflict(`This scenario needs ${ctx.user.username} off the care team of patient ${patientId}; POST /demo/reset first`);
+      }
       throw err;
     }
   }
