@@ -1,6 +1,5 @@
-import request from 'supertest';
 import { DAY_MS } from '../src/common/clock';
-import { createTestApp, DEMO_PASSWORD, TestApp } from './helpers/test-app';
+import { createTestApp, TestApp } from './helpers/test-app';
 
 /** HIPAA amendment requests (45 CFR 164.526): patient.demo asks, him.jones decides. */
 describe('amendments (45 CFR 164.526)', () => {
@@ -12,20 +11,7 @@ describe('amendments (45 CFR 164.526)', () => {
   let psychNote: number;
 
   /** Tokens expire by the app's clock, which this suite moves by weeks: log in again once the clock has moved. */
-  const tokens = new Map<string, { token: string; at: number }>();
-  const as = async (username: string) => {
-    let cached = tokens.get(username);
-    if (!cached || t.clock.now().getTime() - cached.at > 5 * 60_000) {
-      const res = await request(t.http).post('/auth/login').send({ username, password: DEMO_PASSWORD }).expect(200);
-      cached = { token: res.body.accessToken as string, at: t.clock.now().getTime() };
-      tokens.set(username, cached);
-    }
-    const auth = `Bearer ${cached.token}`;
-    return {
-      get: (url: string) => request(t.http).get(url).set('Authorization', auth),
-      post: (url: string) => request(t.http).post(url).set('Authorization', auth),
-    };
-  };
+  const as = (username: string) => t.as(username);
   const amendment = (id: number) =>
     t.db.one<{ status: string; version: number; due_at: string; applied_item_id: number | null; disagreement_statement: string | null; extension_reason: string | null }>(
       'SELECT status, version, due_at, applied_item_id, disagreement_statement, extension_reason FROM amendments WHERE id = $1',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DAY_MS } from '../src/common/clock';
-import { createTestApp, DEMO_PASSWORD, rawSql, TestApp } from './helpers/test-app';
+import { createTestApp, rawSql, TestApp } from './helpers/test-app';
 
 /**
  * Release of information, end to end: the patient's own request, an attorney under a valid authorization (and a
@@ -16,21 +16,7 @@ describe('release of information: lifecycles', () => {
   const ids: Record<string, number> = {};
 
   /** Tokens expire by the app's clock, which this suite moves: log in again once the clock has moved. */
-  const tokens = new Map<string, { token: string; at: number }>();
-  const as = async (username: string) => {
-    let cached = tokens.get(username);
-    if (!cached || Math.abs(t.clock.now().getTime() - cached.at) > 5 * 60_000) {
-      const res = await request(t.http).post('/auth/login').send({ username, password: DEMO_PASSWORD }).expect(200);
-      cached = { token: res.body.accessToken as string, at: t.clock.now().getTime() };
-      tokens.set(username, cached);
-    }
-    const auth = `Bearer ${cached.token}`;
-    return {
-      get: (url: string) => request(t.http).get(url).set('Authorization', auth),
-      post: (url: string) => request(t.http).post(url).set('Authorization', auth),
-      put: (url: string) => request(t.http).put(url).set('Authorization', auth),
-    };
-  };
+  const as = (username: string) => t.as(username);
   const day = (offset: number) => new Date(t.clock.now().getTime() + offset * DAY_MS).toISOString().slice(0, 10);
   const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
   const validAuthorization = (recipient: string, extra: Record<string, unknown> = {}) => ({

@@ -1,6 +1,5 @@
-import request from 'supertest';
 import { DAY_MS } from '../src/common/clock';
-import { createTestApp, DEMO_PASSWORD, TestApp } from './helpers/test-app';
+import { createTestApp, TestApp } from './helpers/test-app';
 
 /**
  * The release-of-information state machine through the API: every invalid transition from every state is a 409
@@ -47,20 +46,7 @@ describe('release of information: state machine and deadlines', () => {
   let patientId: number;
   let demoId: number;
 
-  const tokens = new Map<string, { token: string; at: number }>();
-  const as = async (username: string) => {
-    let cached = tokens.get(username);
-    if (!cached || Math.abs(t.clock.now().getTime() - cached.at) > 5 * 60_000) {
-      const res = await request(t.http).post('/auth/login').send({ username, password: DEMO_PASSWORD }).expect(200);
-      cached = { token: res.body.accessToken as string, at: t.clock.now().getTime() };
-      tokens.set(username, cached);
-    }
-    const auth = `Bearer ${cached.token}`;
-    return {
-      get: (url: string) => request(t.http).get(url).set('Authorization', auth),
-      post: (url: string) => request(t.http).post(url).set('Authorization', auth),
-    };
-  };
+  const as = (username: string) => t.as(username);
   const ms = (iso: string) => new Date(iso).getTime();
   const row = async (id: number) =>
     (await t.db.one<{ status: string; version: number; due_at: string; extended: unknown }>('SELECT status, version, due_at, extended FROM roi_requests WHERE id = $1', [id]))!;

@@ -136,7 +136,8 @@ export class Db implements Queryable {
   }
 }
 
-class PgTransaction implements Queryable {
+/** A Queryable over one PostgreSQL connection (a transaction's, or one a caller holds for a session lock). */
+export class PgTransaction implements Queryable {
   readonly dialect: Dialect = 'postgres';
   constructor(private readonly runner: QueryRunner) {}
   async query<T = Row>(sql: string, params: SqlParam[] = []): Promise<T[]> {

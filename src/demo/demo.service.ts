@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { QueryRunner } from 'typeorm';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW, seedDatabase } from '../../seed/generator';
 import { AccessPolicyService } from '../access/access-policy.service';
 import { AuditWriter, CHAIN_LOCK_KEY, fromContext } from '../audit/audit.writer';
@@ -8,7 +7,7 @@ import { Clock } from '../common/clock';
 import { NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
-import { Db, Queryable, SqlParam } from '../database/db';
+import { Db, PgTransaction, Queryable } from '../database/db';
 import { breakGlassScenario } from './scenarios/break-glass.scenario';
 import { Scenario, ScenarioKit, ScenarioResult } from './scenarios/scenario-kit';
 import { snoopingScenario } from './scenarios/snooping.scenario';
@@ -105,7 +104,7 @@ export class DemoService {
         return await fn(async (work) => {
           await runner.startTransaction();
           try {
-            const result = await work(new RunnerQueryable(runner));
+            const result = await work(new PgTransaction(runner));
             await runner.commitTransaction();
             return result;
           } catch (err) {
@@ -122,22 +121,3 @@ export class DemoService {
   }
 }
 
-/** A PostgreSQL connection of our own, as the Queryable the AuditWriter appends through. */
-class RunnerQueryable implements Queryable {
-  readonly dialect = 'postgres' as const;
-  constructor(private readonly runner: QueryRunner) {}
-  async query<T>(sql: string, params: SqlParam[] = []): Promise<T[]> {
-    return (await this.runner.query(sql, params.map(pgValue))) as T[];
-  }
-  async one<T>(sql: string, params: SqlParam[] = []): Promise<T | undefined> {
-    return (await this.query<T>(sql, params))[0];
-  }
-  async execute(sql: string, params: SqlParam[] = []): Promise<number> {
-    return ((await this.runner.query(sql, params.map(pgValue), true)) as { affected?: number }).affected ?? 0;
-  }
-}
-
-function pgValue(p: SqlParam): unknown {
-  if (p === undefined) return null;
-  return typeof p === 'bigint' ? p.toString() : p;
-}

@@ -57,22 +57,25 @@ export async function createTestApp(opts: { patients?: number; env?: Record<stri
   const db = app.get(Db);
   await seedDatabase(db, { patients: opts.patients ?? 40 });
   const http = app.getHttpServer();
-  const tokens = new Map<string, string>();
+  const tokens = new Map<string, { token: string; at: number }>();
+  const clock = app.get(Clock);
 
+  /** One login per user, again once the suite has moved the clock (tokens expire by the app's clock). */
   const token = async (username: string) => {
-    if (!tokens.has(username)) {
+    const cached = tokens.get(username);
+    if (!cached || Math.abs(clock.now().getTime() - cached.at) > 5 * 60_000) {
       const res = await request(http).post('/auth/login').send({ username, password: DEMO_PASSWORD });
       if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-      tokens.set(username, res.body.accessToken);
+      tokens.set(username, { token: res.body.accessToken, at: clock.now().getTime() });
     }
-    return tokens.get(username)!;
+    return tokens.get(username)!.token;
   };
 
   return {
     app,
     http,
     db,
-    clock: app.get(Clock),
+    clock,
     dialect: db.dialect,
     token,
     async as(username: string) {
