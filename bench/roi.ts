@@ -30,7 +30,9 @@ import { dataSourceOptions } from '../src/database/data-source';
 import { Db } from '../src/database/db';
 import { DisclosuresService } from '../src/release-of-information/disclosures.service';
 import { serializeBundle, toFhirBundle } from '../src/release-of-information/fhir-bundle';
-import { buildPackage, ItemDecider, packageItems, serializePackage } from '../src/release-of-information/package-builder';
+import { limitsOf } from '../src/access/item-visibility';
+import { visibleChart } from '../src/records';
+import { buildPackage, packageItems, serializePackage } from '../src/release-of-information/package-builder';
 import { RoiScopeRegistry } from '../src/release-of-information/roi-scope.source';
 import { parseRoiSettings } from '../src/release-of-information/roi-settings';
 import { RoiService, scopeOfRow, RoiRow } from '../src/release-of-information/roi.service';
@@ -198,16 +200,12 @@ async function main(): Promise<void> {
       const scope = scopeOfRow(row);
       const grant = await policy.require(ctx, 'clinical:read', patientId, { resourceType: 'roi-request', resourceId: id });
       const [rows, tRead] = await time(() => reader.read(db, patientId, scope));
-      const facts = { ...grant.facts, roiRequest: { id, scope } };
-      const decider: ItemDecider = (_t, item) => {
-        const permission: Permission = item.psychotherapy ? 'note:read:psychotherapy' : item.sensitivity === 'restricted' ? 'clinical:read:restricted' : 'clinical:read';
-        const d = policy.allows(user, permission, facts, item);
-        return d.decision === 'allow' ? null : d.reasons[d.reasons.length - 1];
-      };
+      const caller = policy.callerFor(user, { ...grant.facts, roiRequest: { id, scope } });
       const [pkg, tBuild] = await time(() => buildPackage({
         request: { id, requesterType: 'attorney', requesterName: row.requester_name, requesterAddress: row.requester_address, purpose: row.purpose, legalBasis: 'authorization', format: 'electronic' },
-        scope, patient: rows.patient!, encounters: rows.encounters, items: rows.items, generatedAt: clock.nowIso(), generatedBy: { userId: 1, username: 'roi.garcia' },
-      }, decider));
+        scope, patient: rows.patient!, records: visibleChart(caller, rows.chart, scope.recordTypes as never), limits: limitsOf(caller),
+        generatedAt: clock.nowIso(), generatedBy: { userId: 1, username: 'roi.garcia' },
+      }));
       const [serialized, tJson] = await time(() => serializePackage(pkg));
       const [bundle, tFhir] = await time(() => serializeBundle(toFhirBundle(pkg, serialized.sha256)));
       read.push(tRead);
@@ -224,7 +222,7 @@ async function main(): Promise<void> {
       downloadJson.push(tDj);
       downloadFhir.push(tDf);
       lastCounts = {
-        included: packageItems(pkg).length, withheld: pkg.withheld.reduce((n, w) => n + w.count, 0),
+        included: packageItems(pkg).length, withheld: opts.items - packageItems(pkg).length,
         jsonBytes: Buffer.byteLength(serialized.json), fhirBytes: Buffer.byteLength(bundle.json),
       };
     }

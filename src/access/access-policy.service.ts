@@ -5,7 +5,9 @@ import { AccessDenied, NotFound } from '../common/errors';
 import type { AuthUser, RequestContext } from '../common/request-context';
 import { bool, Db } from '../database/db';
 import type { Permission } from './catalogue';
+import type { Caller } from './item-visibility';
 import { Decision, decide, ItemFacts, PatientFacts, RoiRequestFacts } from './policy';
+import { recordViewFor } from './record-views';
 
 /**
  * Where an open ROI request can vouch for an ROI specialist (filled in by the release-of-information module).
@@ -76,6 +78,11 @@ export class AccessPolicyService {
   /** An item-level question about a patient whose facts are already loaded (no query). */
   allows(user: AuthUser, permission: Permission, facts: PatientFacts, item: ItemFacts): Decision {
     return decide(subjectOf(user), permission, facts, item);
+  }
+
+  /** The caller of the item-visibility rule: who asks, through which view, with the facts already loaded. */
+  callerFor(user: AuthUser, facts: PatientFacts): Caller {
+    return { subject: subjectOf(user), facts, view: recordViewFor(user.role, user.permissions) };
   }
 
   /**

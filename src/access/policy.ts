@@ -42,6 +42,8 @@ export interface RoiRequestFacts {
   id: number;
   /** Absent: the request vouches for the patient only (no item-level limits known). */
   scope?: RoiScope;
+  /** The privacy officer approved a release from a VIP chart under this request. */
+  privacyApproved?: boolean;
 }
 
 /** The item being read, when the question is about one item (a note, a restricted diagnosis...). */
@@ -115,6 +117,11 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
       if (patient?.roiRequest) {
         const request = patient.roiRequest;
         reasons.push(`open release-of-information request ${request.id} covers this patient`);
+        // The ROI path adds a basis, it never skips a rule: a VIP chart is released only with the privacy
+        // officer's approval (the VIP rule above, for a disclosure instead of break-the-glass).
+        if (patient.vip && !request.privacyApproved) {
+          return deny('VIP patient: a release of information from this chart needs the privacy officer\'s approval');
+        }
         const outside = request.scope && item ? roiScopeProblem(request.id, request.scope, item) : null;
         if (outside) return deny(outside);
         return allow({ roiRequestId: request.id });

@@ -34,7 +34,7 @@ export class AmendmentsController {
   @Get('patients/:id/amendments')
   @ApiOperation({
     summary: 'A patient\'s amendment requests, each linked to its item (164.526(c)(1), (d)(4))',
-    description: 'Shown only for items in the caller\'s view of the record; the rest are counted under `withheld`. Filter by itemType and itemId to see what is linked to one item.',
+    description: 'Shown only for items in the caller\'s view of the record; the rest are absent; `withheld` lists the rules that may leave amendments out. Filter by itemType and itemId to see what is linked to one item.',
   })
   @ApiOkResponse({ type: PatientAmendmentsPageDto })
   forPatient(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: PatientAmendmentsQueryDto) {

@@ -16,8 +16,10 @@ import { ITEM_COLUMNS, ITEM_TABLE, ItemRow, ItemType } from './clinical-items';
 import {
   AmendmentDecisionDto, AmendmentDto, AmendmentQueueQueryDto, CreateAmendmentDto, DisagreementDto, PatientAmendmentsQueryDto,
 } from './dto/amendment.dto';
-import { filterItems } from './record.service';
-import { recordViewFor } from './record-views';
+import { recordViewFor } from '../access/record-views';
+import { limitsOf } from '../access/item-visibility';
+import { ClinicalReads } from './clinical.repository';
+import { visibleEncounterSet, visibleItems } from './visible-record';
 
 const COLUMNS = `id, patient_id, requested_by, item_type, item_id, requested_change, justification, status, received_at, due_at,
   extension_reason, decided_at, decided_by, denial_ground, decision_reason, disagreement_statement, applied_item_id, version`;
@@ -117,16 +119,18 @@ export class AmendmentsService {
     const patientId = Number(row.patient_id);
     const grant = await this.requireReader(ctx, row);
     const item = await this.db.one<ItemRow>(`SELECT ${ITEM_COLUMNS[row.item_type]} FROM ${ITEM_TABLE[row.item_type]} WHERE id = $1`, [row.item_id]);
-    const view = recordViewFor(ctx.user.role, ctx.user.permissions);
-    const shown = item ? filterItems(this.policy, ctx.user, grant.facts, view, row.item_type, [item]) : null;
+    const caller = this.policy.callerFor(ctx.user, grant.facts);
+    const shown = item ? visibleItems(caller, row.item_type, [item], await visibleEncounterSet(this.db, caller, Number(item.encounter_id))) : [];
+    const limits = limitsOf(caller).filter((l) => l.section === row.item_type);
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'amendment', resourceId: id, patientId,
       breakGlass: grant.breakGlass, details: { status: row.status, itemType: row.item_type, itemId: Number(row.item_id) },
     });
     return {
       ...this.toDto(row),
-      item: shown?.items[0] ?? null,
-      itemWithheld: shown?.withheld[0]?.reason ?? null,
+      item: shown[0] ?? null,
+      // The amendment names the item, so saying that the caller may not see it reveals nothing new.
+      itemWithheld: item && shown.length === 0 ? (limits.map((l) => l.reason).join('; ') || 'the item is not visible to the caller') : null,
     };
   }
 
@@ -138,6 +142,7 @@ export class AmendmentsService {
     if (q.itemId !== undefined && q.itemType === undefined) throw InvalidInput.field('itemType', 'is required with itemId');
     const view = recordViewFor(ctx.user.role, ctx.user.permissions);
     const grant = await this.policy.require(ctx, view.gate, patientId, { resourceType: 'amendment', resourceId: null });
+    const caller = this.policy.callerFor(ctx.user, grant.facts);
     const where = ['patient_id = $1'];
     const params: SqlParam[] = [patientId];
     if (q.itemType) {
@@ -150,20 +155,15 @@ export class AmendmentsService {
     }
     const rows = await this.db.query<AmendmentRow>(`SELECT ${COLUMNS} FROM amendments WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC`, params);
     const visible: AmendmentRow[] = [];
-    let withheld = 0;
+    let hidden = 0;
     for (const type of new Set(rows.map((r) => r.item_type))) {
       const ofType = rows.filter((r) => r.item_type === type);
       const ids = [...new Set(ofType.map((r) => Number(r.item_id)))];
-      const items = await this.db.query<ItemRow>(
-        `SELECT ${ITEM_COLUMNS[type]} FROM ${ITEM_TABLE[type]} WHERE patient_id = $1 AND id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})`,
-        [patientId, ...ids],
-      );
-      const shown = new Set(
-        view.sections[type] ? filterItems(this.policy, ctx.user, grant.facts, view, type, items).items.map((i) => Number(i.id)) : [],
-      );
+      const items = await ClinicalReads.itemsByIds(this.db, type, patientId, ids);
+      const shown = new Set(visibleItems(caller, type, items, new Set(items.map((i) => Number(i.encounter_id)))).map((i) => Number(i.id)));
       for (const r of ofType) {
         if (shown.has(Number(r.item_id))) visible.push(r);
-        else withheld += 1;
+        else hidden += 1;
       }
     }
     visible.sort((a, b) => (a.received_at === b.received_at ? Number(b.id) - Number(a.id) : a.received_at < b.received_at ? 1 : -1));
@@ -172,8 +172,10 @@ export class AmendmentsService {
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'amendment', resourceId: null, patientId,
       breakGlass: grant.breakGlass, purposeOfUse: ctx.purposeOfUse ?? (grant.breakGlass ? 'ETREAT' : null),
-      details: { view: view.name, results: visible.length, withheld },
+      details: { view: view.name, results: visible.length, withheld: hidden },
     });
+    // Amendments of items the caller may not see are absent, and not counted (withheld means absent).
+    const withheld = limitsOf(caller);
     return { items: visible.slice(offset, offset + pageSize).map((r) => this.toDto(r, now)), page, pageSize, total: visible.length, withheld };
   }
 
@@ -285,9 +287,8 @@ export class AmendmentsService {
 
   /** The item must be part of what the requester sees of the record (a patient never sees psychotherapy notes). */
   private visible(ctx: RequestContext, grant: Granted, type: ItemType, item: ItemRow): boolean {
-    const view = recordViewFor(ctx.user.role, ctx.user.permissions);
-    if (!view.sections[type]) return false;
-    return filterItems(this.policy, ctx.user, grant.facts, view, type, [item]).items.length === 1;
+    const caller = this.policy.callerFor(ctx.user, grant.facts);
+    return visibleItems(caller, type, [item], new Set([Number(item.encounter_id)])).length === 1;
   }
 
   /** Accepting: the item is marked amended (version + 1) and stays linked to the amendment (164.526(c)(1)). */

@@ -1,12 +1,14 @@
+import { ITEM_TYPES, ItemType, RecordType } from '../access/item-visibility';
 import type { ItemFacts } from '../access/policy';
 import { bool } from '../database/db';
+
+export { ITEM_TYPES };
+export type { ItemType };
 
 /**
  * The four clinical item tables and how each maps to the API. One description per type, used by the record
  * read, the encounter endpoints, corrections and amendments alike.
  */
-export const ITEM_TYPES = ['diagnoses', 'procedures', 'observations', 'notes'] as const;
-export type ItemType = (typeof ITEM_TYPES)[number];
 
 export const ITEM_TABLE: Record<ItemType, string> = {
   diagnoses: 'diagnoses',
@@ -21,6 +23,15 @@ export const ITEM_COLUMNS: Record<ItemType, string> = {
   procedures: `${COMMON}, code_system, code, description, performed_at`,
   observations: `${COMMON}, loinc_code, display, value_num, value_text, unit, observed_at`,
   notes: `${COMMON}, note_type, author_user_id, text, authored_at`,
+};
+
+/** The clinical date of each record type: what a date range (an ROI request's) is applied to. */
+export const DATE_COLUMN: Record<RecordType, string> = {
+  encounters: 'admitted_at',
+  diagnoses: 'recorded_at',
+  procedures: 'performed_at',
+  observations: 'observed_at',
+  notes: 'authored_at',
 };
 
 export type ItemRow = Record<string, unknown> & {

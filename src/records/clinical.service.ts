@@ -13,8 +13,10 @@ import {
 } from './dto/clinical.dto';
 import { ENCOUNTER_COLUMNS, EncounterRow, toEncounterDto } from './encounter-row';
 import { icd10Chapter } from './icd10-chapters';
-import { filterItems } from './record.service';
-import { recordViewFor } from './record-views';
+import { recordViewFor } from '../access/record-views';
+import { ClinicalReads } from './clinical.repository';
+import { encounterSubject, visibleEncounter, visibleItems } from './visible-record';
+import { itemVisibility, limitsOf } from '../access/item-visibility';
 import { toStoredTime } from '../common/validators';
 
 /** Who may write which item type (the route lets in any of them; the service checks the one for the type). */
@@ -46,33 +48,45 @@ export class ClinicalService {
 
   async listEncounters(ctx: RequestContext, patientId: number) {
     const grant = await this.requireView(ctx, patientId, 'encounters', { resourceType: 'encounter', resourceId: null });
-    const rows = await this.db.query<EncounterRow>(
-      `SELECT ${ENCOUNTER_COLUMNS} FROM encounters WHERE patient_id = $1 ORDER BY admitted_at DESC`,
-      [patientId],
-    );
-    await this.auditRead(ctx, grant, patientId, 'encounter', null, { results: rows.length });
-    return rows.map(toEncounterDto);
+    const caller = this.policy.callerFor(ctx.user, grant.facts);
+    const rows = await ClinicalReads.encountersOf(this.db, patientId, { enteredInError: true });
+    const reasons = await ClinicalReads.reasonCategories(this.db, { patientId });
+    const shown = rows.map((r) => visibleEncounter(caller, r, reasons)).filter((e) => e !== null);
+    await this.auditRead(ctx, grant, patientId, 'encounter', null, { results: shown.length });
+    return shown;
   }
 
   async readEncounter(ctx: RequestContext, encounterId: number) {
     const enc = await this.encounter(this.db, encounterId);
-    const grant = await this.requireView(ctx, Number(enc.patient_id), 'encounters', { resourceType: 'encounter', resourceId: encounterId });
-    await this.auditRead(ctx, grant, Number(enc.patient_id), 'encounter', encounterId);
-    return toEncounterDto(enc);
+    const patientId = Number(enc.patient_id);
+    const target = { resourceType: 'encounter', resourceId: encounterId };
+    const grant = await this.requireView(ctx, patientId, 'encounters', target);
+    const shown = await this.visibleOrRefuse(ctx, grant, enc, target);
+    await this.auditRead(ctx, grant, patientId, 'encounter', encounterId);
+    return shown;
   }
 
   async listItems(ctx: RequestContext, encounterId: number, type: ItemType) {
     const enc = await this.encounter(this.db, encounterId);
     const patientId = Number(enc.patient_id);
-    const grant = await this.requireView(ctx, patientId, type, { resourceType: type, resourceId: `encounter/${encounterId}` });
-    const rows = await this.db.query<ItemRow>(
-      `SELECT ${ITEM_COLUMNS[type]} FROM ${ITEM_TABLE[type]} WHERE encounter_id = $1 ORDER BY id`,
-      [encounterId],
-    );
-    const view = recordViewFor(ctx.user.role, ctx.user.permissions);
-    const { items, withheld } = filterItems(this.policy, ctx.user, grant.facts, view, type, rows);
-    await this.auditRead(ctx, grant, patientId, type, `encounter/${encounterId}`, { results: items.length, withheld: withheld.length });
+    const target = { resourceType: type, resourceId: `encounter/${encounterId}` };
+    const grant = await this.requireView(ctx, patientId, type, target);
+    await this.visibleOrRefuse(ctx, grant, enc, target);
+    const caller = this.policy.callerFor(ctx.user, grant.facts);
+    const rows = await ClinicalReads.itemsOfEncounter(this.db, type, encounterId);
+    const items = visibleItems(caller, type, rows, new Set([encounterId]));
+    const withheld = limitsOf(caller).filter((l) => l.section === type);
+    await this.auditRead(ctx, grant, patientId, type, `encounter/${encounterId}`, { results: items.length });
     return { items, withheld };
+  }
+
+  /** An encounter the item-visibility rule withholds from the caller is refused (and audited) like its chart. */
+  private async visibleOrRefuse(ctx: RequestContext, grant: Granted, enc: EncounterRow, target: { resourceType: string; resourceId: string | number }) {
+    const caller = this.policy.callerFor(ctx.user, grant.facts);
+    const reasons = await ClinicalReads.reasonCategories(this.db, { encounterId: Number(enc.id) });
+    const v = itemVisibility(caller, encounterSubject(enc, reasons));
+    if (v.outcome === 'withheld') return this.policy.refuse(ctx, v.reason, { ...target, patientId: Number(enc.patient_id) });
+    return visibleEncounter(caller, enc, reasons)!;
   }
 
   // ---- writes -------------------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ export interface EncounterRow {
   status: string;
   version: number;
   sensitivity: string;
+  sensitivity_category: string | null;
 }
 
 export const ENCOUNTER_COLUMNS =
-  'id, patient_id, encounter_class, admitted_at, discharged_at, department, attending_user_id, disposition, planned_readmission, reason, status, version, sensitivity';
+  'id, patient_id, encounter_class, admitted_at, discharged_at, department, attending_user_id, disposition, planned_readmission, reason, status, version, sensitivity, sensitivity_category';
 
 export function toEncounterDto(r: EncounterRow) {
   return {
@@ -33,5 +34,7 @@ export function toEncounterDto(r: EncounterRow) {
     reason: r.reason,
     status: r.status,
     version: Number(r.version),
+    sensitivity: r.sensitivity,
+    sensitivityCategory: r.sensitivity_category,
   };
 }

@@ -11,7 +11,7 @@ import { CreatePatientDto, DemographicsDto, PatientHitDto, PatientSearchDto, Upd
 import { CareTeamAddedDto, CareTeamEntryDto, CareTeamRemovedDto, EncounterDto, RecordDto } from './dto/record.dto';
 import { PatientsService } from './patients.service';
 import { RecordService } from './record.service';
-import { VIEW_DOC } from './record-views';
+import { VIEW_DOC } from '../access/record-views';
 
 /** Everything that reads a chart, whatever the view: the policy then decides per patient and per item. */
 export const RECORD_READERS = ['clinical:read', 'coding:read', 'demographics:read', 'record:him', 'self:record'] as const;
@@ -62,7 +62,7 @@ export class PatientsController {
   @Get(':id/record')
   @ApiOperation({
     summary: 'The designated record set, shaped for the caller (minimum necessary)',
-    description: `What each role receives; a section a role may not see is absent. Items withheld by the policy are counted under \`withheld\` with the reason.\n\n${VIEW_DOC}`,
+    description: `What each role receives; a section a role may not see is absent. Items withheld by the item-visibility rule are absent; \`withheld\` lists the rules that may leave items out (the same for every chart).\n\n${VIEW_DOC}`,
   })
   @ApiOkResponse({ type: RecordDto })
   readRecord(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {

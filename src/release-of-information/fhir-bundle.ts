@@ -50,13 +50,22 @@ const NOTE_LOINC: Record<string, { code: string; display: string }> = {
 type Json = Record<string, unknown>;
 type Item = Record<string, unknown>;
 
+/** The item's restricted categories: its own, and those its text restates (an encounter's reason). */
+function categoriesOf(item: Item): string[] {
+  const own = item.sensitivity === 'restricted' ? [(item.sensitivityCategory as string | null) ?? 'unspecified'] : [];
+  const restated = Array.isArray(item.reasonCategories) ? (item.reasonCategories as string[]) : [];
+  return [...new Set([...own, ...restated])];
+}
+
 function meta(item: Item): Json | undefined {
-  if (item.sensitivity !== 'restricted') return undefined;
-  const category = (item.sensitivityCategory as string | null) ?? null;
+  const categories = categoriesOf(item);
+  if (categories.length === 0) return undefined;
   const security: Json[] = [{ system: CONFIDENTIALITY, code: 'R', display: 'restricted' }];
-  const code = category ? SENSITIVITY_CODES[category] : undefined;
-  if (code) security.push({ system: ACT_CODE, ...code });
-  if (category === 'substance-use') security.push({ system: ACT_CODE, code: 'NORDSCLCD', display: 'no redisclosure without consent directive' });
+  for (const category of categories) {
+    const code = SENSITIVITY_CODES[category];
+    if (code) security.push({ system: ACT_CODE, ...code });
+  }
+  if (categories.includes('substance-use')) security.push({ system: ACT_CODE, code: 'NORDSCLCD', display: 'no redisclosure without consent directive' });
   return { security };
 }
 
@@ -67,7 +76,16 @@ function withLabels(resource: Json, item: Item): Json {
   return resource;
 }
 
-const ref = (type: string, id: unknown) => ({ reference: `${type}/${String(id)}` });
+/**
+ * A reference to another resource of the package, or undefined when the item carries none (its encounter was
+ * withheld: the reference would reveal it). Every reference of the Bundle resolves inside it.
+ */
+const ref = (type: string, id: unknown) => (id === null || id === undefined ? undefined : { reference: `${type}/${String(id)}` });
+
+/** The object without its undefined members (canonical JSON, and FHIR, have no undefined). */
+function defined(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
 
 function encounter(e: Item, patient: string): Json {
   const cls = ENCOUNTER_CLASSES[e.class as string] ?? { code: 'AMB', display: 'ambulatory' };
@@ -87,7 +105,7 @@ function encounter(e: Item, patient: string): Json {
 
 function condition(d: Item, patient: string): Json {
   return withLabels(
-    {
+    defined({
       resourceType: 'Condition',
       id: String(d.id),
       verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
@@ -96,14 +114,14 @@ function condition(d: Item, patient: string): Json {
       subject: { reference: patient },
       encounter: ref('Encounter', d.encounterId),
       recordedDate: d.recordedAt,
-    },
+    }),
     d,
   );
 }
 
 function procedure(p: Item, patient: string): Json {
   return withLabels(
-    {
+    defined({
       resourceType: 'Procedure',
       id: String(p.id),
       status: 'completed',
@@ -111,13 +129,13 @@ function procedure(p: Item, patient: string): Json {
       subject: { reference: patient },
       encounter: ref('Encounter', p.encounterId),
       performedDateTime: p.performedAt,
-    },
+    }),
     p,
   );
 }
 
 function observation(o: Item, patient: string): Json {
-  const r: Json = {
+  const r: Json = defined({
     resourceType: 'Observation',
     id: String(o.id),
     status: 'final',
@@ -125,7 +143,7 @@ function observation(o: Item, patient: string): Json {
     subject: { reference: patient },
     encounter: ref('Encounter', o.encounterId),
     effectiveDateTime: o.observedAt,
-  };
+  });
   if (typeof o.value === 'number') {
     r.valueQuantity = o.unit ? { value: o.value, unit: o.unit, system: 'http://unitsofmeasure.org', code: o.unit } : { value: o.value };
   } else if (o.value !== null && o.value !== undefined) {
@@ -138,8 +156,9 @@ function documentReference(n: Item, patient: string): Json {
   const loinc = NOTE_LOINC[n.noteType as string];
   const coding: Json[] = [{ system: `${FHIR_BASE}CodeSystem/note-type`, code: n.noteType }];
   if (loinc) coding.unshift({ system: 'http://loinc.org', ...loinc });
+  const encounterRef = ref('Encounter', n.encounterId);
   return withLabels(
-    {
+    defined({
       resourceType: 'DocumentReference',
       id: String(n.id),
       status: 'current',
@@ -147,8 +166,8 @@ function documentReference(n: Item, patient: string): Json {
       subject: { reference: patient },
       date: n.authoredAt,
       content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(String(n.text ?? ''), 'utf8').toString('base64'), creation: n.authoredAt } }],
-      context: { encounter: [ref('Encounter', n.encounterId)] },
-    },
+      context: encounterRef ? { encounter: [encounterRef] } : undefined,
+    }),
     n,
   );
 }

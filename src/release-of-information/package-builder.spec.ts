@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { DEFAULT_ROLE_MATRIX } from '../access/catalogue';
-import { decide, PatientFacts, RoiScope } from '../access/policy';
-import type { ItemRow, ItemType } from '../records/clinical-items';
+import { DEFAULT_ROLE_MATRIX, Permission, RoleName } from '../access/catalogue';
+import { Caller, limitsOf } from '../access/item-visibility';
+import type { PatientFacts, RoiScope } from '../access/policy';
+import { recordViewFor } from '../access/record-views';
+import { ChartRows, EncounterRow, ItemRow, ItemType, visibleChart } from '../records';
 import { canonicalJson } from './canonical-json';
 import { serializeBundle, toFhirBundle } from './fhir-bundle';
 import {
-  buildPackage, EncounterSourceRow, ItemDecider, PackageSource, packageItems, PART2_REDISCLOSURE_NOTICE, serializePackage,
+  buildPackage, PackageSource, packageItems, PART2_REDISCLOSURE_NOTICE, serializePackage,
 } from './package-builder';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 
@@ -54,8 +56,8 @@ const scopeArb: fc.Arbitrary<RoiScope> = fc
     return { recordTypes: s.recordTypes, dateFrom: a, dateTo: b, categories: s.categories };
   });
 
-function rows(items: Gen[]): { encounters: EncounterSourceRow[]; items: Partial<Record<ItemType, ItemRow[]>> } {
-  const encounters: EncounterSourceRow[] = [];
+function rows(items: Gen[]): ChartRows {
+  const encounters: EncounterRow[] = [];
   const byType: Partial<Record<ItemType, ItemRow[]>> = {};
   items.forEach((g, i) => {
     const common = {
@@ -66,7 +68,7 @@ function rows(items: Gen[]): { encounters: EncounterSourceRow[]; items: Partial<
       encounters.push({
         ...common, encounter_class: 'outpatient', discharged_at: null, department: 'Medicine', attending_user_id: null, disposition: null,
         planned_readmission: false, reason: null,
-      } as unknown as EncounterSourceRow);
+      } as unknown as EncounterRow);
       return;
     }
     const extra: Record<ItemType, Record<string, unknown>> = {
@@ -77,27 +79,25 @@ function rows(items: Gen[]): { encounters: EncounterSourceRow[]; items: Partial<
     };
     (byType[g.type] ??= []).push({ encounter_id: 1, replaces_id: null, created_by: 2, updated_at: g.day, ...common, ...extra[g.type] } as unknown as ItemRow);
   });
-  return { encounters, items: byType };
+  return { encounters, reasonCategories: new Map(), items: byType };
 }
 
-function source(scope: RoiScope, items: Gen[]): PackageSource {
+/** The caller building the package: an ROI specialist holding request 42 (or any role an instructor gave roi:process). */
+function callerFor(scope: RoiScope, role: RoleName = 'roi_specialist', permissions?: Permission[]): Caller {
+  const perms = new Set(permissions ?? DEFAULT_ROLE_MATRIX[role].permissions);
+  const facts: PatientFacts = { patientId: 9, exists: true, vip: false, careTeam: true, ownRecord: false, breakGlass: null, roiRequest: { id: 42, scope } };
+  return { subject: { userId: 8, role, permissions: perms }, facts, view: recordViewFor(role, perms) };
+}
+
+function source(scope: RoiScope, items: Gen[], caller = callerFor(scope)): PackageSource {
   return {
     request: { id: 42, requesterType: 'attorney', requesterName: 'Smith & Jones LLP', requesterAddress: null, purpose: 'Claim', legalBasis: 'authorization', format: 'electronic' },
     scope,
     patient: { id: 9, mrn: 'MRN9', givenName: 'Alex', familyName: 'Rivera', birthDate: '1980-04-02', sex: 'male' },
-    ...rows(items),
+    records: visibleChart(caller, rows(items), scope.recordTypes as RecordType[]),
+    limits: limitsOf(caller),
     generatedAt: '2026-11-29T12:00:00.000Z',
     generatedBy: { userId: 8, username: 'roi.garcia' },
-  };
-}
-
-/** The access policy itself, as the ROI specialist holding request 42 with this scope. */
-function policyDecider(scope: RoiScope): ItemDecider {
-  const subject = { userId: 8, role: 'roi_specialist' as const, permissions: new Set(DEFAULT_ROLE_MATRIX.roi_specialist.permissions) };
-  const facts: PatientFacts = { patientId: 9, exists: true, vip: false, careTeam: false, ownRecord: false, breakGlass: null, roiRequest: { id: 42, scope } };
-  return (_type, item) => {
-    const d = decide(subject, item.psychotherapy ? 'note:read:psychotherapy' : item.sensitivity === 'restricted' ? 'clinical:read:restricted' : 'clinical:read', facts, item);
-    return d.decision === 'allow' ? null : d.reasons[d.reasons.length - 1];
   };
 }
 
@@ -113,21 +113,26 @@ function disclosable(scope: RoiScope, g: Gen): boolean {
 }
 
 describe('the disclosure package (property: nothing outside the scope, no restricted item the authorization does not name)', () => {
-  const deciders: [string, (s: RoiScope) => ItemDecider][] = [
-    ['with the access policy deciding each item', policyDecider],
-    ['even with a decider that allows everything', () => () => null],
+  // exact: the package holds every disclosable item; otherwise (a caller with rules of their own) only a subset.
+  const callers: [string, (s: RoiScope) => Caller, boolean][] = [
+    ['as the ROI specialist holding the request', (scope) => callerFor(scope), true],
+    // Item 4 of the architecture: the ROI path adds scope and never skips it, whoever acts on the request.
+    ['even as a physician on the care team given roi:process (the scope still binds)', (scope) =>
+      callerFor(scope, 'physician', [...DEFAULT_ROLE_MATRIX.physician.permissions, 'roi:process', 'record:him']), false],
   ];
 
-  it.each(deciders)('%s', (_name, makeDecider) => {
+  it.each(callers)('%s', (_name, makeCaller, exact) => {
     fc.assert(
       fc.property(scopeArb, fc.array(itemArb, { maxLength: 60 }), (scope, items) => {
-        const pkg = buildPackage(source(scope, items), makeDecider(scope));
+        const caller = makeCaller(scope);
+        const pkg = buildPackage(source(scope, items, caller));
         const included = packageItems(pkg);
         const key = (type: string, id: unknown) => `${type}:${String(id)}`;
         const expected = new Set(items.map((g, i) => (disclosable(scope, g) ? key(g.type, i + 1) : null)).filter((k): k is string => k !== null));
         const got = new Set(included.map(({ type, item }) => key(type, item.id)));
-        // Exactly the disclosable items: nothing outside, nothing lost.
-        expect([...got].sort()).toEqual([...expected].sort());
+        // Exactly the disclosable items: nothing outside, nothing lost (nothing outside, for any caller).
+        if (exact) expect([...got].sort()).toEqual([...expected].sort());
+        else for (const k of got) expect(expected.has(k)).toBe(true);
         for (const { type, item } of included) {
           const g = items[Number(item.id) - 1];
           expect(g.type).toBe(type);
@@ -136,9 +141,8 @@ describe('the disclosure package (property: nothing outside the scope, no restri
           // 42 CFR 2.32: every Part 2 item, and only those, carries the notice.
           expect(item.redisclosureNotice === PART2_REDISCLOSURE_NOTICE).toBe(g.restricted && g.category === 'substance-use');
         }
-        // What is left out is counted, for the types in scope.
-        const inScopeTypes = items.filter((g) => scope.recordTypes.includes(g.type)).length;
-        expect(included.length + pkg.withheld.reduce((n, w) => n + w.count, 0)).toBe(inScopeTypes);
+        // What is left out is never counted: the limits are the same whatever the chart holds.
+        expect(pkg.withheld).toEqual(buildPackage(source(scope, [], caller)).withheld);
         expect(Object.keys(pkg.records).sort()).toEqual([...scope.recordTypes].sort());
       }),
       { numRuns: 300 },
@@ -148,8 +152,19 @@ describe('the disclosure package (property: nothing outside the scope, no restri
   it('the FHIR Bundle carries one resource per item (plus the Patient) and the Part 2 labels', () => {
     fc.assert(
       fc.property(scopeArb, fc.array(itemArb, { maxLength: 40 }), (scope, items) => {
-        const pkg = buildPackage(source(scope, items), policyDecider(scope));
+        const pkg = buildPackage(source(scope, items));
         const { sha256 } = serializePackage(pkg);
+        // Withheld means absent: every reference in the Bundle resolves inside it (an item of a withheld encounter
+        // loses its encounter reference).
+        const bundleJson = toFhirBundle(pkg, sha256) as { entry: { fullUrl: string; resource: { resourceType: string; id: string } }[] };
+        const present = new Set(bundleJson.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`));
+        const refs: string[] = [];
+        const walk = (v: unknown): void => {
+          if (Array.isArray(v)) v.forEach(walk);
+          else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'reference' && typeof x === 'string' ? refs.push(x) : walk(x));
+        };
+        walk(bundleJson);
+        for (const ref of refs) expect(present.has(ref) || bundleJson.entry.some((e) => e.fullUrl === ref)).toBe(true);
         const bundle = toFhirBundle(pkg, sha256) as { entry: { resource: { resourceType: string; meta?: { security: { code: string }[] }; extension?: unknown[] } }[] };
         expect(bundle.entry).toHaveLength(1 + packageItems(pkg).length);
         const part2 = bundle.entry.filter((e) => e.resource.meta?.security.some((s) => s.code === 'ETH'));
@@ -168,7 +183,7 @@ describe('package bytes', () => {
   it('are canonical: the same package gives the same bytes and SHA-256, whatever the key order', () => {
     const pkg = buildPackage(source({ recordTypes: ['diagnoses'], dateFrom: null, dateTo: null, categories: [] }, [
       { type: 'diagnoses', day: '2026-01-01T10:00:00.000Z', restricted: false, category: null, psychotherapy: false },
-    ]), () => null);
+    ]));
     const a = serializePackage(pkg);
     const reversed = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(reversed)

@@ -1,32 +1,34 @@
-import { ItemFacts, RoiScope, roiScopeProblem } from '../access/policy';
-import { itemFacts, ItemRow, ItemType, toItemDto } from '../records/clinical-items';
-import { EncounterRow, toEncounterDto } from '../records/encounter-row';
+import type { Limit } from '../access/item-visibility';
+import type { RoiScope } from '../access/policy';
+import type { Dto } from '../records';
 import { canonicalJson, sha256Hex } from './canonical-json';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
-import { DATE_COLUMN, RECORD_TYPES, RecordType } from './roi-scope';
+import { RECORD_TYPES, RecordType } from './roi-scope';
 
 /**
- * The disclosure package, built from the records in a request's scope. Pure: the rows and the item-level
- * decision (the access policy's allows(), with the request's scope) are passed in, so the package can be
- * checked with any rows at all (package-builder.spec.ts does, with fast-check).
- *
- * An item goes in only when it is inside the scope (record type, date range, restricted categories the
- * authorization names: roiScopeProblem) AND the policy allows it. What is left out is counted, per reason, never
- * shown. Substance use disorder items carry the redisclosure notice of 42 CFR 2.32.
+ * The disclosure package, built from the records in a request's scope as the item-visibility rule lets the ROI
+ * specialist see them (records/visible-record.ts, with the request's scope in the policy facts). Pure: the package
+ * is a function of its source, so it can be checked with any items at all (package-builder.spec.ts does, with
+ * fast-check). Withheld items are absent; `withheld` lists the rules that may have left items out, never counts.
+ * Substance use disorder items carry the redisclosure notice of 42 CFR 2.32.
  */
 
-/** 42 CFR 2.32(a)(1): the notice that accompanies each disclosure of Part 2 records made with the patient's consent. */
+/**
+ * 42 CFR 2.32(a)(1), as amended by the 2024 final rule (89 FR 12472, 16 February 2024; compliance from
+ * 16 February 2026): the notice that accompanies each disclosure made with the patient's consent.
+ */
 export const PART2_REDISCLOSURE_NOTICE =
-  'This information has been disclosed to you from records protected by federal confidentiality rules (42 CFR part 2). ' +
-  'The federal rules prohibit you from making any further disclosure of information in this record that identifies a patient ' +
-  'as having or having had a substance use disorder either directly, by reference to publicly available information, or ' +
-  'through verification of such identification by another person unless further disclosure is expressly permitted by the ' +
-  'written consent of the individual whose information is being disclosed or as otherwise permitted by 42 CFR part 2. A ' +
-  'general authorization for the release of medical or other information is NOT sufficient for this purpose (see 42 CFR 2.31). ' +
-  'The federal rules restrict any use of the information to investigate or prosecute with regard to a crime any patient with ' +
-  'a substance use disorder, except as provided at 42 CFR 2.12(c)(5) and 2.66.';
-
-export type EncounterSourceRow = EncounterRow & { sensitivity_category?: string | null };
+  'This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part 2). ' +
+  'These rules prohibit you from using or disclosing this record, or testimony that describes the information contained in this ' +
+  'record, in any civil, criminal, administrative, or legislative proceedings by any Federal, State, or local authority, against ' +
+  'the patient, unless authorized by the consent of the patient, except as provided at 42 CFR 2.12(c)(5) or as authorized by a ' +
+  'court in accordance with 42 CFR 2.64 or 2.65. In addition, the Federal rules prohibit you from making any other use or ' +
+  'disclosure of this record unless at least one of the following applies: (i) further use or disclosure is expressly permitted ' +
+  'by the written consent of the individual whose information is being disclosed in this record or as otherwise permitted by ' +
+  '42 CFR part 2; (ii) you are a covered entity or business associate and have received the record for treatment, payment, or ' +
+  'health care operations; or (iii) you have received the record from a covered entity or business associate as permitted by ' +
+  '45 CFR part 164, subparts A and E. A general authorization for the release of medical or other information is NOT ' +
+  'sufficient to meet the required elements of written consent to further use or redisclose the record (see 42 CFR 2.31).';
 
 export interface PackageSource {
   request: {
@@ -40,20 +42,15 @@ export interface PackageSource {
   };
   scope: RoiScope;
   patient: { id: number; mrn: string; givenName: string; familyName: string; birthDate: string; sex: string };
-  encounters: EncounterSourceRow[];
-  items: Partial<Record<ItemType, ItemRow[]>>;
+  /** The visible items of each record type in scope (records/visible-record.ts visibleChart). */
+  records: Partial<Record<RecordType, Dto[]>>;
+  /** The rules that may have left items out (item-visibility.ts limitsOf): the same for every chart. */
+  limits: Limit[];
   generatedAt: string;
   generatedBy: { userId: number; username: string };
 }
 
-/** The item-level decision: null to include, or the reason to leave the item out. */
-export type ItemDecider = (type: RecordType, facts: ItemFacts) => string | null;
-
-export interface Withheld {
-  section: RecordType;
-  count: number;
-  reason: string;
-}
+export type Withheld = Limit;
 
 export interface DisclosurePackage {
   format: 'hit-roi-package';
@@ -74,57 +71,23 @@ export interface DisclosurePackage {
   records: Partial<Record<RecordType, Record<string, unknown>[]>>;
 }
 
-export function encounterFacts(row: EncounterSourceRow): ItemFacts {
-  return {
-    sensitivity: row.sensitivity === 'restricted' ? 'restricted' : 'normal',
-    category: row.sensitivity_category ?? null,
-    recordType: 'encounters',
-    date: row.admitted_at,
-  };
+/** Part 2 information (42 CFR 2.11): an item of the substance-use category, or an encounter reason restating one. */
+export function isPart2(item: Dto): boolean {
+  if (item.sensitivity === 'restricted' && item.sensitivityCategory === 'substance-use') return true;
+  return Array.isArray(item.reasonCategories) && item.reasonCategories.includes('substance-use');
 }
 
-export function scopedItemFacts(type: ItemType, row: ItemRow): ItemFacts {
-  return { ...itemFacts(type, row), recordType: type, date: (row[DATE_COLUMN[type]] as string | null) ?? null };
-}
-
-export function isPart2(facts: ItemFacts): boolean {
-  return facts.sensitivity === 'restricted' && facts.category === 'substance-use';
-}
-
-export function buildPackage(src: PackageSource, decide: ItemDecider): DisclosurePackage {
-  const withheld = new Map<string, Withheld>();
+export function buildPackage(src: PackageSource): DisclosurePackage {
   const records: Partial<Record<RecordType, Record<string, unknown>[]>> = {};
   const counts: Partial<Record<RecordType, number>> = {};
   let part2Items = 0;
-
-  const consider = (type: RecordType, facts: ItemFacts, dto: () => Record<string, unknown>) => {
-    const reason = roiScopeProblem(src.request.id, src.scope, facts) ?? decide(type, facts);
-    if (reason !== null) {
-      const key = `${type}\u0000${reason}`;
-      const w = withheld.get(key) ?? { section: type, count: 0, reason };
-      w.count += 1;
-      withheld.set(key, w);
-      return;
-    }
-    const item = dto();
-    if (isPart2(facts)) {
-      item.redisclosureNotice = PART2_REDISCLOSURE_NOTICE;
-      part2Items += 1;
-    }
-    (records[type] ??= []).push(item);
-  };
-
   for (const type of RECORD_TYPES) {
     if (!src.scope.recordTypes.includes(type)) continue;
-    records[type] = [];
-    if (type === 'encounters') {
-      for (const row of src.encounters) {
-        // The encounter view of the record omits sensitivity; a disclosed copy must say it (and FHIR labels it).
-        consider(type, encounterFacts(row), () => ({ ...toEncounterDto(row), sensitivity: row.sensitivity, sensitivityCategory: row.sensitivity_category ?? null }));
-      }
-    } else {
-      for (const row of src.items[type] ?? []) consider(type, scopedItemFacts(type, row), () => toItemDto(type, row, true));
-    }
+    records[type] = (src.records[type] ?? []).map((shown) => {
+      if (!isPart2(shown)) return shown;
+      part2Items += 1;
+      return { ...shown, redisclosureNotice: PART2_REDISCLOSURE_NOTICE };
+    });
     counts[type] = records[type]!.length;
   }
 
@@ -148,7 +111,7 @@ export function buildPackage(src: PackageSource, decide: ItemDecider): Disclosur
       restrictedCategories: [...src.scope.categories].sort(),
     },
     counts,
-    withheld: [...withheld.values()],
+    withheld: src.limits.filter((l) => src.scope.recordTypes.includes(l.section)),
     notices: part2Items
       ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
       : [],

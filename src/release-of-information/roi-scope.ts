@@ -1,5 +1,5 @@
 import type { RoiScope } from '../access/policy';
-import { ITEM_TYPES, ItemType } from '../records/clinical-items';
+import { ITEM_TYPES, ItemType, RECORD_TYPES, RecordType } from '../access/item-visibility';
 import { Authorization, authorizedCategories } from './authorization';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 
@@ -9,17 +9,8 @@ import type { LegalBasis, RequesterType } from './disclosure-basis';
  * reader and the package builder use.
  */
 
-export const RECORD_TYPES = ['encounters', ...ITEM_TYPES] as const;
-export type RecordType = (typeof RECORD_TYPES)[number];
-
-/** The clinical date of each record type: the date range is applied to it. */
-export const DATE_COLUMN: Record<RecordType, string> = {
-  encounters: 'admitted_at',
-  diagnoses: 'recorded_at',
-  procedures: 'performed_at',
-  observations: 'observed_at',
-  notes: 'authored_at',
-};
+export { RECORD_TYPES };
+export type { RecordType };
 
 /**
  * The right of access (164.524) covers the whole designated record set, restricted categories included, but

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deadlineQueueClauses } from '../common/deadline-queue';
 import { AccessPolicyService, Granted } from '../access/access-policy.service';
-import type { Permission } from '../access/catalogue';
-import type { ItemFacts, PatientFacts } from '../access/policy';
+import { limitsOf } from '../access/item-visibility';
+import type { PatientFacts } from '../access/policy';
+import { visibleChart } from '../records';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
@@ -19,7 +20,7 @@ import {
 } from './dto/roi.dto';
 import { computeFee, estimatePages, Fee } from './fees';
 import { serializeBundle, toFhirBundle } from './fhir-bundle';
-import { buildPackage, describePackage, DisclosurePackage, ItemDecider, serializePackage } from './package-builder';
+import { buildPackage, describePackage, DisclosurePackage, serializePackage } from './package-builder';
 import { addDaysIso, daysLeft, isOverdue } from './roi-deadlines';
 import { RECORD_TYPES, scopeOf } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
@@ -82,12 +83,6 @@ export function scopeOfRow(r: RoiRow) {
     requesterType: r.requester_type, legalBasis: basisOf(r), recordTypes: recordTypesOf(r), dateFrom: r.date_from, dateTo: r.date_to,
     authorization: authorizationOf(r),
   });
-}
-
-/** The permission the policy is asked about for one item (the same split as the record read). */
-function permissionFor(item: ItemFacts): Permission {
-  if (item.psychotherapy) return 'note:read:psychotherapy';
-  return item.sensitivity === 'restricted' ? 'clinical:read:restricted' : 'clinical:read';
 }
 
 function mergeProblems(list: FieldProblem[]): FieldProblem[] {
@@ -371,7 +366,7 @@ export class RoiService {
     const pkg = await this.assemble(this.db, ctx, row, grant.facts, now);
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'record', resourceId: patientId, patientId, purposeOfUse: DISCLOSURE,
-      details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts, withheld: pkg.withheld.reduce((n, w) => n + w.count, 0) },
+      details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts },
     });
     return {
       requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records,
@@ -433,33 +428,29 @@ export class RoiService {
       patientId: Number(row.patient_id), purposeOfUse: DISCLOSURE,
       details: {
         roiRequestId: Number(row.id), legalBasis: basis, requesterType: row.requester_type, sha256, fhirSha256: fhir.sha256, counts: pkg.counts,
-        withheld: pkg.withheld.reduce((n, w) => n + w.count, 0), disclosureId, exempt,
+        disclosureId, exempt,
       },
     };
     return { json, sha256, fhirSha256: fhir.sha256, fee, disclosureId, exempt, event };
   }
 
-  /** Reads the scope and builds the package; each item passes the access policy with this request's scope. */
+  /**
+   * Reads the scope and builds the package: each item passes the item-visibility rule as the ROI specialist holding
+   * this request (its scope in the policy facts), the same rule as every other answer that carries chart items.
+   */
   private async assemble(q: Queryable, ctx: RequestContext, row: RoiRow, facts: PatientFacts, now: string): Promise<DisclosurePackage> {
     const scope = scopeOfRow(row);
     const rows = await this.reader.read(q, Number(row.patient_id), scope);
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);
-    const scoped: PatientFacts = { ...facts, roiRequest: { id: Number(row.id), scope } };
-    const decide: ItemDecider = (_type, item) => {
-      const d = this.policy.allows(ctx.user, permissionFor(item), scoped, item);
-      return d.decision === 'allow' ? null : d.reasons[d.reasons.length - 1];
-    };
-    return buildPackage(
-      {
-        request: {
-          id: Number(row.id), requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address,
-          purpose: row.purpose, legalBasis: basisOf(row), format: row.delivery_format,
-        },
-        scope, patient: rows.patient, encounters: rows.encounters, items: rows.items, generatedAt: now,
-        generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+    const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: { id: Number(row.id), scope } });
+    return buildPackage({
+      request: {
+        id: Number(row.id), requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address,
+        purpose: row.purpose, legalBasis: basisOf(row), format: row.delivery_format,
       },
-      decide,
-    );
+      scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as typeof RECORD_TYPES[number][]),
+      limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+    });
   }
 
   private checkTransition(row: RoiRow, dto: RoiTransitionDto, now: string) {

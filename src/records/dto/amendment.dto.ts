@@ -6,7 +6,7 @@ import {
   AMENDMENT_STATUSES, DECISIONS, DENIAL_GROUNDS, MAX_EXTENSION_DAYS, MAX_TEXT,
 } from '../amendment-rules';
 import { ITEM_TYPES } from '../clinical-items';
-import { CLINICAL_ITEM_SCHEMA } from './record.dto';
+import { CLINICAL_ITEM_SCHEMA, WithheldDto } from './record.dto';
 
 const notBlank = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -156,5 +156,5 @@ export class AmendmentDetailDto extends AmendmentDto {
 
 /** GET /patients/:id/amendments: the amendments whose item the caller's view shows; the others are only counted. */
 export class PatientAmendmentsPageDto extends PageDto(AmendmentDto) {
-  @ApiProperty({ description: 'Amendments left out because their item is not in the caller\'s view of the record' }) withheld: number;
+  @ApiProperty({ type: [WithheldDto], description: 'The rules that may leave amendments out (their item is not in the caller\'s view); never a count' }) withheld: WithheldDto[];
 }

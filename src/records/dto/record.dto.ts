@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ROLES } from '../../access/catalogue';
-import { ITEM_TYPES } from '../clinical-items';
+import { RECORD_TYPES } from '../../access/item-visibility';
 import { CODE_SYSTEMS, DISPOSITIONS, ENCOUNTER_CLASSES, NOTE_TYPES, SENSITIVITY_CATEGORIES } from './clinical.dto';
 import { DemographicsDto } from './patient.dto';
 
@@ -9,6 +9,13 @@ import { DemographicsDto } from './patient.dto';
 export const ITEM_STATUSES = ['active', 'entered-in-error', 'amended'] as const;
 /** Psychotherapy notes carry the category `psychotherapy` (set by the service, never sent by a client). */
 export const STORED_SENSITIVITY_CATEGORIES = [...SENSITIVITY_CATEGORIES, 'psychotherapy'] as const;
+
+/** A field the item-visibility rule blanked (null) in this answer, and why. */
+export class RedactionDto {
+  @ApiProperty({ example: 'reason' }) field: string;
+  @ApiProperty({ enum: ['restricted-category', 'referenced-item-withheld'] }) code: string;
+  @ApiProperty() reason: string;
+}
 
 export class EncounterDto {
   @ApiProperty() id: number;
@@ -23,12 +30,18 @@ export class EncounterDto {
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ enum: ITEM_STATUSES }) status: string;
   @ApiProperty() version: number;
+  @ApiProperty({ enum: ['normal', 'restricted'] }) sensitivity: string;
+  @ApiProperty({ nullable: true, enum: STORED_SENSITIVITY_CATEGORIES, type: String }) sensitivityCategory: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'When the reason is shown: the restricted categories it restates (those of the encounter\'s restricted diagnoses)' })
+  reasonCategories?: string[];
+  @ApiPropertyOptional({ type: () => [RedactionDto], description: 'Fields set to null by the item-visibility rule, with the reason' })
+  redactions?: RedactionDto[];
 }
 
 /** What every clinical item carries. */
 export class ClinicalItemDto {
   @ApiProperty() id: number;
-  @ApiProperty() encounterId: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null (and named in redactions) when the encounter is not visible to the caller' }) encounterId: number | null;
   @ApiProperty({ enum: ITEM_STATUSES, description: 'entered-in-error items are kept (never deleted); amended: changed by an accepted amendment' }) status: string;
   @ApiProperty({ enum: ['normal', 'restricted'] }) sensitivity: string;
   @ApiProperty({ nullable: true, enum: STORED_SENSITIVITY_CATEGORIES, type: String }) sensitivityCategory: string | null;
@@ -38,6 +51,8 @@ export class ClinicalItemDto {
   @ApiProperty() updatedAt: string;
   @ApiPropertyOptional({ description: 'In a disclosure package only, on substance use disorder items: the notice of 42 CFR 2.32' })
   redisclosureNotice?: string;
+  @ApiPropertyOptional({ type: () => [RedactionDto], description: 'Fields set to null by the item-visibility rule, with the reason' })
+  redactions?: RedactionDto[];
 }
 
 export class DiagnosisDto extends ClinicalItemDto {
@@ -82,8 +97,8 @@ export const CLINICAL_ITEM_SCHEMA = {
 export const CLINICAL_ITEM_MODELS = [DiagnosisDto, ProcedureDto, ObservationDto, NoteDto];
 
 export class WithheldDto {
-  @ApiProperty({ enum: ITEM_TYPES }) section: string;
-  @ApiProperty({ description: 'How many items of the section were left out for this reason' }) count: number;
+  @ApiProperty({ enum: RECORD_TYPES }) section: string;
+  @ApiProperty({ enum: ['not-in-view', 'psychotherapy-note', 'restricted-category', 'outside-request-scope', 'not-permitted'] }) code: string;
   @ApiProperty({ example: 'restricted items are not part of this view' }) reason: string;
 }
 
@@ -122,7 +137,7 @@ export class RecordDto {
   @ApiPropertyOptional({ type: [ProcedureDto], description: 'Absent from the demographics view' }) procedures?: ProcedureDto[];
   @ApiPropertyOptional({ type: [ObservationDto], description: 'Absent from the coding and demographics views' }) observations?: ObservationDto[];
   @ApiPropertyOptional({ type: [NoteDto], description: 'Absent from the coding and demographics views' }) notes?: NoteDto[];
-  @ApiProperty({ type: [WithheldDto], description: 'Items of the included sections left out by the policy, counted per reason' }) withheld: WithheldDto[];
+  @ApiProperty({ type: [WithheldDto], description: 'The rules that may leave items out of each section for this caller: the same for every chart, never a count (withheld means absent, 42 CFR 2.13(c))' }) withheld: WithheldDto[];
   @ApiProperty({ type: RecordAccessDto }) access: RecordAccessDto;
 }
 

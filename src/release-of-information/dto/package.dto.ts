@@ -8,10 +8,8 @@ import { RECORD_TYPES } from '../roi-scope';
 
 /* Response shapes of GET /roi/requests/:id/records and of the disclosure package (GET /roi/requests/:id/package). */
 
-/** A disclosed encounter says its sensitivity (the record view omits it), and carries the Part 2 notice when it applies. */
+/** A disclosed encounter carries the Part 2 notice when it applies. */
 export class PackageEncounterDto extends EncounterDto {
-  @ApiProperty({ enum: ['normal', 'restricted'] }) sensitivity: string;
-  @ApiProperty({ nullable: true, enum: STORED_SENSITIVITY_CATEGORIES, type: String }) sensitivityCategory: string | null;
   @ApiPropertyOptional({ description: 'On substance use disorder items: the notice of 42 CFR 2.32' }) redisclosureNotice?: string;
 }
 
@@ -33,7 +31,7 @@ export class RecordCountsDto {
 
 export class PackageWithheldDto {
   @ApiProperty({ enum: RECORD_TYPES }) section: string;
-  @ApiProperty() count: number;
+  @ApiProperty({ enum: ['not-in-view', 'psychotherapy-note', 'restricted-category', 'outside-request-scope', 'not-permitted'] }) code: string;
   @ApiProperty() reason: string;
 }
 
@@ -64,7 +62,7 @@ export class RoiRecordsDto extends PackageRecordsDto {
   @ApiProperty() patientId: number;
   @ApiProperty({ type: RoiScopeDto }) scope: RoiScopeDto;
   @ApiProperty({ type: RecordCountsDto }) counts: RecordCountsDto;
-  @ApiProperty({ type: [PackageWithheldDto], description: 'Items left out (out of scope, restricted without the authorization naming them), counted per reason' }) withheld: PackageWithheldDto[];
+  @ApiProperty({ type: [PackageWithheldDto], description: 'The rules that may leave items out (out of scope, restricted without the authorization naming them); never a count' }) withheld: PackageWithheldDto[];
   @ApiProperty({ type: [PackageNoticeDto] }) notices: PackageNoticeDto[];
   @ApiProperty({ type: RoiRecordsAccessDto }) access: RoiRecordsAccessDto;
 }

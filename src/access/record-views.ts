@@ -1,4 +1,4 @@
-import type { Permission, RoleName } from '../access/catalogue';
+import type { Permission, RoleName } from './catalogue';
 
 /**
  * Minimum necessary (45 CFR 164.502(b), 164.514(d)): which parts of the designated record set a caller receives.
@@ -52,8 +52,9 @@ export function recordViewFor(role: RoleName, permissions: ReadonlySet<Permissio
       name: 'release-of-information',
       gate: 'clinical:read',
       sections: { ...ALL },
-      restricted: false,
-      psychotherapy: false,
+      // Not limited by the view: each item goes to the policy, which applies the request's scope and categories.
+      restricted: true,
+      psychotherapy: true,
     };
   }
   if (has('coding:read')) {

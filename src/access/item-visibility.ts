@@ -1,0 +1,149 @@
+import { decide, ItemFacts, PatientFacts, roiScopeProblem, Subject } from './policy';
+import type { RecordView } from './record-views';
+
+/**
+ * THE item-visibility rule (docs/architecture.md, "The request path"): for one caller, in one purpose of use, and
+ * one item of a chart, whether the item is shown, shown with some fields redacted, or withheld. Every answer that
+ * carries chart items (the record read, /me/record, the encounter list and detail, the items of an encounter, the
+ * release-of-information records and package, amendments) asks here and nowhere else, so the rule cannot drift
+ * between endpoints. Pure: the same facts give the same answer, and the table test walks it.
+ *
+ * Order of the questions, each one a rule of its own:
+ *  1. minimum necessary (45 CFR 164.502(b), 164.514(d)): the caller's view includes the item's record type;
+ *  2. the view's sensitivity limits (restricted items, psychotherapy notes);
+ *  3. the scope of the release-of-information request the caller acts under, if any (roiScopeProblem), then
+ *     the access policy's decide() for this item (care relation, VIP, psychotherapy author, the scope of an ROI
+ *     request, 42 CFR Part 2 consent);
+ *  4. each sensitive field on a shown item (an encounter's reason restates its diagnoses) goes through 2-3 with the
+ *     sensitivity of what it restates, and is redacted when that would be withheld;
+ *  5. a reference to another item (an item's encounter) is kept only when that item is itself visible.
+ *
+ * Withheld means absent: the answers carry no id, count, date or reference of a withheld item. What they may carry
+ * is the caller's limits (`limitsOf`), which depend on the caller and the rule, never on the chart.
+ */
+
+export const ITEM_TYPES = ['diagnoses', 'procedures', 'observations', 'notes'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+export const RECORD_TYPES = ['encounters', ...ITEM_TYPES] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** Restricted categories an item may carry (the schema's CHECK list, psychotherapy aside). */
+export const RESTRICTED_CATEGORIES = ['substance-use', 'behavioral-health', 'hiv', 'reproductive', 'genetic'] as const;
+
+export type WithholdCode = 'not-in-view' | 'psychotherapy-note' | 'restricted-category' | 'outside-request-scope' | 'not-permitted';
+export type RedactionCode = 'restricted-category' | 'referenced-item-withheld';
+
+export interface Redaction {
+  field: string;
+  code: RedactionCode;
+  reason: string;
+}
+
+export type Visibility =
+  | { outcome: 'shown' }
+  | { outcome: 'redacted'; redactions: Redaction[] }
+  | { outcome: 'withheld'; code: WithholdCode; reason: string };
+
+/** Who asks, about which chart, through which view (purpose of use included: an ROI request's scope is in facts). */
+export interface Caller {
+  subject: Subject;
+  facts: PatientFacts;
+  view: RecordView;
+}
+
+/** A field of an item that restates sensitive content (an encounter's reason restates its diagnoses). */
+export interface SensitiveField {
+  field: string;
+  /** The restricted categories the field's text may restate; empty = nothing restricted. */
+  categories: readonly string[];
+}
+
+export interface ItemSubject {
+  type: RecordType;
+  facts: ItemFacts;
+  sensitiveFields?: readonly SensitiveField[];
+}
+
+/** Steps 1-3: the item as a whole. */
+function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibility {
+  const { view } = caller;
+  if (!view.sections[type]) return withheld('not-in-view', `the ${view.name} view does not include ${type} (minimum necessary, 45 CFR 164.502(b))`);
+  if (item.psychotherapy && !view.psychotherapy) return withheld('psychotherapy-note', 'psychotherapy notes are not part of this view');
+  if (item.sensitivity === 'restricted' && !item.psychotherapy && !view.restricted) return withheld('restricted-category', 'restricted items are not part of this view');
+  const facts: ItemFacts = { ...item, recordType: type };
+  // A disclosure under an ROI request: its scope binds whoever acts on it, whatever their role (adds, never skips).
+  const request = caller.facts.roiRequest;
+  const outside = request?.scope ? roiScopeProblem(request.id, request.scope, facts) : null;
+  if (outside) return withheld(item.psychotherapy ? 'psychotherapy-note' : item.sensitivity === 'restricted' ? 'restricted-category' : 'outside-request-scope', outside);
+  const d = decide(caller.subject, view.gate, caller.facts, facts);
+  if (d.decision === 'allow') return { outcome: 'shown' };
+  const reason = d.reasons[d.reasons.length - 1];
+  if (item.psychotherapy) return withheld('psychotherapy-note', reason);
+  if (item.sensitivity === 'restricted') return withheld('restricted-category', reason);
+  return withheld(caller.facts.roiRequest ? 'outside-request-scope' : 'not-permitted', reason);
+}
+
+/** Steps 1-4 for one item. References (step 5) are the caller's: see `referenceVisible`. */
+export function itemVisibility(caller: Caller, subject: ItemSubject): Visibility {
+  const whole = wholeItem(caller, subject.type, subject.facts);
+  if (whole.outcome !== 'shown') return whole;
+  const redactions: Redaction[] = [];
+  for (const f of subject.sensitiveFields ?? []) {
+    for (const category of f.categories) {
+      // The field is judged as an item of the category it restates, dated and typed like its item.
+      const v = wholeItem(caller, subject.type, { ...subject.facts, sensitivity: 'restricted', category, psychotherapy: false });
+      if (v.outcome === 'withheld') {
+        redactions.push({ field: f.field, code: 'restricted-category', reason: v.reason });
+        break;
+      }
+    }
+  }
+  return redactions.length ? { outcome: 'redacted', redactions } : { outcome: 'shown' };
+}
+
+/** Step 5: the redaction of a reference to an item the caller may not see. */
+export function referenceRedaction(field: string, type: RecordType): Redaction {
+  return { field, code: 'referenced-item-withheld', reason: `the referenced ${type.replace(/s$/, '')} is not visible to the caller` };
+}
+
+export interface Limit {
+  section: RecordType;
+  code: WithholdCode;
+  reason: string;
+}
+
+/**
+ * What the rule may leave out of each section the caller sees, asked of hypothetical items (one per restricted
+ * category, a psychotherapy note, a normal item): the same list for every chart, so telling it to the caller says
+ * nothing about the chart (42 CFR 2.13(c): not even the presence of Part 2 records may be acknowledged). Date
+ * ranges of an ROI request are listed from the scope itself.
+ */
+export function limitsOf(caller: Caller): Limit[] {
+  const out: Limit[] = [];
+  const seen = new Set<string>();
+  const add = (section: RecordType, v: Visibility) => {
+    if (v.outcome !== 'withheld') return;
+    const key = `${section}\u0000${v.reason}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ section, code: v.code, reason: v.reason });
+  };
+  for (const section of RECORD_TYPES) {
+    if (!caller.view.sections[section]) continue;
+    const hypothetical: ItemFacts[] = [
+      { sensitivity: 'normal' },
+      ...RESTRICTED_CATEGORIES.map((category): ItemFacts => ({ sensitivity: 'restricted', category })),
+      ...(section === 'notes' ? [{ sensitivity: 'restricted', category: 'psychotherapy', psychotherapy: true, authorUserId: null } as ItemFacts] : []),
+    ];
+    for (const item of hypothetical) add(section, wholeItem(caller, section, item));
+    const scope = caller.facts.roiRequest?.scope;
+    if (scope && (scope.dateFrom !== null || scope.dateTo !== null) && scope.recordTypes.includes(section)) {
+      add(section, withheld('outside-request-scope', `items dated outside the request's date range (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})`));
+    }
+  }
+  return out;
+}
+
+function withheld(code: WithholdCode, reason: string): Visibility {
+  return { outcome: 'withheld', code, reason };
+}
