@@ -146,8 +146,7 @@ async function main(): Promise<void> {
     const clock = new Clock();
     const config = { get: (k: string) => (k === 'AUDIT_HMAC_KEY' ? HMAC_KEY : undefined) } as unknown as AppConfig;
     const audit = new AuditWriter(db, clock, config);
-    const policy = new AccessPolicyService(db, clock, audit);
-    new RoiScopeRegistry(db, policy).onModuleInit();
+    const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db));
     const reader = new ScopedRecordReader();
     const roi = new RoiService(db, clock, policy, audit, reader, new DisclosuresService(db, clock), parseRoiSettings({}));
     const user = {

@@ -226,11 +226,13 @@ describe('release of information: lifecycles', () => {
     expect(idsOf('diagnoses')).toEqual([ids.dxNormal, ids.dxBehavioral].sort((a, b) => a - b));
     expect(idsOf('notes')).toEqual([ids.noteProgress]);
     expect(pkg.records.observations).toBeUndefined();
+    // Withheld means absent: the package names the rules that left items out, never how many (42 CFR 2.13(c)).
     expect(pkg.withheld).toEqual(expect.arrayContaining([
-      { section: 'diagnoses', count: 1, reason: expect.stringMatching(/42 CFR Part 2/) },
-      { section: 'diagnoses', count: 1, reason: expect.stringMatching(/restricted item \(hiv\)/) },
-      { section: 'notes', count: 1, reason: expect.stringMatching(/psychotherapy notes/) },
+      { section: 'diagnoses', code: 'restricted-category', reason: expect.stringMatching(/42 CFR Part 2/) },
+      { section: 'diagnoses', code: 'restricted-category', reason: expect.stringMatching(/restricted item \(hiv\)/) },
+      { section: 'notes', code: 'psychotherapy-note', reason: expect.stringMatching(/psychotherapy notes/) },
     ]));
+    expect(pkg.withheld.some((w: Record<string, unknown>) => 'count' in w)).toBe(false);
     expect(pkg.notices).toEqual([]);
     const row = (await t.db.one<{ exempt: unknown; exemption: string }>('SELECT exempt, exemption FROM disclosures WHERE roi_request_id = $1', [ids.attorney]))!;
     expect([true, 1]).toContain(row.exempt);

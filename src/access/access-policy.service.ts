@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
 import { AccessDenied, NotFound } from '../common/errors';
@@ -17,6 +17,9 @@ export interface RoiScopeSource {
   openRequestCovering(userId: number, patientId: number, at: string): Promise<RoiRequestFacts | null>;
 }
 
+/** The injection token of the RoiScopeSource (provided by RoiScopeModule): no source, no app (Nest refuses to start). */
+export const ROI_SCOPE_SOURCE = Symbol('ROI_SCOPE_SOURCE');
+
 export interface AuditTarget {
   resourceType: string;
   resourceId?: string | number | null;
@@ -28,17 +31,12 @@ export interface AuditTarget {
  */
 @Injectable()
 export class AccessPolicyService {
-  private roiScope: RoiScopeSource | null = null;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditWriter,
+    @Inject(ROI_SCOPE_SOURCE) private readonly roiScope: RoiScopeSource,
   ) {}
-
-  registerRoiScope(source: RoiScopeSource): void {
-    this.roiScope = source;
-  }
 
   async patientFacts(user: AuthUser, patientId: number): Promise<PatientFacts> {
     const now = this.clock.nowIso();
@@ -57,7 +55,7 @@ export class AccessPolicyService {
     if (!row) {
       return { patientId, exists: false, vip: false, careTeam: false, ownRecord: false, breakGlass: null, roiRequest: null };
     }
-    const roiRequest = user.role === 'roi_specialist' && this.roiScope ? await this.roiScope.openRequestCovering(user.id, patientId, now) : null;
+    const roiRequest = user.role === 'roi_specialist' ? await this.roiScope.openRequestCovering(user.id, patientId, now) : null;
     return {
       patientId,
       exists: true,

@@ -1,12 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { RoiScopeModule } from '../release-of-information/roi-scope.module';
 import { AccessPolicyService } from './access-policy.service';
 import { AccessController } from './access.controller';
 import { AccessService } from './access.service';
 import { BreakGlassController } from './break-glass.controller';
 import { BreakGlassService } from './break-glass.service';
 
-@Global()
 @Module({
+  imports: [AuditModule, RoiScopeModule],
   controllers: [AccessController, BreakGlassController],
   providers: [AccessService, AccessPolicyService, BreakGlassService],
   exports: [AccessPolicyService],

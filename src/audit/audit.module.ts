@@ -1,4 +1,4 @@
-import { Global, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AnomalyService } from './anomalies/anomaly.service';
 import { AuditExportService } from './audit-export.service';
@@ -8,7 +8,6 @@ import { AuditController } from './audit.controller';
 import { AuditWriter } from './audit.writer';
 import { PatientAccessLogService } from './patient-access-log.service';
 
-@Global()
 @Module({
   controllers: [AuditController],
   providers: [AuditWriter, AuditVerifier, AuditQueryService, AuditExportService, AnomalyService, PatientAccessLogService],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { AuditModule } from '../audit/audit.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -11,7 +12,7 @@ import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), AuditModule],
   controllers: [AuthController, UsersController],
   providers: [AuthService, TokenService, LoginThrottle, UsersRepository, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokenService, UsersRepository],

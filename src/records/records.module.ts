@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { AuditModule } from '../audit/audit.module';
+import { DisclosuresModule } from '../release-of-information/disclosures.module';
 import { AmendmentsController } from './amendments.controller';
 import { AmendmentsService } from './amendments.service';
 import { CareTeamService } from './care-team.service';
@@ -11,6 +14,7 @@ import { PatientsService } from './patients.service';
 import { RecordService } from './record.service';
 
 @Module({
+  imports: [AccessModule, AuditModule, DisclosuresModule],
   controllers: [PatientsController, EncountersController, MeController, AmendmentsController],
   providers: [PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService],
   exports: [RecordService],

@@ -1,5 +1,5 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AccessPolicyService, RoiScopeSource } from '../access/access-policy.service';
+import { Injectable } from '@nestjs/common';
+import type { RoiScopeSource } from '../access/access-policy.service';
 import type { RoiRequestFacts } from '../access/policy';
 import { Db } from '../database/db';
 import { Authorization, authorizationInForce } from './authorization';
@@ -15,15 +15,8 @@ import { READING_STATUSES } from './roi-state-machine';
  * the soonest due request answers when several are open.
  */
 @Injectable()
-export class RoiScopeRegistry implements RoiScopeSource, OnModuleInit {
-  constructor(
-    private readonly db: Db,
-    private readonly policy: AccessPolicyService,
-  ) {}
-
-  onModuleInit(): void {
-    this.policy.registerRoiScope(this);
-  }
+export class RoiScopeRegistry implements RoiScopeSource {
+  constructor(private readonly db: Db) {}
 
   async openRequestCovering(_userId: number, patientId: number, at: string): Promise<RoiRequestFacts | null> {
     const rows = await this.db.query<{

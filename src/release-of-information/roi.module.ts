@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AccessModule } from '../access/access.module';
+import { AuditModule } from '../audit/audit.module';
+import { DisclosuresModule } from './disclosures.module';
 import { AccountingController } from './accounting.controller';
 import { AccountingService } from './accounting.service';
 import { RoiController } from './roi.controller';
-import { RoiScopeRegistry } from './roi-scope.source';
 import { parseRoiSettings, ROI_SETTINGS } from './roi-settings';
 import { RoiService } from './roi.service';
 import { ScopedRecordReader } from './scoped-record-reader';
@@ -12,15 +14,15 @@ const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI
 
 /**
  * Release of information: requests, authorizations, the state machine, packages, fees and the accounting of
- * disclosures. DisclosuresModule (global) keeps the accounting read that /me/disclosures uses.
+ * disclosures. DisclosuresModule keeps the accounting read that /me/disclosures uses.
  */
 @Module({
+  imports: [AccessModule, AuditModule, DisclosuresModule],
   controllers: [RoiController, AccountingController],
   providers: [
     RoiService,
     AccountingService,
     ScopedRecordReader,
-    RoiScopeRegistry,
     {
       provide: ROI_SETTINGS,
       inject: [ConfigService],

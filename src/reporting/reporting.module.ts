@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { AuditModule } from '../audit/audit.module';
 import { AuditSummaryReport } from './audit-summary/audit-summary.report';
 import { OutcomesReport } from './outcomes/outcomes.report';
 import { ReportRunsService } from './report-runs.service';
@@ -12,6 +14,7 @@ import { RoiReport } from './roi/roi.report';
  * only through aggregate SQL; the anomaly counts come from the audit module's AnomalyService.
  */
 @Module({
+  imports: [AccessModule, AuditModule],
   controllers: [ReportsController],
   providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
 })
