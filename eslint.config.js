@@ -1,5 +1,6 @@
 // ESLint 9 flat config: TypeScript-aware recommended rules, kept quiet about what tsc already checks.
 const tseslint = require('typescript-eslint');
+const moduleBoundaries = require('./scripts/eslint/module-boundaries');
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
@@ -9,5 +10,11 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  {
+    // Module boundaries (docs/architecture.md, section 1): another module's internals are off limits.
+    files: ['src/**/*.ts'],
+    plugins: { hit: { rules: { 'module-boundaries': moduleBoundaries } } },
+    rules: { 'hit/module-boundaries': 'error' },
   },
 );

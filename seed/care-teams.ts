@@ -1,3 +1,4 @@
+import { SPECIAL_PATIENTS } from '../src/demo/special-patients';
 import type { DemoUsername } from './demo-users';
 
 /**
@@ -12,16 +13,7 @@ import type { DemoUsername } from './demo-users';
  * Each encounter's attending_user_id is the patient's care-team physician (NULL for patients without one).
  * The planted patients fit the rule, so it has no exceptions.
  */
-export const SPECIAL_PATIENTS = {
-  /** Linked to the `patient.demo` user: inpatient stays, notes, restricted items and psychotherapy notes (dr.chen's patient). */
-  demoPatient: 1,
-  /** nurse.patel's own patient record (linked to her user): a coworker record, on no care team. */
-  nurseOwnRecord: 2,
-  /** A patient sharing nurse.patel's surname ("Patel"), on dr.okafor's care team, not on hers. */
-  sameSurnameAsNurse: 3,
-  /** A VIP on no care team (about 2% of the other patients are VIPs too). */
-  vipOffCareTeam: 4,
-} as const;
+export { SPECIAL_PATIENTS };
 
 export interface CareTeamMember {
   username: DemoUsername;

@@ -1,7 +1,7 @@
 import type { RoleName } from '../src/access/catalogue';
 
 /**
- * The demo users named by the course material (../shared/API.md). One password for all of them; the service
+ * The demo users named by the course material (the course material; README "Demo users"). One password for all of them; the service
  * refuses it when NODE_ENV=production.
  */
 export const DEMO_PASSWORD = 'hit-demo-2026';

@@ -9,6 +9,7 @@ import { requestIdOf } from './common/body-parsing';
 import { CommonModule } from './common/common.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
+import { DEFAULT_SEED, DEFAULT_SEED_NOW, seedDatabase } from '../seed/generator';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { RecordsModule } from './records/records.module';
@@ -36,7 +37,16 @@ const logging = LoggerModule.forRootAsync({
   }),
 });
 
-const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, DemoModule, ReportingModule];
+const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule];
+
+/** The demo reset seeds again with the seed generator (a tool beside the app, so it is wired here). */
+const demo = DemoModule.withSeeder({
+  reseed: async (db, patients) => {
+    await seedDatabase(db, { patients, reset: true });
+  },
+  seed: DEFAULT_SEED,
+  seedNow: DEFAULT_SEED_NOW,
+});
 
 /**
  * A dynamic module, so the environment is read and validated when an app is created (each e2e suite creates
@@ -47,7 +57,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true }), logging, ...FEATURES],
+      imports: [ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true }), logging, ...FEATURES, demo],
     };
   }
 }

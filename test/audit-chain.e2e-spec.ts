@@ -1,4 +1,4 @@
-import { appendOnly } from '../migrations/1764400000000-initial-schema';
+import { appendOnly } from '../src/database/append-only';
 import { createTestApp, rawSql, TestApp } from './helpers/test-app';
 
 describe('audit chain: append-only, verify, tamper detection', () => {

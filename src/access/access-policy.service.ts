@@ -26,7 +26,7 @@ export interface AuditTarget {
 }
 
 /**
- * Every access to patient data asks here first (DESIGN.md section 3). It gathers the facts in one query and
+ * Every access to patient data asks here first (docs/architecture.md, section 3). It gathers the facts in one query and
  * hands them to the pure `decide`; `require` also audits refusals, so a denied attempt always leaves a row.
  */
 @Injectable()

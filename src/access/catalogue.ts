@@ -1,5 +1,5 @@
 /**
- * The role matrix as data (DESIGN.md section 4). The seed copies it into the roles/permissions tables;
+ * The role matrix as data (docs/architecture.md, section 4). The seed copies it into the roles/permissions tables;
  * from then on the tables are the truth and an instructor may edit them (PUT /access/roles/:role/permissions).
  */
 export const PERMISSIONS = {

@@ -1,4 +1,4 @@
-/** Audit actions (DESIGN.md section 5); FHIR AuditEvent mapping lives with the export. */
+/** Audit actions (docs/architecture.md, section 5); FHIR AuditEvent mapping lives with the export. */
 export const AUDIT_ACTIONS = [
   'login', 'login-failed', 'logout', 'read', 'search', 'create', 'update', 'delete', 'export', 'disclose',
   'break-glass', 'break-glass-review', 'permission-change', 'access-denied', 'verify', 'checkpoint',

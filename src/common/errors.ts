@@ -5,7 +5,7 @@ export interface FieldProblem {
   problems: string[];
 }
 
-/** 400 with one entry per bad field (DESIGN.md section 7). */
+/** 400 with one entry per bad field (docs/architecture.md, section 7). */
 export class InvalidInput extends HttpException {
   constructor(details: FieldProblem[], message?: string) {
     super(

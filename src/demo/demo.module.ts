@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { DemoController } from './demo.controller';
+import { DEMO_SEEDER, DemoSeeder } from './demo-seeder';
 import { DemoService } from './demo.service';
 
 @Module({
@@ -10,4 +11,9 @@ import { DemoService } from './demo.service';
   controllers: [DemoController],
   providers: [DemoService],
 })
-export class DemoModule {}
+export class DemoModule {
+  /** The demo with the seeder its reset uses (provided by the composition root, app.module.ts). */
+  static withSeeder(seeder: DemoSeeder): DynamicModule {
+    return { module: DemoModule, providers: [{ provide: DEMO_SEEDER, useValue: seeder }] };
+  }
+}

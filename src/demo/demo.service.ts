@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { DEFAULT_SEED, DEFAULT_SEED_NOW, seedDatabase } from '../../seed/generator';
+import { Inject, Injectable } from '@nestjs/common';
+import { DEMO_SEEDER, DemoSeeder } from './demo-seeder';
 import { AccessPolicyService } from '../access/access-policy.service';
 import { AuditWriter, CHAIN_LOCK_KEY, fromContext } from '../audit/audit.writer';
 import { UsersRepository } from '../auth/users.repository';
@@ -43,6 +43,7 @@ export class DemoService {
     private readonly policy: AccessPolicyService,
     private readonly users: UsersRepository,
     private readonly audit: AuditWriter,
+    @Inject(DEMO_SEEDER) private readonly seeder: DemoSeeder,
   ) {}
 
   list(): { name: string; title: string; description: string }[] {
@@ -60,12 +61,12 @@ export class DemoService {
       this.withChainLock(async (inTransaction) => {
         const head = await this.db.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
         const previousHead = head ? { seq: Number(head.seq), hash: head.hash } : null;
-        await seedDatabase(this.db, { patients, reset: true });
+        await this.seeder.reseed(this.db, patients);
         const [row] = await inTransaction((tx) =>
           this.audit.appendWithin(tx, [
             {
               ...fromContext(ctx), action: 'demo-reset', outcome: 'success', resourceType: 'database',
-              details: { patients, seed: DEFAULT_SEED, seedNow: DEFAULT_SEED_NOW.toISOString(), previousHead },
+              details: { patients, seed: this.seeder.seed, seedNow: this.seeder.seedNow.toISOString(), previousHead },
             },
           ]),
         );

@@ -10,3 +10,6 @@ export type { EncounterRow } from './encounter-row';
 export { visibleChart } from './visible-record';
 export type { ChartRows, Dto } from './visible-record';
 export { RecordService } from './record.service';
+export * from './dto/me.dto';
+export * from './dto/patient.dto';
+export * from './dto/record.dto';

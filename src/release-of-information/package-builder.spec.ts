@@ -161,7 +161,12 @@ describe('the disclosure package (property: nothing outside the scope, no restri
         const refs: string[] = [];
         const walk = (v: unknown): void => {
           if (Array.isArray(v)) v.forEach(walk);
-          else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'reference' && typeof x === 'string' ? refs.push(x) : walk(x));
+          else if (v && typeof v === 'object') {
+            for (const [k, x] of Object.entries(v)) {
+              if (k === 'reference' && typeof x === 'string') refs.push(x);
+              else walk(x);
+            }
+          }
         };
         walk(bundleJson);
         for (const ref of refs) expect(present.has(ref) || bundleJson.entry.some((e) => e.fullUrl === ref)).toBe(true);

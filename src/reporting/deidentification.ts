@@ -1,7 +1,7 @@
 import type { AuthUser } from '../common/request-context';
 
 /**
- * Who gets de-identified output. A quality analyst works on de-identified aggregates only (DESIGN.md section 4):
+ * Who gets de-identified output. A quality analyst works on de-identified aggregates only (docs/architecture.md, section 4):
  * for that role the reports always suppress small cells, whatever the request says. Anyone else gets them on
  * request (deidentified=true), e.g. an instructor preparing a slide for a class.
  */

@@ -1,4 +1,4 @@
-import { SPECIAL_PATIENTS } from '../../../seed/care-teams';
+import { SPECIAL_PATIENTS } from '../special-patients';
 import type { RequestContext } from '../../common/request-context';
 import { Scenario, ScenarioKit, ScenarioResult, WORKSTATION_UA } from './scenario-kit';
 

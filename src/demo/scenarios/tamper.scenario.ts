@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { appendOnly } from '../../../migrations/1764400000000-initial-schema';
+import { appendOnly } from '../../database/append-only';
 import type { RequestContext } from '../../common/request-context';
 import { Scenario, ScenarioKit, ScenarioResult } from './scenario-kit';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SEXES } from '../../records/dto/patient.dto';
 import {
-  DiagnosisDto, EncounterDto, NoteDto, ObservationDto, ProcedureDto, STORED_SENSITIVITY_CATEGORIES,
+  DiagnosisDto, EncounterDto, NoteDto, ObservationDto, ProcedureDto,
 } from '../../records/dto/record.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { RECORD_TYPES } from '../roi-scope';

@@ -1,0 +1,7 @@
+/** What the access module offers the others (docs/architecture.md, section 1); the rest is its own. */
+export * from './access-policy.service';
+export * from './break-glass.service';
+export * from './catalogue';
+export * from './item-visibility';
+export * from './policy';
+export * from './record-views';
