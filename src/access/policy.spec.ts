@@ -1,4 +1,5 @@
-import { DEFAULT_ROLE_MATRIX, Permission, RoleName } from './catalogue';
+import fc from 'fast-check';
+import { ALL_PERMISSIONS, DEFAULT_ROLE_MATRIX, Permission, RoleName, ROLES } from './catalogue';
 import { decide, ItemFacts, PatientFacts, RoiScope, roiScopeProblem, Subject } from './policy';
 
 /** A subject with exactly the permissions the seeded role matrix gives the role. */
@@ -180,6 +181,13 @@ describe('decide()', () => {
 
     it('allows even a care-scoped permission: the patient check comes later, with facts', () => {
       expect(decide(as('physician'), 'clinical:read', null).decision).toBe('allow');
+    });
+
+    it('skips the item rules too (documents today\'s behaviour: an item question needs patient facts)', () => {
+      // Reachable through GET /access/explain with an item but no patientId; the services always pass facts.
+      const d = decide(as('registrar', 1), 'patient:search', null, psychNote(99));
+      expect(d.decision).toBe('allow');
+      expect(decide(as('coder'), 'coding:read', null, restricted('substance-use')).decision).toBe('allow');
     });
   });
 
@@ -440,5 +448,104 @@ describe('roiScopeProblem()', () => {
       .toMatch(/does not cover diagnoses/);
     expect(roiScopeProblem(5, scope, { ...restricted('substance-use'), recordType: 'notes', date: '2000-01-01T00:00:00.000Z' }))
       .toMatch(/outside the date range/);
+  });
+});
+
+describe('decide() properties', () => {
+  const CATEGORIES = ['behavioral-health', 'substance-use', 'hiv', 'reproductive', 'psychotherapy', 'unspecified'];
+  const RECORD_TYPES = ['encounters', 'diagnoses', 'procedures', 'observations', 'notes'];
+  const userIdArb = fc.integer({ min: 1, max: 5 });
+  const permissionArb = fc.constantFrom(...ALL_PERMISSIONS);
+  const dayArb = fc.integer({ min: 0, max: 3 * 365 }).map((n) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+
+  /** Catalogue roles half the time, arbitrary permission sets (an instructor's edited matrix) the other half. */
+  const subjectArb: fc.Arbitrary<Subject> = fc.record({
+    userId: userIdArb,
+    role: fc.constantFrom(...ROLES),
+    catalogue: fc.boolean(),
+    extra: fc.subarray(ALL_PERMISSIONS),
+  }).map(({ userId, role, catalogue, extra }) => ({
+    userId, role, permissions: new Set<Permission>(catalogue ? DEFAULT_ROLE_MATRIX[role].permissions : extra),
+  }));
+
+  const scopeArb: fc.Arbitrary<RoiScope> = fc.record({
+    recordTypes: fc.subarray(RECORD_TYPES),
+    dateFrom: fc.option(dayArb, { nil: null }),
+    dateTo: fc.option(dayArb, { nil: null }),
+    categories: fc.subarray(CATEGORIES),
+  });
+
+  const factsArb: fc.Arbitrary<PatientFacts | null> = fc.option(fc.record({
+    patientId: fc.integer({ min: 1, max: 1000 }),
+    exists: fc.boolean(),
+    vip: fc.boolean(),
+    careTeam: fc.boolean(),
+    ownRecord: fc.boolean(),
+    breakGlass: fc.option(fc.record({ id: fc.integer({ min: 1, max: 1000 }), expiresAt: fc.constant('2026-03-01T12:00:00.000Z') }), { nil: null }),
+    roiRequest: fc.option(fc.record({ id: fc.integer({ min: 1, max: 1000 }), scope: fc.option(scopeArb, { nil: undefined }) }), { nil: null }),
+  }), { nil: null });
+
+  const itemArb: fc.Arbitrary<ItemFacts | undefined> = fc.option(fc.record({
+    sensitivity: fc.constantFrom('normal' as const, 'restricted' as const),
+    category: fc.option(fc.constantFrom(...CATEGORIES), { nil: null }),
+    psychotherapy: fc.boolean(),
+    authorUserId: fc.option(userIdArb, { nil: null }),
+    recordType: fc.constantFrom(...RECORD_TYPES),
+    date: fc.option(dayArb.map((d) => `${d}T08:30:00.000Z`), { nil: null }),
+  }, { requiredKeys: ['sensitivity'] }), { nil: undefined });
+
+  const args = fc.tuple(subjectArb, permissionArb, factsArb, itemArb);
+
+  it('never throws, and always answers for the subject and permission asked about', () => {
+    fc.assert(fc.property(args, ([subject, permission, patient, item]) => {
+      const d = decide(subject, permission, patient, item);
+      expect(['allow', 'deny']).toContain(d.decision);
+      expect(d.permission).toBe(permission);
+      expect(d.role).toBe(subject.role);
+    }), { numRuns: 2000 });
+  });
+
+  it('gives at least one reason for every refusal', () => {
+    fc.assert(fc.property(args, ([subject, permission, patient, item]) => {
+      const d = decide(subject, permission, patient, item);
+      if (d.decision === 'deny') {
+        expect(d.reasons.length).toBeGreaterThan(0);
+        expect(d.breakGlass).toBe(false);
+      }
+    }), { numRuns: 2000 });
+  });
+
+  it('flags break-the-glass only when the caller holds a grant, and names that grant', () => {
+    fc.assert(fc.property(args, ([subject, permission, patient, item]) => {
+      const d = decide(subject, permission, patient, item);
+      if (d.breakGlass) {
+        expect(patient?.breakGlass).not.toBeNull();
+        expect(patient?.breakGlass).toBeDefined();
+        expect(d.breakGlassGrantId).toBe(patient?.breakGlass?.id);
+        expect(d.decision).toBe('allow');
+      }
+    }), { numRuns: 2000 });
+  });
+
+  it('never lets a patient user into a record that is not their own', () => {
+    const patientSubject = fc.record({ userId: userIdArb, catalogue: fc.boolean(), extra: fc.subarray(ALL_PERMISSIONS) })
+      .map(({ userId, catalogue, extra }): Subject => ({
+        userId, role: 'patient', permissions: new Set<Permission>(catalogue ? DEFAULT_ROLE_MATRIX.patient.permissions : extra),
+      }));
+    fc.assert(fc.property(patientSubject, permissionArb, factsArb, itemArb, (subject, permission, patient, item) => {
+      const d = decide(subject, permission, patient, item);
+      if (!patient || !patient.ownRecord || !patient.exists) expect(d.decision).toBe('deny');
+    }), { numRuns: 2000 });
+  });
+
+  it('never allows a psychotherapy note to anyone but its author (with patient facts, outside an ROI request)', () => {
+    fc.assert(fc.property(args, ([subject, permission, patient, item]) => {
+      const d = decide(subject, permission, patient, item);
+      // Without patient facts decide() returns before the item rules (see 'without patient facts' above).
+      if (patient && item?.psychotherapy && d.decision === 'allow' && d.roiRequestId === undefined) {
+        expect(item.authorUserId).toBe(subject.userId);
+        expect(subject.role).not.toBe('patient');
+      }
+    }), { numRuns: 2000 });
   });
 });
