@@ -184,7 +184,7 @@ describe('decide()', () => {
     });
 
     it('skips the item rules too (documents today\'s behaviour: an item question needs patient facts)', () => {
-      // Reachable through GET /access/explain with an item but no patientId; the services always pass facts.
+      // Latent only: every caller that passes an item also passes facts (GET /access/explain passes no item).
       const d = decide(as('registrar', 1), 'patient:search', null, psychNote(99));
       expect(d.decision).toBe('allow');
       expect(decide(as('coder'), 'coding:read', null, restricted('substance-use')).decision).toBe('allow');
