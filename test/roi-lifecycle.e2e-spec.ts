@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DAY_MS } from '../src/common/clock';
+import { toFhirBundle } from '../src/release-of-information/fhir-bundle';
 import { createTestApp, rawSql, TestApp } from './helpers/test-app';
 
 /**
@@ -448,5 +449,57 @@ describe('release of information: lifecycles', () => {
     } finally {
       t.clock.advance(-366 * DAY_MS);
     }
+  });
+  it('the ROI path never skips the VIP rule: a release from a VIP chart needs the privacy officer\'s approval', async () => {
+    const vip = Number((await t.db.one<{ id: number }>(
+      `SELECT p.id FROM patients p WHERE p.vip = TRUE AND NOT EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id) ORDER BY p.id LIMIT 1`,
+    ))!.id);
+    const roi = await as('roi.garcia');
+    const res = await roi.post('/roi/requests')
+      .send({
+        patientId: vip, requesterType: 'attorney', requesterName: 'Smith & Jones LLP', purpose: 'Personal injury claim', recordTypes: ['diagnoses'],
+        format: 'electronic', authorization: validAuthorization('Smith & Jones LLP'),
+      })
+      .expect(201);
+    await walk(res.body.id, ['verify-identity', 'validate-authorization', 'begin-review']);
+    const refused = await roi.get(`/roi/requests/${res.body.id}/records`).expect(403);
+    expect(refused.body.message).toMatch(/VIP patient: a release of information from this chart needs the privacy officer's approval/);
+    await roi.get(`/patients/${vip}/record`).expect(403);
+    const explain = await roi.get(`/access/explain?permission=clinical:read&patientId=${vip}`).expect(200);
+    expect(explain.body).toMatchObject({ decision: 'deny', reasons: expect.arrayContaining([expect.stringMatching(/privacy officer's approval/)]) });
+    expect((await lastAudit('access-denied', 'record'))!.reason).toMatch(/VIP/);
+    await step(res.body.id, 'cancel', { reason: 'Waiting for the privacy officer.' });
+  });
+
+  it('withheld means absent: every reference of every disclosed FHIR Bundle resolves inside it, for every requester type', async () => {
+    const rows = await t.db.query<{ id: number; requester_type: string; package_json: string; package_sha256: string }>(
+      'SELECT id, requester_type, package_json, package_sha256 FROM roi_requests WHERE package_json IS NOT NULL ORDER BY id',
+    );
+    expect(new Set(rows.map((r) => r.requester_type)).size).toBeGreaterThanOrEqual(3);
+    let references = 0;
+    for (const row of rows) {
+      const bundle = toFhirBundle(JSON.parse(row.package_json), row.package_sha256) as { entry: { resource: { resourceType: string; id: string } }[] };
+      const present = new Set(bundle.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`));
+      const walkRefs = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walkRefs);
+        else if (v && typeof v === 'object') {
+          for (const [k, x] of Object.entries(v)) {
+            if (k === 'reference' && typeof x === 'string') {
+              references += 1;
+              expect({ request: row.id, reference: x, resolves: present.has(x) }).toEqual({ request: row.id, reference: x, resolves: true });
+            } else walkRefs(x);
+          }
+        }
+      };
+      walkRefs(bundle);
+      // The JSON package too: an item's encounterId names a disclosed encounter, or is null.
+      const pkg = JSON.parse(row.package_json) as { records: Record<string, { id: number; encounterId?: number | null }[]> };
+      const encounters = new Set((pkg.records.encounters ?? []).map((e) => e.id));
+      for (const [type, items] of Object.entries(pkg.records)) {
+        if (type === 'encounters') continue;
+        for (const item of items) if (item.encounterId !== null) expect(encounters.has(item.encounterId!)).toBe(true);
+      }
+    }
+    expect(references).toBeGreaterThan(0);
   });
 });

@@ -73,7 +73,7 @@ function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibilit
   const facts: ItemFacts = { ...item, recordType: type };
   // A disclosure under an ROI request: its scope binds whoever acts on it, whatever their role (adds, never skips).
   const request = caller.facts.roiRequest;
-  const outside = request?.scope ? roiScopeProblem(request.id, request.scope, facts) : null;
+  const outside = request ? roiScopeProblem(request.id, request.scope, facts) : null;
   if (outside) return withheld(item.psychotherapy ? 'psychotherapy-note' : item.sensitivity === 'restricted' ? 'restricted-category' : 'outside-request-scope', outside);
   const d = decide(caller.subject, view.gate, caller.facts, facts);
   if (d.decision === 'allow') return { outcome: 'shown' };

@@ -12,6 +12,11 @@ const facts = (over: Partial<PatientFacts> = {}): PatientFacts => ({
   patientId: 7, exists: true, vip: false, careTeam: false, ownRecord: false, breakGlass: null, roiRequest: null, ...over,
 });
 const GRANT = { id: 42, expiresAt: '2026-03-01T12:00:00.000Z' };
+/** A request scope that covers every record type, every date and every nameable category. */
+const EVERYTHING: RoiScope = {
+  recordTypes: ['encounters', 'diagnoses', 'procedures', 'observations', 'notes'], dateFrom: null, dateTo: null,
+  categories: ['behavioral-health', 'substance-use', 'hiv', 'reproductive', 'genetic', 'psychotherapy', 'unspecified'],
+};
 const normal: ItemFacts = { sensitivity: 'normal' };
 const restricted = (category: string | null = 'behavioral-health'): ItemFacts => ({ sensitivity: 'restricted', category });
 const psychNote = (authorUserId: number | null): ItemFacts => ({ sensitivity: 'restricted', category: 'psychotherapy', psychotherapy: true, authorUserId });
@@ -65,7 +70,7 @@ describe('decide()', () => {
     });
 
     it('denies someone else\'s record, even with care-team, VIP-grant or ROI facts', () => {
-      const d = decide(patient, 'self:record', facts({ careTeam: true, breakGlass: GRANT, roiRequest: { id: 3 } }));
+      const d = decide(patient, 'self:record', facts({ careTeam: true, breakGlass: GRANT, roiRequest: { id: 3, scope: EVERYTHING } }));
       expect(d.decision).toBe('deny');
       expect(last(d.reasons)).toMatch(/only their own record/);
       expect(d.breakGlass).toBe(false);
@@ -102,7 +107,7 @@ describe('decide()', () => {
     });
 
     it('denies an ROI specialist a permission that is not care scoped, even with an open request', () => {
-      const d = decide(as('roi_specialist'), 'coding:write', facts({ roiRequest: { id: 9 } }));
+      const d = decide(as('roi_specialist'), 'coding:write', facts({ roiRequest: { id: 9, scope: EVERYTHING } }));
       expect(d.decision).toBe('deny');
       expect(d.reasons).toEqual(['role roi_specialist lacks permission coding:write']);
       expect(d.roiRequestId).toBeUndefined();
@@ -121,8 +126,8 @@ describe('decide()', () => {
       expect(last(d.reasons)).toMatch(/none does/);
     });
 
-    it('allows an ROI specialist a read an open request vouches for (no scope)', () => {
-      const d = decide(as('roi_specialist'), 'note:read', facts({ roiRequest: { id: 9 } }), normal);
+    it('allows an ROI specialist a read an open request vouches for (an item its scope covers)', () => {
+      const d = decide(as('roi_specialist'), 'note:read', facts({ roiRequest: { id: 9, scope: EVERYTHING } }), normal);
       expect(d.decision).toBe('allow');
       expect(d.roiRequestId).toBe(9);
       expect(d.breakGlass).toBe(false);
@@ -162,8 +167,8 @@ describe('decide()', () => {
     });
 
     // fixed by issue 10: an open ROI request must not bypass the VIP rule; VIP charts need the privacy officer's approval.
-    it.failing('denies an ROI specialist a VIP patient outside the care team without a grant, even with an open request', () => {
-      const d = decide(as('roi_specialist'), 'clinical:read', facts({ vip: true, roiRequest: { id: 9 } }));
+    it('denies an ROI specialist a VIP patient outside the care team without a grant, even with an open request (fixed by issue 10)', () => {
+      const d = decide(as('roi_specialist'), 'clinical:read', facts({ vip: true, roiRequest: { id: 9, scope: EVERYTHING } }));
       expect(d.decision).toBe('deny');
       expect(last(d.reasons)).toMatch(/VIP/);
       expect(last(d.reasons)).toMatch(/privacy officer/i);
@@ -482,7 +487,7 @@ describe('decide() properties', () => {
     careTeam: fc.boolean(),
     ownRecord: fc.boolean(),
     breakGlass: fc.option(fc.record({ id: fc.integer({ min: 1, max: 1000 }), expiresAt: fc.constant('2026-03-01T12:00:00.000Z') }), { nil: null }),
-    roiRequest: fc.option(fc.record({ id: fc.integer({ min: 1, max: 1000 }), scope: fc.option(scopeArb, { nil: undefined }) }), { nil: null }),
+    roiRequest: fc.option(fc.record({ id: fc.integer({ min: 1, max: 1000 }), scope: scopeArb }), { nil: null }),
   }), { nil: null });
 
   const itemArb: fc.Arbitrary<ItemFacts | undefined> = fc.option(fc.record({

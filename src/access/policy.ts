@@ -40,8 +40,8 @@ export interface RoiScope {
 
 export interface RoiRequestFacts {
   id: number;
-  /** Absent: the request vouches for the patient only (no item-level limits known). */
-  scope?: RoiScope;
+  /** What the request reaches: every item is checked against it (there is no request without one). */
+  scope: RoiScope;
   /** The privacy officer approved a release from a VIP chart under this request. */
   privacyApproved?: boolean;
 }
@@ -116,13 +116,14 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
     if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) {
       if (patient?.roiRequest) {
         const request = patient.roiRequest;
+        if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
         reasons.push(`open release-of-information request ${request.id} covers this patient`);
         // The ROI path adds a basis, it never skips a rule: a VIP chart is released only with the privacy
         // officer's approval (the VIP rule above, for a disclosure instead of break-the-glass).
         if (patient.vip && !request.privacyApproved) {
           return deny('VIP patient: a release of information from this chart needs the privacy officer\'s approval');
         }
-        const outside = request.scope && item ? roiScopeProblem(request.id, request.scope, item) : null;
+        const outside = item ? roiScopeProblem(request.id, request.scope, item) : null;
         if (outside) return deny(outside);
         return allow({ roiRequestId: request.id });
       }
