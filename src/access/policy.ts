@@ -93,91 +93,115 @@ const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', '
 /** Reads that HIM work (record:him) may do on any patient's designated record set. */
 const HIM_READS: ReadonlySet<Permission> = new Set<Permission>(['clinical:read', 'clinical:read:restricted', 'note:read']);
 
+/** The decision under construction: the reasons gathered so far, and the two ways to end. */
+interface Steps {
+  reasons: string[];
+  deny(why: string): Decision;
+  allow(extra?: Partial<Decision>): Decision;
+}
+
 export function decide(subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
   const reasons: string[] = [];
-  const deny = (why: string): Decision => ({ decision: 'deny', permission, role: subject.role, reasons: [...reasons, why], breakGlass: false });
-  const allow = (extra: Partial<Decision> = {}): Decision => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra });
-
-  // 1. A patient user: the right of access to their own record (45 CFR 164.524), nothing else, and never
-  //    psychotherapy notes (excluded from the right of access, 164.524(a)(1)(i)). Restricted items of one's own
-  //    record are included: sensitivity protects a patient from others, not from themselves.
-  if (subject.role === 'patient') {
-    if (!subject.permissions.has(permission)) return deny(`role patient lacks permission ${permission}`);
-    if (!patient) return deny('a patient user acts only on their own record');
-    if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
-    if (!patient.ownRecord) return deny('a patient may access only their own record');
-    if (item?.psychotherapy) return deny('psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))');
-    reasons.push(`role patient has permission ${permission}`, 'this is the caller\'s own record (right of access, 45 CFR 164.524)');
-    return allow();
-  }
-
-  // 2. The role must hold the permission at all.
+  const steps: Steps = {
+    reasons,
+    deny: (why) => ({ decision: 'deny', permission, role: subject.role, reasons: [...reasons, why], breakGlass: false }),
+    allow: (extra = {}) => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra }),
+  };
+  if (subject.role === 'patient') return patientUser(steps, subject, permission, patient, item);
   if (!subject.permissions.has(permission)) {
-    if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) {
-      if (patient?.roiRequest) {
-        const request = patient.roiRequest;
-        if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
-        reasons.push(`open release-of-information request ${request.id} covers this patient`);
-        // The ROI path adds a basis, it never skips a rule: a VIP chart is released only with the privacy
-        // officer's approval (the VIP rule above, for a disclosure instead of break-the-glass).
-        if (patient.vip && !request.privacyApproved) {
-          return deny('VIP patient: a release of information from this chart needs the privacy officer\'s approval');
-        }
-        const outside = item ? roiScopeProblem(request.id, request.scope, item) : null;
-        if (outside) return deny(outside);
-        return allow({ roiRequestId: request.id });
-      }
-      return deny('an ROI specialist reads records only inside an open release-of-information request that covers this patient; none does');
-    }
-    return deny(`role ${subject.role} lacks permission ${permission}`);
+    if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) return roiRequest(steps, patient, item);
+    return steps.deny(`role ${subject.role} lacks permission ${permission}`);
   }
   reasons.push(`role ${subject.role} has permission ${permission}`);
-  if (!patient) return allow();
-  if (!patient.exists) return deny(`patient ${patient.patientId} does not exist`);
+  if (!patient) return steps.allow();
+  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  const relation = relationTo(steps, subject, permission, patient);
+  if ('decision' in relation) return relation;
+  const refused = itemRule(steps, subject, item);
+  if (refused) return refused;
+  return relation.breakGlass ? steps.allow({ breakGlass: true, breakGlassGrantId: patient.breakGlass?.id }) : steps.allow();
+}
 
-  // 3. Relation to the patient.
+/**
+ * 1. A patient user: the right of access to their own record (45 CFR 164.524), nothing else, and never
+ *    psychotherapy notes (excluded from the right of access, 164.524(a)(1)(i)). Restricted items of one's own
+ *    record are included: sensitivity protects a patient from others, not from themselves.
+ */
+function patientUser(steps: Steps, subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
+  if (!subject.permissions.has(permission)) return steps.deny(`role patient lacks permission ${permission}`);
+  if (!patient) return steps.deny('a patient user acts only on their own record');
+  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  if (!patient.ownRecord) return steps.deny('a patient may access only their own record');
+  if (item?.psychotherapy) return steps.deny('psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))');
+  steps.reasons.push(`role patient has permission ${permission}`, 'this is the caller\'s own record (right of access, 45 CFR 164.524)');
+  return steps.allow();
+}
+
+/**
+ * 2b. An ROI specialist has no standing access: an open release-of-information request covering the patient is
+ *     her only basis, and it adds scope without skipping a rule. The VIP rule still applies (for a disclosure, the
+ *     privacy officer's approval instead of break-the-glass); every item is checked against the request's scope.
+ */
+function roiRequest(steps: Steps, patient: PatientFacts | null, item?: ItemFacts): Decision {
+  const request = patient?.roiRequest;
+  if (!patient || !request) {
+    return steps.deny('an ROI specialist reads records only inside an open release-of-information request that covers this patient; none does');
+  }
+  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  steps.reasons.push(`open release-of-information request ${request.id} covers this patient`);
+  if (patient.vip && !request.privacyApproved) {
+    return steps.deny('VIP patient: a release of information from this chart needs the privacy officer\'s approval');
+  }
+  const outside = item ? roiScopeProblem(request.id, request.scope, item) : null;
+  if (outside) return steps.deny(outside);
+  return steps.allow({ roiRequestId: request.id });
+}
+
+/** 3. The caller's relation to the patient: a refusal, or whether the access rides on a break-the-glass grant. */
+function relationTo(steps: Steps, subject: Subject, permission: Permission, patient: PatientFacts): Decision | { breakGlass: boolean } {
   const grant = patient.breakGlass;
-  let viaBreakGlass = false;
   if (patient.careTeam) {
-    reasons.push('the caller is on the patient\'s care team');
+    steps.reasons.push('the caller is on the patient\'s care team');
   } else if (patient.ownRecord && !WRITES.has(permission)) {
-    reasons.push('this is the caller\'s own record (workforce access to it is reviewed as an anomaly)');
+    steps.reasons.push('this is the caller\'s own record (workforce access to it is reviewed as an anomaly)');
   } else if (patient.ownRecord && CARE_SCOPED.has(permission)) {
-    return deny('a workforce member may not write in their own record (conflict of interest)');
+    return steps.deny('a workforce member may not write in their own record (conflict of interest)');
   } else if (patient.vip && !CHART_ADMINISTRATION.has(permission)) {
-    if (!grant) return deny('VIP patient: anyone outside the care team needs break-the-glass, whatever the role');
-    viaBreakGlass = true;
-    reasons.push(`VIP patient: active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
+    if (!grant) return steps.deny('VIP patient: anyone outside the care team needs break-the-glass, whatever the role');
+    steps.reasons.push(`VIP patient: active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
+    return { breakGlass: true };
   } else if (CARE_SCOPED.has(permission)) {
     if (HIM_READS.has(permission) && subject.permissions.has('record:him')) {
-      reasons.push('HIM work (record:him) covers the designated record set of every patient');
+      steps.reasons.push('HIM work (record:him) covers the designated record set of every patient');
     } else if (grant) {
-      viaBreakGlass = true;
-      reasons.push(`active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
+      steps.reasons.push(`active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
+      return { breakGlass: true };
     } else {
-      return deny('the caller is not on the patient\'s care team and holds no active break-the-glass grant');
+      return steps.deny('the caller is not on the patient\'s care team and holds no active break-the-glass grant');
     }
   } else {
-    reasons.push(
+    steps.reasons.push(
       patient.vip
         ? `${permission} administers the chart without opening it, so the VIP rule does not apply`
         : `${permission} is not limited to a care team`,
     );
   }
+  return { breakGlass: false };
+}
 
-  // 4. The item's sensitivity.
+/** 4. The item's sensitivity: psychotherapy notes are their author's (164.508(a)(2)); restricted items need a permission. */
+function itemRule(steps: Steps, subject: Subject, item?: ItemFacts): Decision | null {
   if (item?.psychotherapy) {
-    if (!subject.permissions.has('note:read:psychotherapy')) return deny(`role ${subject.role} lacks permission note:read:psychotherapy`);
-    if (item.authorUserId !== subject.userId) return deny('psychotherapy notes are readable by their author only (45 CFR 164.508(a)(2))');
-    reasons.push('the caller wrote this psychotherapy note');
+    if (!subject.permissions.has('note:read:psychotherapy')) return steps.deny(`role ${subject.role} lacks permission note:read:psychotherapy`);
+    if (item.authorUserId !== subject.userId) return steps.deny('psychotherapy notes are readable by their author only (45 CFR 164.508(a)(2))');
+    steps.reasons.push('the caller wrote this psychotherapy note');
   } else if (item?.sensitivity === 'restricted') {
     if (!subject.permissions.has('clinical:read:restricted') && !subject.permissions.has('record:him')) {
-      return deny(`restricted item (${item.category ?? 'sensitive'}): role ${subject.role} lacks permission clinical:read:restricted`);
+      return steps.deny(`restricted item (${item.category ?? 'sensitive'}): role ${subject.role} lacks permission clinical:read:restricted`);
     }
-    reasons.push(`restricted item (${item.category ?? 'sensitive'}) readable with ${subject.permissions.has('clinical:read:restricted') ? 'clinical:read:restricted' : 'record:him'}`);
+    steps.reasons.push(`restricted item (${item.category ?? 'sensitive'}) readable with ${subject.permissions.has('clinical:read:restricted') ? 'clinical:read:restricted' : 'record:him'}`);
   }
-
-  return viaBreakGlass ? allow({ breakGlass: true, breakGlassGrantId: grant?.id }) : allow();
+  return null;
 }
 
 /**

@@ -143,40 +143,8 @@ export interface FhirAuditEvent {
 
 export function toFhirAuditEvent(row: AuditRow, displayName?: string | null): FhirAuditEvent {
   const { type, subtype, action } = eventCoding(row);
-  const agents: unknown[] = [];
-  if (row.actor_user_id !== null || row.actor_username) {
-    agents.push({
-      type: { coding: [{ system: SYSTEMS.participation, code: 'IRCP', display: 'information recipient' }] },
-      who: {
-        identifier: { system: SYSTEMS.localUser, value: row.actor_username ?? String(row.actor_user_id) },
-        display: displayName ?? row.actor_username ?? `user ${row.actor_user_id}`,
-      },
-      ...(row.actor_role ? { role: [{ coding: [{ system: SYSTEMS.localRole, code: row.actor_role }], text: row.actor_role }] } : {}),
-      requestor: true,
-      ...(row.client_ip ? { network: { address: row.client_ip, type: '2' } } : {}),
-    });
-  }
-  agents.push({
-    type: { coding: [{ system: SYSTEMS.dicom, code: '110152', display: 'Destination Role ID' }] },
-    who: { display: OBSERVER },
-    requestor: false,
-  });
-
-  const entities: unknown[] = [];
-  if (row.patient_id !== null) {
-    entities.push({
-      what: { reference: `Patient/${Number(row.patient_id)}` },
-      type: { system: SYSTEMS.entityType, code: '1', display: 'Person' },
-      role: { system: SYSTEMS.objectRole, code: '1', display: 'Patient' },
-    });
-  }
-  if (row.resource_type) entities.push(resourceEntity(row));
-  if (row.request_id) {
-    entities.push({
-      what: { identifier: { value: row.request_id } },
-      type: { system: SYSTEMS.balpEntityType, code: 'XrequestId', display: 'X-Request-Id' },
-    });
-  }
+  const agents = agentsOf(row, displayName);
+  const entities = entitiesOf(row);
 
   return {
     resourceType: 'AuditEvent',
@@ -206,6 +174,49 @@ export function toFhirAuditEvent(row: AuditRow, displayName?: string | null): Fh
     },
     ...(entities.length ? { entity: entities } : {}),
   };
+}
+
+/** The user who acted (the requestor, IHE BALP) and this service as the observer. */
+function agentsOf(row: AuditRow, displayName?: string | null): unknown[] {
+  const agents: unknown[] = [];
+  if (row.actor_user_id !== null || row.actor_username) {
+    agents.push({
+      type: { coding: [{ system: SYSTEMS.participation, code: 'IRCP', display: 'information recipient' }] },
+      who: {
+        identifier: { system: SYSTEMS.localUser, value: row.actor_username ?? String(row.actor_user_id) },
+        display: displayName ?? row.actor_username ?? `user ${row.actor_user_id}`,
+      },
+      ...(row.actor_role ? { role: [{ coding: [{ system: SYSTEMS.localRole, code: row.actor_role }], text: row.actor_role }] } : {}),
+      requestor: true,
+      ...(row.client_ip ? { network: { address: row.client_ip, type: '2' } } : {}),
+    });
+  }
+  agents.push({
+    type: { coding: [{ system: SYSTEMS.dicom, code: '110152', display: 'Destination Role ID' }] },
+    who: { display: OBSERVER },
+    requestor: false,
+  });
+  return agents;
+}
+
+/** The patient, the resource and the request id the event is about. */
+function entitiesOf(row: AuditRow): unknown[] {
+  const entities: unknown[] = [];
+  if (row.patient_id !== null) {
+    entities.push({
+      what: { reference: `Patient/${Number(row.patient_id)}` },
+      type: { system: SYSTEMS.entityType, code: '1', display: 'Person' },
+      role: { system: SYSTEMS.objectRole, code: '1', display: 'Patient' },
+    });
+  }
+  if (row.resource_type) entities.push(resourceEntity(row));
+  if (row.request_id) {
+    entities.push({
+      what: { identifier: { value: row.request_id } },
+      type: { system: SYSTEMS.balpEntityType, code: 'XrequestId', display: 'X-Request-Id' },
+    });
+  }
+  return entities;
 }
 
 function resourceEntity(row: AuditRow): unknown {

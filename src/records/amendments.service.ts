@@ -4,14 +4,11 @@ import { AccessPolicyService, Granted } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
-import { Conflict, InvalidInput, NotFound } from '../common/errors';
+import { Conflict, InvalidInput } from '../common/errors';
 import { Page, pageOf } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
 import { Db, num, Queryable, SqlParam } from '../database/db';
-import {
-  AmendmentStatus, daysLeft, decisionProblems, denialNotice, DenialGround, disagreementConflict, dueDateFor,
-  extensionDaysOf, extensionNotice, isDenialGround, isOverdue, nextState, OPEN_STATUSES,
-} from './amendment-rules';
+import { decisionProblems, disagreementConflict, dueDateFor, extensionNotice, nextState, OPEN_STATUSES } from './amendment-rules';
 import { ITEM_COLUMNS, ITEM_TABLE, ItemRow, ItemType } from './clinical-items';
 import {
   AmendmentDecisionDto, AmendmentDto, AmendmentQueueQueryDto, CreateAmendmentDto, DisagreementDto, PatientAmendmentsQueryDto,
@@ -20,30 +17,7 @@ import { recordViewFor } from '../access/record-views';
 import { limitsOf } from '../access/item-visibility';
 import { ClinicalReads } from './clinical.repository';
 import { visibleEncounterSet, visibleItems } from './visible-record';
-
-const COLUMNS = `id, patient_id, requested_by, item_type, item_id, requested_change, justification, status, received_at, due_at,
-  extension_reason, decided_at, decided_by, denial_ground, decision_reason, disagreement_statement, applied_item_id, version`;
-
-interface AmendmentRow {
-  id: number;
-  patient_id: number;
-  requested_by: number;
-  item_type: ItemType;
-  item_id: number;
-  requested_change: string;
-  justification: string;
-  status: AmendmentStatus;
-  received_at: string;
-  due_at: string;
-  extension_reason: string | null;
-  decided_at: string | null;
-  decided_by: number | null;
-  denial_ground: string | null;
-  decision_reason: string | null;
-  disagreement_statement: string | null;
-  applied_item_id: number | null;
-  version: number;
-}
+import { AMENDMENT_COLUMNS as COLUMNS, AmendmentRow, findAmendment, toAmendmentDto } from './amendments.repository';
 
 /**
  * Amendment requests (45 CFR 164.526). The deadlines and the state machine are the pure rules of
@@ -115,7 +89,7 @@ export class AmendmentsService {
 
   /** One request with the item it is about: for the HIM technician deciding, or the patient it belongs to. */
   async read(ctx: RequestContext, id: number) {
-    const row = await this.find(this.db, id);
+    const row = await findAmendment(this.db, id);
     const patientId = Number(row.patient_id);
     const grant = await this.requireReader(ctx, row);
     const item = await this.db.one<ItemRow>(`SELECT ${ITEM_COLUMNS[row.item_type]} FROM ${ITEM_TABLE[row.item_type]} WHERE id = $1`, [row.item_id]);
@@ -183,14 +157,14 @@ export class AmendmentsService {
   async decide(ctx: RequestContext, id: number, dto: AmendmentDecisionDto) {
     const problems = decisionProblems(dto);
     if (problems.length) throw new InvalidInput(problems);
-    const existing = await this.find(this.db, id);
+    const existing = await findAmendment(this.db, id);
     const patientId = Number(existing.patient_id);
     const grant = await this.policy.require(ctx, 'amendment:decide', patientId, { resourceType: 'amendment', resourceId: id });
     if (ctx.user.patientId !== null && ctx.user.patientId === patientId) {
       await this.policy.refuse(ctx, 'no one decides an amendment of their own record', { resourceType: 'amendment', resourceId: id, patientId });
     }
     return this.db.transaction(async (tx) => {
-      const before = await this.find(tx, id);
+      const before = await findAmendment(tx, id);
       if (Number(before.version) !== dto.version) {
         throw new Conflict(`amendment ${id} was changed by someone else (version ${before.version}, you sent ${dto.version})`);
       }
@@ -226,7 +200,7 @@ export class AmendmentsService {
         params,
       );
       if (changed !== 1) throw new Conflict(`amendment ${id} was changed by someone else`);
-      const after = await this.find(tx, id);
+      const after = await findAmendment(tx, id);
       events.unshift(
         this.event(ctx, grant, after, dto.decision, before, after, {
           late: next.late || undefined,
@@ -243,14 +217,14 @@ export class AmendmentsService {
 
   /** The individual's statement of disagreement after a denial, once; linked to the record with the denial (164.526(d)(4)). */
   async disagree(ctx: RequestContext, id: number, dto: DisagreementDto) {
-    const existing = await this.find(this.db, id);
+    const existing = await findAmendment(this.db, id);
     const patientId = Number(existing.patient_id);
     const grant = await this.policy.require(ctx, 'amendment:request', patientId, { resourceType: 'amendment', resourceId: id });
     if (ctx.user.patientId !== patientId) {
       await this.policy.refuse(ctx, 'only the individual whose amendment was denied files a statement of disagreement', { resourceType: 'amendment', resourceId: id, patientId });
     }
     return this.db.transaction(async (tx) => {
-      const before = await this.find(tx, id);
+      const before = await findAmendment(tx, id);
       const conflict = disagreementConflict({ status: before.status, disagreementStatement: before.disagreement_statement });
       if (conflict) throw new Conflict(conflict, { status: before.status });
       const changed = await tx.execute(
@@ -259,19 +233,13 @@ export class AmendmentsService {
         [dto.statement, id, before.version],
       );
       if (changed !== 1) throw new Conflict(`amendment ${id} was changed by someone else`);
-      const after = await this.find(tx, id);
+      const after = await findAmendment(tx, id);
       await this.audit.appendWithin(tx, [this.event(ctx, grant, after, 'disagreement', before, after, { disagreement: true })]);
       return this.toDto(after);
     });
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------
-
-  private async find(q: Queryable, id: number): Promise<AmendmentRow> {
-    const row = await q.one<AmendmentRow>(`SELECT ${COLUMNS} FROM amendments WHERE id = $1`, [id]);
-    if (!row) throw new NotFound(`Amendment ${id}`);
-    return row;
-  }
 
   /** A decider (amendment:decide) may read any request; anyone else only their own record's. */
   private async requireReader(ctx: RequestContext, row: AmendmentRow): Promise<Granted> {
@@ -326,31 +294,6 @@ export class AmendmentsService {
   }
 
   private toDto(r: AmendmentRow, now = this.clock.nowIso()): AmendmentDto {
-    const state = { status: r.status, dueAt: r.due_at };
-    const ground = isDenialGround(r.denial_ground) ? (r.denial_ground as DenialGround) : null;
-    return {
-      id: Number(r.id),
-      patientId: Number(r.patient_id),
-      requestedBy: Number(r.requested_by),
-      itemType: r.item_type,
-      itemId: Number(r.item_id),
-      requestedChange: r.requested_change,
-      justification: r.justification,
-      status: r.status,
-      receivedAt: r.received_at,
-      dueAt: r.due_at,
-      daysLeft: daysLeft(state, now),
-      overdue: isOverdue(state, now),
-      extensionDays: extensionDaysOf(r.received_at, r.due_at),
-      extensionReason: r.extension_reason,
-      decidedAt: r.decided_at,
-      decidedBy: r.decided_by === null ? null : Number(r.decided_by),
-      denialGround: r.denial_ground,
-      decisionReason: r.decision_reason,
-      denialNotice: r.status === 'denied' && ground ? denialNotice(ground, r.decision_reason ?? '', r.disagreement_statement !== null) : null,
-      disagreementStatement: r.disagreement_statement,
-      appliedItemId: r.applied_item_id === null ? null : Number(r.applied_item_id),
-      version: Number(r.version),
-    };
+    return toAmendmentDto(r, now);
   }
 }

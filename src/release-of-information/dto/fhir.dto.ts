@@ -59,7 +59,7 @@ export class FhirConditionDto extends FhirClinicalResource {
   @ApiProperty({ type: FhirCodeableConceptDto }) verificationStatus: FhirCodeableConceptDto;
   @ApiProperty({ type: [FhirCodeableConceptDto] }) category: FhirCodeableConceptDto[];
   @ApiProperty({ type: FhirCodeableConceptDto, description: 'ICD-10-CM' }) code: FhirCodeableConceptDto;
-  @ApiProperty({ type: FhirReferenceDto }) encounter: FhirReferenceDto;
+  @ApiPropertyOptional({ type: FhirReferenceDto, description: 'Absent when the encounter is not part of the package (withheld means absent)' }) encounter?: FhirReferenceDto;
   @ApiProperty() recordedDate: string;
 }
 
@@ -67,7 +67,7 @@ export class FhirProcedureDto extends FhirClinicalResource {
   @ApiProperty({ enum: ['Procedure'] }) resourceType: string;
   @ApiProperty({ enum: ['completed'] }) status: string;
   @ApiProperty({ type: FhirCodeableConceptDto }) code: FhirCodeableConceptDto;
-  @ApiProperty({ type: FhirReferenceDto }) encounter: FhirReferenceDto;
+  @ApiPropertyOptional({ type: FhirReferenceDto, description: 'Absent when the encounter is not part of the package (withheld means absent)' }) encounter?: FhirReferenceDto;
   @ApiProperty() performedDateTime: string;
 }
 
@@ -82,7 +82,7 @@ export class FhirObservationDto extends FhirClinicalResource {
   @ApiProperty({ enum: ['Observation'] }) resourceType: string;
   @ApiProperty({ enum: ['final'] }) status: string;
   @ApiProperty({ type: FhirCodeableConceptDto, description: 'LOINC' }) code: FhirCodeableConceptDto;
-  @ApiProperty({ type: FhirReferenceDto }) encounter: FhirReferenceDto;
+  @ApiPropertyOptional({ type: FhirReferenceDto, description: 'Absent when the encounter is not part of the package (withheld means absent)' }) encounter?: FhirReferenceDto;
   @ApiProperty() effectiveDateTime: string;
   @ApiPropertyOptional({ type: FhirQuantityDto, description: 'A numeric result' }) valueQuantity?: FhirQuantityDto;
   @ApiPropertyOptional({ description: 'A text result' }) valueString?: string;
@@ -108,7 +108,7 @@ export class FhirDocumentReferenceDto extends FhirClinicalResource {
   @ApiProperty({ type: FhirCodeableConceptDto, description: 'LOINC document type and the local note type' }) type: FhirCodeableConceptDto;
   @ApiProperty() date: string;
   @ApiProperty({ type: [FhirContentDto] }) content: FhirContentDto[];
-  @ApiProperty({ type: FhirDocumentContextDto }) context: FhirDocumentContextDto;
+  @ApiPropertyOptional({ type: FhirDocumentContextDto, description: 'Absent when the encounter is not part of the package' }) context?: FhirDocumentContextDto;
 }
 
 export const FHIR_RESOURCE_MODELS = [FhirPatientDto, FhirEncounterDto, FhirConditionDto, FhirProcedureDto, FhirObservationDto, FhirDocumentReferenceDto];

@@ -84,45 +84,13 @@ export class AuditSummaryReport {
     const end = dayAfter(range.to);
     const sql = reportSql(this.db.dialect);
     const period = interval === 'day' ? sql.dateOf('occurred_at') : sql.monthOf('occurred_at');
-
-    const cube = await this.db.query<{ period: string; role: string; action: string; outcome: Outcome; n: unknown }>(
-      `SELECT ${period} AS period, COALESCE(actor_role, '${NO_ROLE}') AS role, action, outcome, COUNT(*) AS n
-         FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2
-        GROUP BY ${period}, COALESCE(actor_role, '${NO_ROLE}'), action, outcome`,
-      [range.from, end],
-    );
-    const reasons = await this.db.query<{ reason: string | null; n: unknown }>(
-      `SELECT reason, COUNT(*) AS n FROM audit_events
-        WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = 'denied' GROUP BY reason`,
-      [range.from, end],
-    );
-    const grants = await this.db.one<Record<string, unknown>>(
-      `SELECT COUNT(*) AS uses,
-              SUM(CASE WHEN reviewed_at IS NOT NULL THEN 1 ELSE 0 END) AS reviewed,
-              SUM(CASE WHEN review_outcome = 'justified' THEN 1 ELSE 0 END) AS justified,
-              SUM(CASE WHEN review_outcome = 'violation' THEN 1 ELSE 0 END) AS violations
-         FROM break_glass_grants WHERE granted_at >= $1 AND granted_at < $2`,
-      [range.from, end],
-    );
-    const underGrant = await this.db.one<{ n: unknown }>(
-      'SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2 AND break_glass = TRUE',
-      [range.from, end],
-    );
+    const { cube, reasons, grants, underGrant } = await this.counts(range.from, end, period);
     const findings = await this.anomalies.detect(`${range.from}T00:00:00.000Z`, `${end}T00:00:00.000Z`);
 
     const accesses = cube
       .map((r) => ({ period: r.period, role: r.role, action: r.action, outcome: r.outcome, count: num(r.n) }))
       .sort((a, b) => byText(a.period, b.period) || byText(a.role, b.role) || byText(a.action, b.action) || byText(a.outcome, b.outcome));
-    const rollUp = <K extends 'period' | 'role' | 'action'>(key: K) => {
-      const m = new Map<string, OutcomeCounts>();
-      for (const a of accesses) {
-        const c = m.get(a[key]) ?? zero();
-        c[a.outcome as Outcome] += a.count;
-        c.total += a.count;
-        m.set(a[key], c);
-      }
-      return [...m.entries()].sort(([a], [b]) => byText(a, b));
-    };
+    const rollUp = <K extends 'period' | 'role' | 'action'>(key: K) => rollUpBy(accesses, key);
     const totals = zero();
     for (const a of accesses) {
       totals[a.outcome as Outcome] += a.count;
@@ -166,6 +134,34 @@ export class AuditSummaryReport {
     };
     return { type: 'audit-summary', json, table: auditTable(json), chart: auditChart(json), filename: `audit-summary-${range.from}-${range.to}-${interval}` };
   }
+
+  /** The counts the summary is made of, over [from, end). */
+  private async counts(from: string, end: string, period: string) {
+    const cube = await this.db.query<{ period: string; role: string; action: string; outcome: Outcome; n: unknown }>(
+      `SELECT ${period} AS period, COALESCE(actor_role, '${NO_ROLE}') AS role, action, outcome, COUNT(*) AS n
+         FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2
+        GROUP BY ${period}, COALESCE(actor_role, '${NO_ROLE}'), action, outcome`,
+      [from, end],
+    );
+    const reasons = await this.db.query<{ reason: string | null; n: unknown }>(
+      `SELECT reason, COUNT(*) AS n FROM audit_events
+        WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = 'denied' GROUP BY reason`,
+      [from, end],
+    );
+    const grants = await this.db.one<Record<string, unknown>>(
+      `SELECT COUNT(*) AS uses,
+              SUM(CASE WHEN reviewed_at IS NOT NULL THEN 1 ELSE 0 END) AS reviewed,
+              SUM(CASE WHEN review_outcome = 'justified' THEN 1 ELSE 0 END) AS justified,
+              SUM(CASE WHEN review_outcome = 'violation' THEN 1 ELSE 0 END) AS violations
+         FROM break_glass_grants WHERE granted_at >= $1 AND granted_at < $2`,
+      [from, end],
+    );
+    const underGrant = await this.db.one<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2 AND break_glass = TRUE',
+      [from, end],
+    );
+    return { cube, reasons, grants, underGrant };
+  }
 }
 
 /** Every bucket of the range, empty ones included, so a line chart shows quiet days as zero. */
@@ -208,4 +204,16 @@ function auditChart(json: AuditSummaryJson): ChartSpec {
     yAxes: [{ name: 'Audit events (count)' }],
     series: AUDIT_OUTCOMES.map((o) => ({ name: o, data: json.overTime.map((t) => t[o]) })),
   };
+}
+
+/** Access counts summed per period, role or action (sorted by that key). */
+function rollUpBy<K extends 'period' | 'role' | 'action'>(accesses: { period: string; role: string; action: string; outcome: string; count: number }[], key: K): [string, OutcomeCounts][] {
+  const m = new Map<string, OutcomeCounts>();
+  for (const a of accesses) {
+    const c = m.get(a[key]) ?? zero();
+    c[a.outcome as Outcome] += a.count;
+    c.total += a.count;
+    m.set(a[key], c);
+  }
+  return [...m.entries()].sort(([a], [b]) => byText(a, b));
 }
