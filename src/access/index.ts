@@ -5,3 +5,4 @@ export * from './catalogue';
 export * from './item-visibility';
 export * from './policy';
 export * from './record-views';
+export * from './break-glass.repository';

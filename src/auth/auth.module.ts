@@ -8,13 +8,13 @@ import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
-import { UsersRepository } from './users.repository';
+import { UsersDataModule } from './users-data.module';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [JwtModule.register({}), AuditModule],
+  imports: [JwtModule.register({}), AuditModule, UsersDataModule],
   controllers: [AuthController, UsersController],
-  providers: [AuthService, TokenService, LoginThrottle, UsersRepository, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TokenService, UsersRepository],
+  providers: [AuthService, TokenService, LoginThrottle, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenService, UsersDataModule],
 })
 export class AuthModule {}

@@ -17,7 +17,10 @@ export interface UserRow {
   updated_at: string;
 }
 
-/** The users table, read by login and by the guard on every request. */
+/**
+ * The users table, read by login, by the guard on every request, and by other modules (the anomaly rules'
+ * directory) through UsersDataModule, which needs only the database.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(private readonly db: Db) {}
@@ -40,6 +43,14 @@ export class UsersRepository {
       [role],
     );
     return rows.map((r) => r.permission);
+  }
+
+  /** Every user as the anomaly rules' directory needs them (a directory is small: one query, no paging). */
+  async directory(): Promise<{ id: number; username: string; displayName: string; familyName: string | null; role: string }[]> {
+    const rows = await this.db.query<{ id: number; username: string; display_name: string; family_name: string | null; role: string }>(
+      'SELECT id, username, display_name, family_name, role FROM users',
+    );
+    return rows.map((r) => ({ id: Number(r.id), username: r.username, displayName: r.display_name, familyName: r.family_name, role: r.role }));
   }
 
   /** The caller as the guard sees it: current role, current permissions, enabled. Undefined if gone or disabled. */

@@ -13,3 +13,4 @@ export { RecordService } from './record.service';
 export * from './dto/me.dto';
 export * from './dto/patient.dto';
 export * from './dto/record.dto';
+export * from './patients.repository';

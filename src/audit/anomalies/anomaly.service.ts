@@ -5,6 +5,9 @@ import { Page, pageOf } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
 import { AppConfig } from '../../config/app-config';
 import { bool, Db, num } from '../../database/db';
+import { BreakGlassGrantsRepository } from '../../access/break-glass.repository';
+import { UsersRepository } from '../../auth/users.repository';
+import { CareTeamRepository, PatientsRepository } from '../../records/patients.repository';
 import { AuditWriter, fromContext } from '../audit.writer';
 import {
   eventRules, Facts, Finding, GrantFacts, parseRoleLimits, PatientFacts, RuleName, Severity, sortFindings, Thresholds, TrailEvent,
@@ -17,8 +20,6 @@ import { formatSpan, LocalTime, localTime, parseDailySpan } from './zoned-time';
 const DEFAULT_WINDOW_MS = 7 * DAY_MS;
 const MAX_WINDOW_MS = 31 * DAY_MS;
 const PAGE = 5000;
-/** Patients per IN (...) lookup. */
-const CHUNK = 500;
 
 export interface AnomalyFindingView {
   rule: RuleName;
@@ -74,6 +75,10 @@ export class AnomalyService {
     private readonly clock: Clock,
     private readonly audit: AuditWriter,
     config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly patients: PatientsRepository,
+    private readonly careTeams: CareTeamRepository,
+    private readonly grants: BreakGlassGrantsRepository,
   ) {
     this.thresholds = {
       timeZone: config.get('AUDIT_TIME_ZONE'),
@@ -112,7 +117,7 @@ export class AnomalyService {
 
   /** All findings of the window [from, to), most severe first. */
   async detect(from: string, to: string): Promise<{ findings: AnomalyFindingView[]; eventsScanned: number }> {
-    const facts = new TrailFacts(this.db);
+    const facts = new TrailFacts(this.db, this.users, this.patients, this.careTeams);
     await facts.loadUsers();
     await facts.loadCareTeamRemovals(from);
     const rules = eventRules(this.thresholds);
@@ -162,15 +167,10 @@ export class AnomalyService {
 
   /** Grants opened in the window and not reviewed in time; evidence: the grant's own row and the accesses it carried. */
   private async breakGlassFindings(from: string, to: string, facts: TrailFacts): Promise<Finding[]> {
-    const rows = await this.db.query<{ id: number; user_id: number; patient_id: number; reason: string; granted_at: string; expires_at: string; reviewed_at: string | null; review_outcome: string | null; vip: unknown }>(
-      `SELECT g.id, g.user_id, g.patient_id, g.reason, g.granted_at, g.expires_at, g.reviewed_at, g.review_outcome, p.vip
-         FROM break_glass_grants g JOIN patients p ON p.id = g.patient_id
-        WHERE g.granted_at >= $1 AND g.granted_at < $2 ORDER BY g.id`,
-      [from, to],
-    );
-    const grants: (GrantFacts & { reason: string; expiresAt: string; vip: boolean })[] = rows.map((r) => ({
-      id: Number(r.id), userId: Number(r.user_id), patientId: Number(r.patient_id), grantedAt: r.granted_at, reviewedAt: r.reviewed_at,
-      reviewOutcome: r.review_outcome, reason: r.reason, expiresAt: r.expires_at, vip: bool(r.vip),
+    const rows = await this.grants.grantedBetween(from, to);
+    await facts.loadPatients(rows.map((g) => g.patientId));
+    const grants: (GrantFacts & { reason: string; expiresAt: string; vip: boolean })[] = rows.map((g) => ({
+      ...g, vip: facts.patient(g.patientId)?.vip ?? false,
     }));
     const hours = this.thresholds.breakGlassReviewHours;
     const out: Finding[] = [];
@@ -255,14 +255,16 @@ class TrailFacts implements Facts {
   private readonly members = new Map<number, Map<number, string>>();
   private readonly removed = new Map<string, { from: string; to: string }[]>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly directory: UsersRepository,
+    private readonly patientDirectory: PatientsRepository,
+    private readonly careTeams: CareTeamRepository,
+  ) {}
 
   async loadUsers(): Promise<void> {
-    const rows = await this.db.query<{ id: number; username: string; display_name: string; family_name: string | null; role: string }>(
-      'SELECT id, username, display_name, family_name, role FROM users',
-    );
-    for (const r of rows) {
-      this.users.set(Number(r.id), { id: Number(r.id), username: r.username, displayName: r.display_name, role: r.role, surname: surnameOf(r.family_name, r.display_name) });
+    for (const u of await this.directory.directory()) {
+      this.users.set(u.id, { id: u.id, username: u.username, displayName: u.displayName, role: u.role, surname: surnameOf(u.familyName, u.displayName) });
     }
   }
 
@@ -286,23 +288,10 @@ class TrailFacts implements Facts {
 
   async loadPatients(ids: number[]): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.patients.has(id));
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const chunk = missing.slice(i, i + CHUNK);
-      const marks = chunk.map((_, k) => `$${k + 1}`).join(', ');
-      const patients = await this.db.query<{ id: number; family_name: string; vip: unknown; user_id: number | null }>(
-        `SELECT id, family_name, vip, user_id FROM patients WHERE id IN (${marks})`,
-        chunk,
-      );
-      for (const p of patients) {
-        this.patients.set(Number(p.id), { id: Number(p.id), familyName: p.family_name, vip: bool(p.vip), linkedUserId: p.user_id === null ? null : Number(p.user_id) });
-      }
-      const members = await this.db.query<{ patient_id: number; user_id: number; added_at: string }>(
-        `SELECT patient_id, user_id, added_at FROM care_team_members WHERE patient_id IN (${marks})`,
-        chunk,
-      );
-      for (const id of chunk) if (!this.members.has(id)) this.members.set(id, new Map());
-      for (const m of members) this.members.get(Number(m.patient_id))!.set(Number(m.user_id), m.added_at);
-    }
+    if (missing.length === 0) return;
+    for (const p of await this.patientDirectory.directory(missing)) this.patients.set(p.id, p);
+    for (const id of missing) if (!this.members.has(id)) this.members.set(id, new Map());
+    for (const m of await this.careTeams.membersOf(missing)) this.members.get(m.patientId)!.set(m.userId, m.addedAt);
   }
 
   user(id: number): UserFacts | undefined {

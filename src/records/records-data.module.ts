@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CareTeamRepository, PatientsRepository } from './patients.repository';
+
+/**
+ * The records module's tables as other modules may read them (patients, care teams), with no dependency but the
+ * database: the audit module's anomaly rules read them here, and records itself depends on audit.
+ */
+@Module({ providers: [PatientsRepository, CareTeamRepository], exports: [PatientsRepository, CareTeamRepository] })
+export class RecordsDataModule {}
