@@ -129,3 +129,75 @@ describe('audit chain: checkpoints and verify from a checkpoint', () => {
     expect(await verify(`?from=${cp!.seq}`)).toMatchObject({ valid: false, problem: 'checkpoint-mismatch', firstBrokenSequence: Number(cp!.seq) });
   });
 });
+
+/**
+ * Issue 11, finding 1: with write access to the database but not the key, cut the trail back to a checkpoint and
+ * copy that checkpoint into the head. Head and checkpoint MACs are domain-separated, so the copy is caught, and a
+ * checkpoint receipt kept outside the database proves what was cut.
+ */
+describe('audit chain: cut back to a checkpoint, the checkpoint copied into the head', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ patients: 3 });
+  });
+  afterEach(() => t.close());
+
+  const officer = () => t.as('privacy.smith');
+  const verify = async () => (await (await officer()).get('/audit/verify').expect(200)).body;
+  const checkpoint = async () => (await (await officer()).post('/audit/checkpoints').expect(201)).body as { seq: number; hash: string; createdAt: string; mac: string };
+  const activity = async () => {
+    for (const u of ['nurse.patel', 'dr.chen', 'coder.kim', 'him.jones']) await (await t.as(u)).get('/auth/me').expect(200);
+  };
+  /** The attack, as an attacker with the file: triggers off, rows and checkpoints after `keep` deleted, head rewritten. */
+  const cutBackTo = async (cp: { seq: number; hash: string; createdAt: string; mac: string }, opts: { deleteLaterCheckpoints: boolean }) => {
+    const sql = [
+      `DELETE FROM audit_events WHERE seq > ${cp.seq}`,
+      ...(opts.deleteLaterCheckpoints ? [`DELETE FROM audit_checkpoints WHERE seq > ${cp.seq}`] : []),
+      `UPDATE audit_head SET seq = ${cp.seq}, hash = '${cp.hash}', updated_at = '${cp.createdAt}', hmac = '${cp.mac}' WHERE id = 1`,
+    ].join('; ');
+    if (t.dialect === 'sqlite') {
+      await rawSql(t, `DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_checkpoints_no_delete; ${sql};`);
+    } else {
+      await rawSql(t, `ALTER TABLE audit_events DISABLE TRIGGER USER; ALTER TABLE audit_checkpoints DISABLE TRIGGER USER; ${sql};`);
+    }
+  };
+
+  it.each([
+    ['deleting the later checkpoints too', true],
+    ['leaving the later checkpoints', false],
+  ])('is reported with the first missing sequence (%s)', async (_name, deleteLaterCheckpoints) => {
+    await activity();
+    const first = await checkpoint();
+    await activity();
+    const second = await checkpoint();
+    await activity();
+    expect(await verify()).toMatchObject({ valid: true });
+
+    await cutBackTo(first, { deleteLaterCheckpoints });
+    // The rows up to the checkpoint still chain; the head the attacker wrote is not a head this service wrote.
+    expect(await verify()).toMatchObject({ valid: false, firstBrokenSequence: first.seq + 1 });
+
+    // The receipts kept outside the database: the first is still in the trail; the second's row was cut, and the
+    // rows the service has appended since (these verifications) took its sequence number with other content.
+    const check = async (r: typeof first) => (await (await officer()).post('/audit/receipts/verify').send(r).expect(200)).body;
+    expect(await check(first)).toEqual({ contained: true, seq: first.seq });
+    expect(await check(second)).toMatchObject({ contained: false, seq: second.seq, problem: expect.stringMatching(/^row-(missing|altered)$/) });
+  });
+
+  it('hands out receipts (also logged) and refuses a forged one', async () => {
+    await activity();
+    const cp = await checkpoint();
+    expect(cp).toEqual({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), createdAt: expect.any(String), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const list = (await (await officer()).get('/audit/checkpoints').expect(200)).body;
+    expect(list.items).toContainEqual(cp);
+    const forged = { ...cp, mac: 'f'.repeat(64) };
+    expect((await (await officer()).post('/audit/receipts/verify').send(forged).expect(200)).body).toMatchObject({ contained: false, problem: 'receipt-forged' });
+    // The head's MAC is not a checkpoint's: a head copied into a receipt is forged too.
+    const head = (await t.db.one<{ seq: number; hash: string; updated_at: string; hmac: string }>('SELECT seq, hash, updated_at, hmac FROM audit_head WHERE id = 1'))!;
+    const asReceipt = { seq: Number(head.seq), hash: head.hash, createdAt: head.updated_at, mac: head.hmac };
+    expect((await (await officer()).post('/audit/receipts/verify').send(asReceipt).expect(200)).body).toMatchObject({ contained: false, problem: 'receipt-forged' });
+    const bad = await (await officer()).post('/audit/receipts/verify').send({ ...cp, hash: 'not-hex' }).expect(400);
+    expect(bad.body.details).toEqual([expect.objectContaining({ field: 'hash' })]);
+    await (await t.as('nurse.patel')).get('/audit/checkpoints').expect(403);
+  });
+});

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { chainHash, GENESIS_HASH, headHmac } from '../../src/audit/hash-chain';
+import { chainHash, GENESIS_HASH, positionMac } from '../../src/audit/hash-chain';
 import { AUDIT_COLUMNS, toRow } from '../../src/audit/audit.writer';
 import type { AuditEventInput } from '../../src/audit/audit.types';
 import { dataSourceOptions } from '../../src/database/data-source';
@@ -85,7 +85,7 @@ export function runRawAuditAppend(opts: RawAppendOptions): RawAppendResult {
         );
         prevHash = hash;
       }
-      upsertHead.run(seq, prevHash, at, headHmac(key, seq, prevHash, at));
+      upsertHead.run(seq, prevHash, at, positionMac(key, 'head', seq, prevHash, at));
       return seq;
     });
 

@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { createServer } from 'node:http';
-import { chainHash, headHmac, GENESIS_HASH } from '../../src/audit/hash-chain';
+import { chainHash, positionMac, GENESIS_HASH } from '../../src/audit/hash-chain';
 import { applySqlitePragmas } from '../../src/database/sqlite-pragmas';
 
 const KEY = process.env.AUDIT_HMAC_KEY ?? 'demo-audit-hmac-key-not-for-production-0001';
@@ -49,7 +49,7 @@ const commit = db.transaction((batch: Pending[]) => {
     seq += 1;
     prev = insertRow(seq, prev, at, p);
   }
-  q.setHead.run(seq, prev, at, headHmac(KEY, seq, prev, at));
+  q.setHead.run(seq, prev, at, positionMac(KEY, 'head', seq, prev, at));
 });
 
 function audit(p: Pending): void {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { chainHash, GENESIS_HASH, headHmac } from '../../src/audit/hash-chain';
+import { chainHash, GENESIS_HASH, positionMac } from '../../src/audit/hash-chain';
 import { AUDIT_COLUMNS, toRow } from '../../src/audit/audit.writer';
 import { auditEvent } from './audit-workload';
 
@@ -54,7 +54,7 @@ export function buildTrail(db: Database, opts: TrailOptions): { headSeq: number;
       );
       prevHash = hash;
       if (seq % opts.checkpointEvery === 0) {
-        checkpoint.run(seq, hash, at, headHmac(opts.key, seq, hash, at));
+        checkpoint.run(seq, hash, at, positionMac(opts.key, 'checkpoint', seq, hash, at));
         checkpoints += 1;
       }
     }
@@ -67,7 +67,7 @@ export function buildTrail(db: Database, opts: TrailOptions): { headSeq: number;
   db.prepare(
     `INSERT INTO audit_head (id, seq, hash, updated_at, hmac) VALUES (1, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at, hmac = excluded.hmac`,
-  ).run(seq, prevHash, at, headHmac(opts.key, seq, prevHash, at));
+  ).run(seq, prevHash, at, positionMac(opts.key, 'head', seq, prevHash, at));
 
   for (const ix of indexes) db.exec(ix.sql);
   db.pragma('analysis_limit = 1000');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import type { AuditRow } from './audit.types';
-import { ChainFinding, checkLink, GENESIS_HASH, headHmac, sameHex } from './hash-chain';
+import { chainHash, ChainFinding, checkLink, checkpointGenuine, GENESIS_HASH, headGenuine, sameHex } from './hash-chain';
 
 export interface VerifyResult {
   valid: boolean;
@@ -88,7 +88,7 @@ export class AuditVerifier {
     // Start from the last checkpoint at or before `from`, after proving the checkpoint itself is genuine.
     const cp = [...checkpoints].reverse().find((c) => Number(c.seq) <= from);
     if (!cp) return { seq: 0, hash: GENESIS_HASH };
-    if (!sameHex(headHmac(this.key, Number(cp.seq), cp.hash, cp.created_at), cp.hmac)) {
+    if (!checkpointGenuine(this.key, cp)) {
       return { seq: Number(cp.seq), hash: cp.hash, firstBrokenSequence: Number(cp.seq), problem: 'checkpoint-mismatch', message: `checkpoint at ${cp.seq} was altered` };
     }
     return { seq: Number(cp.seq), hash: cp.hash };
@@ -101,7 +101,7 @@ export class AuditVerifier {
     head: Checkpoint | undefined,
   ): ChainFinding | null {
     for (const cp of checkpoints) {
-      if (!sameHex(headHmac(this.key, Number(cp.seq), cp.hash, cp.created_at), cp.hmac)) {
+      if (!checkpointGenuine(this.key, cp)) {
         return { firstBrokenSequence: Number(cp.seq), problem: 'checkpoint-mismatch', message: `checkpoint at ${cp.seq} was altered` };
       }
       if (Number(cp.seq) > lastSeq) {
@@ -109,8 +109,13 @@ export class AuditVerifier {
       }
     }
     if (head) {
-      if (!sameHex(headHmac(this.key, Number(head.seq), head.hash, head.created_at), head.hmac)) {
-        return { firstBrokenSequence: Number(head.seq), problem: 'head-altered', message: 'the stored chain head was altered' };
+      if (!headGenuine(this.key, head)) {
+        // Not a head this service wrote: a checkpoint (or other MAC) copied in to hide a cut tail. The rows up to
+        // lastSeq are proven; whatever came after them is not.
+        return {
+          firstBrokenSequence: lastSeq + 1, problem: 'head-altered',
+          message: `the stored chain head is not one this service wrote (a checkpoint copied over it?): rows after ${lastSeq} may have been cut`,
+        };
       }
       if (Number(head.seq) > lastSeq) {
         return { firstBrokenSequence: lastSeq + 1, problem: 'tail-truncated', message: `rows ${lastSeq + 1}..${head.seq} are gone` };
@@ -122,6 +127,29 @@ export class AuditVerifier {
       return { firstBrokenSequence: 1, problem: 'head-altered', message: 'the stored chain head is missing' };
     }
     return null;
+  }
+
+  /** Every checkpoint as a receipt (oldest first): to be kept outside the database. */
+  async receipts(): Promise<{ seq: number; hash: string; createdAt: string; mac: string }[]> {
+    const rows = await this.db.query<Checkpoint>('SELECT seq, hash, created_at, hmac FROM audit_checkpoints ORDER BY seq');
+    return rows.map((r) => ({ seq: Number(r.seq), hash: r.hash, createdAt: r.created_at, mac: r.hmac }));
+  }
+
+  /**
+   * Does the trail still hold a receipt's row? The receipt must be genuine (a checkpoint MAC made with this key),
+   * and row `seq` must exist with the receipt's hash and recompute to it. A trail cut back before `seq`, or rewritten
+   * from there, fails; a receipt kept outside the database is what a replayed old head cannot fake.
+   */
+  async checkReceipt(r: { seq: number; hash: string; createdAt: string; mac: string }): Promise<{ contained: boolean; seq: number; problem?: string; message?: string }> {
+    if (!checkpointGenuine(this.key, { seq: r.seq, hash: r.hash, created_at: r.createdAt, hmac: r.mac })) {
+      return { contained: false, seq: r.seq, problem: 'receipt-forged', message: 'the receipt was not issued by this service (its MAC does not match)' };
+    }
+    const row = await this.db.one<AuditRow>('SELECT * FROM audit_events WHERE seq = $1', [r.seq]);
+    if (!row) return { contained: false, seq: r.seq, problem: 'row-missing', message: `row ${r.seq} is no longer in the trail: it was cut back` };
+    if (!sameHex(row.hash, r.hash) || !sameHex(chainHash(this.key, row.prev_hash, row), row.hash)) {
+      return { contained: false, seq: r.seq, problem: 'row-altered', message: `row ${r.seq} differs from the receipt: the trail was cut back or rewritten from there` };
+    }
+    return { contained: true, seq: r.seq };
   }
 
   private result(checked: number, seq: number, hash: string, from: number, cps: number, f: ChainFinding | null): VerifyResult {

@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
@@ -11,9 +11,10 @@ import { AuditExportService, ExportThrottled } from './audit-export.service';
 import { AuditQueryService, describeFilter } from './audit-query.service';
 import { AuditVerifier } from './audit-verifier';
 import { AuditWriter, fromContext } from './audit.writer';
-import { AnomalyQueryDto, AuditExportQueryDto, AuditFilterDto, VerifyQueryDto } from './dto/audit-query.dto';
+import { AnomalyQueryDto, AuditExportQueryDto, AuditFilterDto, CheckpointReceiptBodyDto, VerifyQueryDto } from './dto/audit-query.dto';
 import {
-  AnomalyReportDto, AuditEventPageDto, CheckpointResultDto, EXPORT_CONTENT, PatientAccessLogDto, VerifyResultDto,
+  AnomalyReportDto, AuditEventPageDto, CheckpointReceiptListDto, CheckpointResultDto, EXPORT_CONTENT, PatientAccessLogDto, ReceiptCheckDto,
+  VerifyResultDto,
 } from './dto/audit-response.dto';
 import { FhirAuditEventDto } from './dto/fhir-audit-event.dto';
 import { PatientAccessLogService } from './patient-access-log.service';
@@ -128,7 +129,31 @@ export class AuditController {
   @ApiCreatedResponse({ type: CheckpointResultDto })
   async checkpoint(@Ctx() ctx: RequestContext) {
     const cp = await this.writer.checkpoint();
-    await this.writer.append({ ...fromContext(ctx), action: 'checkpoint', outcome: 'success', resourceType: 'audit-chain', details: cp ?? { unchanged: true } });
+    await this.writer.append({ ...fromContext(ctx), action: 'checkpoint', outcome: 'success', resourceType: 'audit-chain', details: cp ? { ...cp } : { unchanged: true } });
     return cp ?? { unchanged: true };
+  }
+
+  @Authorize('audit:verify')
+  @Get('checkpoints')
+  @ApiOperation({ summary: 'Every checkpoint as a receipt, to keep outside the database (each is also written to the log when taken)' })
+  @ApiOkResponse({ type: CheckpointReceiptListDto })
+  async checkpointReceipts(@Ctx() ctx: RequestContext) {
+    const items = await this.verifier.receipts();
+    await this.writer.append({ ...fromContext(ctx), action: 'export', outcome: 'success', resourceType: 'audit-chain', details: { receipts: items.length } });
+    return { items };
+  }
+
+  @Authorize('audit:verify')
+  @Post('receipts/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Prove the trail still holds a checkpoint receipt kept outside the database (a cut-back trail fails)' })
+  @ApiOkResponse({ type: ReceiptCheckDto })
+  async verifyReceipt(@Ctx() ctx: RequestContext, @Body() receipt: CheckpointReceiptBodyDto) {
+    const result = await this.verifier.checkReceipt(receipt);
+    await this.writer.append({
+      ...fromContext(ctx), action: 'verify', outcome: 'success', resourceType: 'audit-chain',
+      details: { receipt: receipt.seq, contained: result.contained, problem: result.problem ?? null },
+    });
+    return result;
   }
 }

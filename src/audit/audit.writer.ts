@@ -1,10 +1,19 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
 import type { AuditEventInput, AuditRow } from './audit.types';
-import { chainHash, GENESIS_HASH, headHmac } from './hash-chain';
+import { chainHash, GENESIS_HASH, legacyPositionMac, positionMac, sameHex } from './hash-chain';
+
+/** A checkpoint as handed out: enough to prove later that the trail still holds row `seq` with this hash. */
+export interface CheckpointReceipt {
+  seq: number;
+  hash: string;
+  createdAt: string;
+  /** The checkpoint MAC (HMAC-SHA256 with the audit key over kind, sequence, hash and time). */
+  mac: string;
+}
 
 /** Key of the PostgreSQL advisory lock that serializes chain appends across instances. */
 export const CHAIN_LOCK_KEY = 727_164_312;
@@ -25,7 +34,8 @@ interface Pending {
  * appendWithin() writes inside the caller's transaction, for writes whose audit row must commit with the data.
  */
 @Injectable()
-export class AuditWriter implements OnApplicationShutdown {
+export class AuditWriter implements OnApplicationShutdown, OnModuleInit {
+  private readonly logger = new Logger('AuditCheckpoint');
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   /** Set while exclusive() runs: queued appends wait for it. */
@@ -66,23 +76,44 @@ export class AuditWriter implements OnApplicationShutdown {
     await tx.execute(
       `INSERT INTO audit_head (id, seq, hash, updated_at, hmac) VALUES (1, $1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at, hmac = excluded.hmac`,
-      [seq, prevHash, at, headHmac(this.key, seq, prevHash, at)],
+      [seq, prevHash, at, positionMac(this.key, 'head', seq, prevHash, at)],
     );
     return rows;
   }
 
-  /** Records the current head as a checkpoint (sequence, hash, time, HMAC). */
-  async checkpoint(): Promise<{ seq: number; hash: string; createdAt: string } | null> {
+  /**
+   * Records the current head as a checkpoint (sequence, hash, time, checkpoint MAC) and returns it as a receipt.
+   * The receipt is also logged: a copy outside the database, which a privacy officer can keep and later hold
+   * against the trail (POST /audit/receipts/verify).
+   */
+  async checkpoint(): Promise<CheckpointReceipt | null> {
     return this.db.transaction(async (tx) => {
       const head = await this.lockHead(tx);
       if (head.seq === 0) return null;
       const last = await tx.one<{ seq: number }>('SELECT MAX(seq) AS seq FROM audit_checkpoints');
       if (last && Number(last.seq) === head.seq) return null;
       const at = this.clock.nowIso();
-      await tx.execute('INSERT INTO audit_checkpoints (seq, hash, created_at, hmac) VALUES ($1, $2, $3, $4)', [
-        head.seq, head.hash, at, headHmac(this.key, head.seq, head.hash, at),
+      const mac = positionMac(this.key, 'checkpoint', head.seq, head.hash, at);
+      await tx.execute('INSERT INTO audit_checkpoints (seq, hash, created_at, hmac) VALUES ($1, $2, $3, $4)', [head.seq, head.hash, at, mac]);
+      return { seq: head.seq, hash: head.hash, createdAt: at, mac };
+    }).then((receipt) => {
+      if (receipt) this.logger.log(`audit checkpoint receipt ${JSON.stringify(receipt)}`);
+      return receipt;
+    });
+  }
+
+  /**
+   * Upgrade of a trail written by an earlier version: a head carrying the legacy MAC (which a checkpoint could
+   * imitate) is re-MACed as a head once. A head with neither MAC is left alone, for /audit/verify to report.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const head = await tx.one<{ seq: number; hash: string; updated_at: string; hmac: string }>('SELECT seq, hash, updated_at, hmac FROM audit_head WHERE id = 1');
+      if (!head || !sameHex(legacyPositionMac(this.key, Number(head.seq), head.hash, head.updated_at), head.hmac)) return;
+      await tx.execute('UPDATE audit_head SET hmac = $1 WHERE id = 1 AND hmac = $2', [
+        positionMac(this.key, 'head', Number(head.seq), head.hash, head.updated_at), head.hmac,
       ]);
-      return { seq: head.seq, hash: head.hash, createdAt: at };
+      this.logger.log(`audit head ${head.seq} re-MACed in the current (domain-separated) format`);
     });
   }
 

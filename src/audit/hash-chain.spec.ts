@@ -1,5 +1,5 @@
 import type { AuditRow } from './audit.types';
-import { chainHash, checkLink, GENESIS_HASH } from './hash-chain';
+import { chainHash, checkLink, checkpointGenuine, GENESIS_HASH, headGenuine, legacyPositionMac, positionMac } from './hash-chain';
 
 const KEY = 'unit-test-audit-key';
 
@@ -64,5 +64,30 @@ describe('audit hash chain', () => {
   it('the hash depends on the key', () => {
     const [row] = chain(1);
     expect(chainHash('other', GENESIS_HASH, row)).not.toBe(row.hash);
+  });
+});
+
+describe('head and checkpoint MACs are domain-separated (a checkpoint cannot stand in as the head)', () => {
+  const key = 'k'.repeat(32);
+  const at = '2026-12-03T06:00:00.000Z';
+  const hash = 'a'.repeat(64);
+  const row = (hmac: string) => ({ seq: 7, hash, created_at: at, hmac });
+
+  it('binds the kind, the sequence, the hash and the time', () => {
+    const head = positionMac(key, 'head', 7, hash, at);
+    expect(positionMac(key, 'checkpoint', 7, hash, at)).not.toBe(head);
+    expect(positionMac(key, 'head', 8, hash, at)).not.toBe(head);
+    expect(positionMac(key, 'head', 7, 'b'.repeat(64), at)).not.toBe(head);
+    expect(positionMac(key, 'head', 7, hash, '2026-12-03T06:00:00.001Z')).not.toBe(head);
+  });
+
+  it('a head accepts only a head MAC; a checkpoint accepts a checkpoint MAC or a pre-upgrade one, never a head MAC', () => {
+    expect(headGenuine(key, row(positionMac(key, 'head', 7, hash, at)))).toBe(true);
+    expect(headGenuine(key, row(positionMac(key, 'checkpoint', 7, hash, at)))).toBe(false);
+    expect(headGenuine(key, row(legacyPositionMac(key, 7, hash, at)))).toBe(false);
+    expect(checkpointGenuine(key, row(positionMac(key, 'checkpoint', 7, hash, at)))).toBe(true);
+    expect(checkpointGenuine(key, row(legacyPositionMac(key, 7, hash, at)))).toBe(true);
+    expect(checkpointGenuine(key, row(positionMac(key, 'head', 7, hash, at)))).toBe(false);
+    expect(checkpointGenuine(key, row('not hex'))).toBe(false);
   });
 });

@@ -37,13 +37,40 @@ export function chainHash(key: string | Buffer, prevHash: string, row: Hashed): 
   return createHmac('sha256', key).update(prevHash).update(canonical(row)).digest('hex');
 }
 
-/** HMAC over a chain head (checkpoint or live head), so a truncated tail cannot be hidden by rewriting the head. */
-export function headHmac(key: string | Buffer, seq: number, hash: string, at: string): string {
+/**
+ * What a MAC over a chain position stands for: the live head (rewritten on every append) or a checkpoint (written
+ * once, never changed). The two are domain-separated, so a checkpoint can never stand in as the head: copying an
+ * old checkpoint into audit_head after cutting the rows behind it fails the head's MAC (docs/reliability.md).
+ */
+export type MacKind = 'head' | 'checkpoint';
+
+/** HMAC over (kind, sequence, hash, time): what a head or a checkpoint vouches for, bound to what it is. */
+export function positionMac(key: string | Buffer, kind: MacKind, seq: number, hash: string, at: string): string {
+  return createHmac('sha256', key).update(`hit-audit|v2|${kind}|${seq}|${hash}|${at}`).digest('hex');
+}
+
+/**
+ * The MAC format of earlier versions, the same for heads and checkpoints (the flaw above). Accepted for checkpoints
+ * written before the upgrade, never for the head (the writer re-MACs a legacy head once, at boot).
+ */
+export function legacyPositionMac(key: string | Buffer, seq: number, hash: string, at: string): string {
   return createHmac('sha256', key).update(`audit-head|${seq}|${hash}|${at}`).digest('hex');
 }
 
+/** A stored checkpoint is genuine: its MAC is a checkpoint MAC (or a pre-upgrade one), never a head's. */
+export function checkpointGenuine(key: string | Buffer, cp: { seq: number; hash: string; created_at: string; hmac: string }): boolean {
+  const seq = Number(cp.seq);
+  return sameHex(positionMac(key, 'checkpoint', seq, cp.hash, cp.created_at), cp.hmac)
+    || sameHex(legacyPositionMac(key, seq, cp.hash, cp.created_at), cp.hmac);
+}
+
+/** The stored head is genuine: a head MAC of the current format, nothing else. */
+export function headGenuine(key: string | Buffer, head: { seq: number; hash: string; created_at: string; hmac: string }): boolean {
+  return sameHex(positionMac(key, 'head', Number(head.seq), head.hash, head.created_at), head.hmac);
+}
+
 export function sameHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
+  if (typeof a !== 'string' || typeof b !== 'string' || a.length !== b.length || !/^[0-9a-f]*$/i.test(a)) return false;
   return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsTimestamp } from '../../common/validators';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '../audit.types';
@@ -76,4 +76,12 @@ export class AnomalyQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'End of the window, exclusive (default: now)', example: '2026-11-29T00:00:00Z' })
   @IsOptional() @IsTimestamp() to?: string;
+}
+
+/** POST /audit/receipts/verify: a checkpoint receipt as handed out by POST /audit/checkpoints or GET /audit/checkpoints. */
+export class CheckpointReceiptBodyDto {
+  @ApiProperty({ type: 'integer', minimum: 1 }) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) seq: number;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be 64 lowercase hex characters' }) hash: string;
+  @ApiProperty({ example: '2026-12-03T06:00:00.000Z' }) @IsISO8601({ strict: true }) createdAt: string;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) @Matches(/^[0-9a-f]{64}$/, { message: 'mac must be 64 lowercase hex characters' }) mac: string;
 }

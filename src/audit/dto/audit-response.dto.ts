@@ -54,7 +54,27 @@ export class CheckpointResultDto {
   @ApiPropertyOptional({ type: 'integer' }) seq?: number;
   @ApiPropertyOptional() hash?: string;
   @ApiPropertyOptional() createdAt?: string;
+  @ApiPropertyOptional({ description: 'The checkpoint MAC: keep the receipt (seq, hash, createdAt, mac) outside the database' }) mac?: string;
   @ApiPropertyOptional({ description: 'true when the head was already checkpointed' }) unchanged?: boolean;
+}
+
+/** A checkpoint receipt: keep it outside the database; POST /audit/receipts/verify proves the trail still holds it. */
+export class CheckpointReceiptDto {
+  @ApiProperty({ type: 'integer', minimum: 1 }) seq: number;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) hash: string;
+  @ApiProperty({ example: '2026-12-03T06:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) mac: string;
+}
+
+export class CheckpointReceiptListDto {
+  @ApiProperty({ type: [CheckpointReceiptDto] }) items: CheckpointReceiptDto[];
+}
+
+export class ReceiptCheckDto {
+  @ApiProperty({ description: 'The receipt is genuine (its MAC was made with this service\'s key, as a checkpoint) and the trail still holds its row, unchanged' }) contained: boolean;
+  @ApiProperty({ type: 'integer' }) seq: number;
+  @ApiPropertyOptional({ enum: ['receipt-forged', 'row-missing', 'row-altered'] }) problem?: string;
+  @ApiPropertyOptional() message?: string;
 }
 
 export class PatientAccessLogDto extends PageDto(AccessLogEntryDto) {
