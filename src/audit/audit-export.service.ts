@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
+import { CSV_CELLS_NEUTRALIZED, CSV_CELLS_RAW, neutralizeCell } from '../common/csv-cells';
 import { Readable } from 'node:stream';
 import { Clock, MINUTE_MS } from '../common/clock';
 import type { RequestContext } from '../common/request-context';
@@ -39,6 +40,8 @@ export interface AuditExport {
   rows: number;
   upToSeq: number;
   body: Readable;
+  /** CSV only: whether formula-like cells were neutralized (the X-Csv-Cells header says so). */
+  csvCells?: string;
 }
 
 /**
@@ -59,7 +62,7 @@ export class AuditExportService {
   ) {}
 
   async open(ctx: RequestContext, q: AuditExportQueryDto): Promise<AuditExport> {
-    const { format, fhirBundle, ...filter } = q;
+    const { format, fhirBundle, raw, ...filter } = q;
     timeRange(filter);
     const wait = await this.retryAfterSeconds(ctx.user.id);
     if (wait > 0) {
@@ -75,14 +78,17 @@ export class AuditExportService {
     await this.audit.append({
       ...fromContext(ctx), action: 'export', outcome: 'success', resourceType: 'audit-event', patientId: filter.patientId ?? null,
       purposeOfUse: ctx.purposeOfUse ?? 'HCOMPL',
-      details: { format: bundle ? 'fhir-bundle' : format, filter: describeFilter(filter), rows, upToSeq },
+      details: { format: bundle ? 'fhir-bundle' : format, filter: describeFilter(filter), rows, upToSeq, ...(format === 'csv' ? { csvCells: raw === 'true' ? 'raw' : 'neutralized' } : {}) },
     });
     const stamp = this.clock.nowIso().replace(/[:.]/g, '').slice(0, 15);
     const base = `audit-events-${stamp}-to-${upToSeq}`;
     const source = this.query.pages(filter, upToSeq);
     switch (format as ExportFormat) {
       case 'csv':
-        return { contentType: 'text/csv; charset=utf-8', filename: `${base}.csv`, rows, upToSeq, body: Readable.from(csvChunks(source)) };
+        return {
+          contentType: 'text/csv; charset=utf-8', filename: `${base}${raw === 'true' ? '-raw' : ''}.csv`, rows, upToSeq,
+          body: Readable.from(csvChunks(source, raw !== 'true')), csvCells: raw === 'true' ? CSV_CELLS_RAW : CSV_CELLS_NEUTRALIZED,
+        };
       case 'ndjson':
         return { contentType: 'application/x-ndjson', filename: `${base}.ndjson`, rows, upToSeq, body: Readable.from(ndjson(source)) };
       default: {
@@ -113,14 +119,16 @@ export class AuditExportService {
 /**
  * CSV through csv-stringify: a header, then one record per row, written one keyset page at a time (one chunk per
  * page, not per row: far fewer writes and less garbage on a million rows). Empty strings are quoted and NULLs left
- * empty, so the two stay apart. Values are exactly the stored ones (no formula escaping): the export is evidence,
- * and the hash columns let anyone re-verify it; open it in a spreadsheet with that in mind.
+ * empty, so the two stay apart. By default text cells a spreadsheet would run as a formula (a username typed at a
+ * failed login, a User-Agent) are neutralized (common/csv-cells.ts); `raw` keeps the exact stored bytes, so the
+ * hash columns re-verify, and the response says so (X-Csv-Cells).
  */
-export async function* csvChunks(pages: AsyncIterable<AuditRow[]>): AsyncGenerator<string> {
+export async function* csvChunks(pages: AsyncIterable<AuditRow[]>, neutralize = true): AsyncGenerator<string> {
   let header = true;
+  const record = neutralize ? (r: AuditRow) => csvRecord(r).map(neutralizeCell) : csvRecord;
   for await (const rows of pages) {
     for (const part of slices(rows)) {
-      yield stringify(part.map(csvRecord), { header, columns: [...CSV_COLUMNS], quoted_match: /^$/ });
+      yield stringify(part.map(record), { header, columns: [...CSV_COLUMNS], quoted_match: /^$/ });
       header = false;
     }
   }

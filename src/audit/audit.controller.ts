@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPro
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Authorize } from '../auth/decorators';
+import { CSV_CELLS_HEADER } from '../common/csv-cells';
 import { IdPipe } from '../common/id.pipe';
 import { PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
@@ -58,7 +59,8 @@ export class AuditController {
       'The same filters as GET /audit/events. Rows come oldest first (chain order), up to the last row that existed when the export ' +
       'started; the response headers X-Audit-Export-Rows and X-Audit-Export-Up-To-Seq say which. format=fhir gives NDJSON of ' +
       'AuditEvent resources, or one Bundle with fhirBundle=true. Every export writes an `export` audit row (format, filter, rows) ' +
-      'before the first byte; at most AUDIT_EXPORT_PER_MINUTE exports per user and minute (429 with Retry-After).',
+      'before the first byte; at most AUDIT_EXPORT_PER_MINUTE exports per user and minute (429 with Retry-After). CSV cells that a ' +
+      'spreadsheet would run as formulas are neutralized unless raw=true; the X-Csv-Cells header says which.',
   })
   @ApiProduces('text/csv', 'application/x-ndjson', 'application/fhir+ndjson', 'application/fhir+json')
   @ApiOkResponse({ description: 'The rows, streamed in the asked format', content: EXPORT_CONTENT })
@@ -77,6 +79,7 @@ export class AuditController {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Audit-Export-Rows', String(exp.rows));
     res.setHeader('X-Audit-Export-Up-To-Seq', String(exp.upToSeq));
+    if (exp.csvCells) res.setHeader(CSV_CELLS_HEADER, exp.csvCells);
     try {
       await pipeline(exp.body, res);
     } catch (err) {

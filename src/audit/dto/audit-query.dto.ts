@@ -58,6 +58,14 @@ export class AuditExportQueryDto extends AuditFilterFields {
   @IsOptional()
   @IsIn(['true', 'false'])
   fhirBundle?: 'true' | 'false';
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'], default: 'false',
+    description: 'format=csv only: true keeps the exact stored bytes (for re-verifying the hashes); by default text cells beginning with = + - @ tab or CR get a leading apostrophe so a spreadsheet does not run them (OWASP CSV injection). The X-Csv-Cells response header says which',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  raw?: 'true' | 'false';
 }
 
 export class VerifyQueryDto {

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutralizeCell } from '../../common/csv-cells';
 import { CellValue, isSuppressed, ReportTable } from '../report-document';
 
 /** CSV text of a cell: a withheld value is the word `suppressed`, never a number; no value is an empty field. */
@@ -9,7 +10,10 @@ export function csvCell(v: CellValue): string | number {
   return v;
 }
 
-/** RFC 4180 CSV (CRLF line ends, quoted where needed), header row first. Deterministic. */
+/**
+ * RFC 4180 CSV (CRLF line ends, quoted where needed), header row first. Deterministic. Text cells that a
+ * spreadsheet would run as a formula (a department named `=HYPERLINK(...)`) are neutralized (common/csv-cells.ts).
+ */
 export function renderCsv(table: ReportTable): string {
-  return stringify([table.columns, ...table.rows.map((row) => row.map(csvCell))], { record_delimiter: 'windows' });
+  return stringify([table.columns, ...table.rows.map((row) => row.map((v) => neutralizeCell(csvCell(v))))], { record_delimiter: 'windows' });
 }

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { renderReport } from './render';
+import { renderCsv as renderCsvTable } from './csv';
 import { SUPPRESSED } from '../report-document';
 import type { ReportDocument } from '../report-document';
 
@@ -36,5 +37,17 @@ describe('rendering a report', () => {
     expect(JSON.parse(r.body)).toEqual(doc.json);
     expect(r.body.endsWith('}\n')).toBe(true);
     expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('CSV formula injection (OWASP)', () => {
+  it('neutralizes text cells beginning with = + - @ tab or CR, and leaves numbers alone', () => {
+    const csv = renderCsvTable({
+      columns: ['group', 'count'],
+      rows: [['=HYPERLINK("http://x","open")', 12], ['+1', -3], ['-2', 0], ['@SUM(A1)', 1], ['\tx', 2], ['\rx', 3], ['Cardiology', 4]],
+    });
+    const rows = parse(csv, { columns: true }) as { group: string; count: string }[];
+    expect(rows.map((r) => r.group)).toEqual(['\'=HYPERLINK("http://x","open")', "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", 'Cardiology']);
+    expect(rows.map((r) => r.count)).toEqual(['12', '-3', '0', '1', '2', '3', '4']);
   });
 });
