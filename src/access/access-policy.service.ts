@@ -73,6 +73,22 @@ export class AccessPolicyService {
     return decide(subjectOf(user), permission, facts, item);
   }
 
+  /**
+   * /access/explain for a caller. Naming a patient reveals whether the patient exists and is a VIP, so that question
+   * is audited (action explain, with the decision); a question about no patient reads nothing and is not.
+   */
+  async explainFor(ctx: RequestContext, permission: Permission, patientId?: number): Promise<Decision> {
+    const decision = await this.explain(ctx.user, permission, patientId);
+    if (patientId !== undefined) {
+      const exists = !decision.reasons.includes(`patient ${patientId} does not exist`);
+      await this.audit.append({
+        ...fromContext(ctx), action: 'explain', outcome: 'success', resourceType: 'access-decision', resourceId: patientId,
+        patientId: exists ? patientId : null, details: { permission, decision: decision.decision },
+      });
+    }
+    return decision;
+  }
+
   /** An item-level question about a patient whose facts are already loaded (no query). */
   allows(user: AuthUser, permission: Permission, facts: PatientFacts, item: ItemFacts): Decision {
     return decide(subjectOf(user), permission, facts, item);

@@ -54,10 +54,10 @@ export class AccessController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Would the caller be allowed? The real policy, run without touching patient data',
-    description: 'Returns the decision and the reasons the real check uses. Reads no PHI and leaves no audit row.',
+    description: 'Returns the decision and the reasons the real check uses. Reads no chart content. A question naming a patient is audited (action explain): its answer says whether the patient exists and is a VIP.',
   })
   @ApiOkResponse({ type: DecisionDto })
   explain(@Ctx() ctx: RequestContext, @Query() q: ExplainQueryDto) {
-    return this.policy.explain(ctx.user, q.permission, q.patientId);
+    return this.policy.explainFor(ctx, q.permission, q.patientId);
   }
 }

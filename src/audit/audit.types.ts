@@ -2,7 +2,7 @@
 export const AUDIT_ACTIONS = [
   'login', 'login-failed', 'logout', 'read', 'search', 'create', 'update', 'delete', 'export', 'disclose',
   'break-glass', 'break-glass-review', 'permission-change', 'access-denied', 'verify', 'checkpoint',
-  'user-change', 'amendment', 'roi-transition', 'demo-reset', 'scenario',
+  'user-change', 'amendment', 'roi-transition', 'demo-reset', 'scenario', 'explain',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_OUTCOMES = ['success', 'denied', 'error'] as const;

@@ -34,4 +34,27 @@ function bodyErrors(err: { type?: string; status?: number } | undefined, _req: R
   next(err);
 }
 
-export const bodyParsers = [json({ limit: BODY_LIMIT }), urlencoded({ limit: BODY_LIMIT, extended: false }), bodyErrors];
+/** No request body of this API nests deeper than a few levels; 32 leaves room and keeps recursion out of reach. */
+export const MAX_BODY_DEPTH = 32;
+
+/** The nesting depth of a parsed body, measured without recursion (a 5,000-deep body must not blow the stack). */
+export function depthOf(value: unknown, stopAt = MAX_BODY_DEPTH + 1): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max >= stopAt) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** A body nested deeper than MAX_BODY_DEPTH is a 400 naming the body, before validation walks it recursively. */
+const limitDepth: RequestHandler = (req, _res, next) => {
+  if (depthOf(req.body) > MAX_BODY_DEPTH) return next(InvalidInput.field('body', `is nested more than ${MAX_BODY_DEPTH} levels deep`));
+  next();
+};
+
+export const bodyParsers = [json({ limit: BODY_LIMIT }), urlencoded({ limit: BODY_LIMIT, extended: false }), bodyErrors, limitDepth];

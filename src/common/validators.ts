@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { Transform } from 'class-transformer';
 
 /** A real calendar date written YYYY-MM-DD (no 2026-02-30), optionally not in the future. */
 export function IsCalendarDate(opts: { notInFuture?: boolean } = {}, validationOptions?: ValidationOptions) {
@@ -50,4 +51,30 @@ export function IsTimestamp(validationOptions?: ValidationOptions) {
 /** Normalizes an accepted timestamp to the stored form (UTC, milliseconds). */
 export function toStoredTime(value: string): string {
   return new Date(value).toISOString();
+}
+
+/**
+ * Zero-width and bidirectional-control characters: invisible, they make two names that look alike differ ("José"
+ * vs "Jo\u200Bsé"), or reorder what a reader sees (U+202E). A name or a search term never needs them.
+ */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]/;
+
+/**
+ * Text a person types and another finds (names, usernames, search terms): NFC-normalized, so "José" typed as one
+ * code point or as e + combining accent is the same text, and free of invisible characters (400 naming the field).
+ */
+export function HumanText(validationOptions?: ValidationOptions) {
+  return (object: object, propertyName: string) => {
+    Transform(({ value }) => (typeof value === 'string' ? value.normalize('NFC') : value))(object, propertyName);
+    registerDecorator({
+      name: 'humanText',
+      target: object.constructor,
+      propertyName,
+      options: validationOptions,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !INVISIBLE.test(value),
+        defaultMessage: () => `${propertyName} must not contain zero-width or bidirectional-control characters`,
+      },
+    });
+  };
 }

@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { HumanText } from '../../common/validators';
 
 export class LoginDto {
   @ApiProperty({ example: 'nurse.patel', maxLength: 100 })
   @IsString()
   @Length(1, 100)
+  @HumanText()
   username: string;
 
   @ApiProperty({ example: 'hit-demo-2026', maxLength: 200, format: 'password' })

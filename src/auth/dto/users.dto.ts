@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { HumanText } from '../../common/validators';
 import { ROLES, RoleName } from '../../access/catalogue';
 import { PageQueryDto } from '../../common/pagination';
 
@@ -14,6 +15,7 @@ export class CreateUserDto {
   @ApiProperty({ example: 'Ana Rivera, RN' })
   @IsString()
   @Length(1, 100)
+  @HumanText()
   displayName: string;
 
   @ApiProperty({ enum: ROLES })
@@ -37,6 +39,7 @@ export class UpdateUserDto {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @HumanText()
   displayName?: string;
 
   @ApiPropertyOptional({ enum: ROLES })

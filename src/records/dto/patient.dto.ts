@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsCalendarDate } from '../../common/validators';
+import { HumanText, IsCalendarDate } from '../../common/validators';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 const STATE = /^[A-Z]{2}$/;
@@ -15,12 +15,13 @@ export class PatientSearchDto extends PageQueryDto {
   @IsString()
   @MaxLength(100, { message: 'search must be at most 100 characters' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @HumanText()
   search?: string;
 }
 
 export class CreatePatientDto {
-  @ApiProperty({ example: 'Maria' }) @IsString() @Length(1, 100) givenName: string;
-  @ApiProperty({ example: 'Garcia' }) @IsString() @Length(1, 100) familyName: string;
+  @ApiProperty({ example: 'Maria' }) @IsString() @Length(1, 100) @HumanText() givenName: string;
+  @ApiProperty({ example: 'Garcia' }) @IsString() @Length(1, 100) @HumanText() familyName: string;
   @ApiProperty({ example: '1968-04-12' }) @IsCalendarDate({ notInFuture: true }) birthDate: string;
   @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex: (typeof SEXES)[number];
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) addressLine?: string;
