@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { assignRequestId, bodyParsers, noStore } from './common/body-parsing';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation';
 
 
@@ -18,7 +19,9 @@ const DEMO_USERS = [
 
 /** Middleware, pipes, filters and docs, the same for the server and for the e2e tests. */
 export function configureApp(app: NestExpressApplication): void {
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default: none).
+  const trusted = app.get(AppConfig).get('TRUST_PROXY').split(',').map((s) => s.trim()).filter(Boolean);
+  app.set('trust proxy', trusted.length ? trusted : false);
   app.disable('x-powered-by');
   // Answers carry PHI: no ETag (hashing every body costs CPU and invites caching) and no caching anywhere.
   app.set('etag', false);

@@ -11,7 +11,8 @@ const DEMO_USERS: [string, RoleName][] = [
 describe('auth', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ patients: 5 });
+    // This suite plays clients behind a proxy on loopback, so it names that proxy (TRUST_PROXY).
+    t = await createTestApp({ patients: 5, env: { TRUST_PROXY: 'loopback' } });
   });
   afterAll(() => t.close());
 
@@ -96,5 +97,20 @@ describe('auth', () => {
     await request(t.http).get('/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
     t.clock.advance(16 * 60_000);
     await request(t.http).get('/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+  });
+});
+
+describe('auth: X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default none)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ patients: 3, env: { TRUST_PROXY: '' } });
+  });
+  afterAll(() => t.close());
+
+  it('records the socket address, not the one a client claims', async () => {
+    await request(t.http).post('/auth/login').set('X-Forwarded-For', '203.0.113.77').send({ username: 'nurse.patel', password: 'wrong password' }).expect(401);
+    const row = (await t.db.one<{ client_ip: string }>("SELECT client_ip FROM audit_events WHERE action = 'login-failed' ORDER BY seq DESC LIMIT 1"))!;
+    expect(row.client_ip).not.toBe('203.0.113.77');
+    expect(row.client_ip).toMatch(/127\.0\.0\.1|::1/);
   });
 });

@@ -115,6 +115,17 @@ export class EnvironmentVariables {
   @Max(10_000)
   AUDIT_EXPORT_PER_MINUTE = 6;
 
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (Express "trust proxy"): a comma-separated list of
+   * addresses, subnets or the names loopback, linklocal, uniquelocal. Empty (the default): none, so the client
+   * address in the audit trail and in login throttling is the socket's, and a client cannot choose it.
+   */
+  @IsString()
+  @Matches(/^$|^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*$/, {
+    message: 'TRUST_PROXY must be empty or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal',
+  })
+  TRUST_PROXY = '';
+
   /** Anomaly detection (GET /audit/anomalies): the IANA time zone the hospital's clock hours are read in. */
   @IsString()
   @Validate(IsTimeZoneName)
