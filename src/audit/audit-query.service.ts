@@ -216,7 +216,21 @@ export function toView(r: AuditRow): AuditEventView {
     requestId: r.request_id,
     clientIp: r.client_ip,
     userAgent: r.user_agent,
-    details: r.details ? JSON.parse(r.details) : null,
+    details: detailsOf(r.details),
     hash: r.hash,
   };
+}
+
+/**
+ * A row's details as stored JSON. A row written behind the service's back may hold anything: shown as the raw text
+ * under `unparsed` rather than failing the whole page (verify names such a row).
+ */
+function detailsOf(details: string | null): Record<string, unknown> | null {
+  if (!details) return null;
+  try {
+    const v: unknown = JSON.parse(details);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : { unparsed: details };
+  } catch {
+    return { unparsed: details };
+  }
 }

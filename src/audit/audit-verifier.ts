@@ -80,6 +80,7 @@ export class AuditVerifier {
     }
 
     finding ??= this.checkHeadAndCheckpoints(prevSeq, prevHash, checkpoints, head);
+    finding ??= await this.foreignRowAfter(head ? Number(head.seq) : prevSeq);
     return this.result(checked, prevSeq, prevHash, start.seq, checkpoints.length, finding);
   }
 
@@ -127,6 +128,28 @@ export class AuditVerifier {
       return { firstBrokenSequence: 1, problem: 'head-altered', message: 'the stored chain head is missing' };
     }
     return null;
+  }
+
+  /**
+   * A row after the stored head was not written by this service (the writer moves the head with every row it adds,
+   * in the same transaction): someone inserted it behind its back. Rows appended during this verification are
+   * written by the service, so the head is read again before judging.
+   */
+  private async foreignRowAfter(headSeq: number): Promise<ChainFinding | null> {
+    const status = await this.tailStatus();
+    if (status.firstForeignSeq === null || status.firstForeignSeq <= headSeq) return null;
+    return {
+      firstBrokenSequence: status.firstForeignSeq, problem: 'foreign-row',
+      message: `row ${status.firstForeignSeq} lies after the stored head (${status.headSeq}): it was not written by this service`,
+    };
+  }
+
+  /** The stored head and the first row after it, if any (two indexed lookups: cheap enough for /health). */
+  async tailStatus(): Promise<{ headSeq: number; firstForeignSeq: number | null }> {
+    const head = await this.db.one<{ seq: number }>('SELECT seq FROM audit_head WHERE id = 1');
+    const headSeq = head ? Number(head.seq) : 0;
+    const after = await this.db.one<{ seq: number }>('SELECT seq FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1', [headSeq]);
+    return { headSeq, firstForeignSeq: after ? Number(after.seq) : null };
   }
 
   /** Every checkpoint as a receipt (oldest first): to be kept outside the database. */

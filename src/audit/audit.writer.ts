@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
 import type { AuditEventInput, AuditRow } from './audit.types';
+import { AuditUnavailable, isUniqueViolation } from './audit-unavailable';
 import { chainHash, GENESIS_HASH, legacyPositionMac, positionMac, sameHex } from './hash-chain';
 
 /** A checkpoint as handed out: enough to prove later that the trail still holds row `seq` with this hash. */
@@ -72,7 +73,12 @@ export class AuditWriter implements OnApplicationShutdown, OnModuleInit {
       prevHash = hash;
       return row;
     });
-    await insertRows(tx, rows);
+    try {
+      await insertRows(tx, rows);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AuditUnavailable(rows[0].seq);
+      throw err;
+    }
     await tx.execute(
       `INSERT INTO audit_head (id, seq, hash, updated_at, hmac) VALUES (1, $1, $2, $3, $4)
        ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at, hmac = excluded.hmac`,

@@ -74,7 +74,7 @@ export function sameHex(a: string, b: string): boolean {
   return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
-export type ChainProblem = 'row-altered' | 'link-broken' | 'row-missing' | 'tail-truncated' | 'head-altered' | 'checkpoint-mismatch';
+export type ChainProblem = 'row-altered' | 'link-broken' | 'row-missing' | 'tail-truncated' | 'head-altered' | 'checkpoint-mismatch' | 'foreign-row';
 
 export interface ChainFinding {
   firstBrokenSequence: number;

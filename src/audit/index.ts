@@ -5,3 +5,4 @@ export * from './anomalies/zoned-time';
 export * from './audit-query.service';
 export * from './audit.types';
 export * from './audit.writer';
+export * from './audit-verifier';

@@ -46,7 +46,7 @@ export class VerifyResultDto {
   @ApiProperty({ type: 'integer', description: 'The checkpoint the check started from (0: the start of the chain)' }) fromSequence: number;
   @ApiProperty({ type: 'integer' }) checkpointsChecked: number;
   @ApiPropertyOptional({ type: 'integer' }) firstBrokenSequence?: number;
-  @ApiPropertyOptional({ enum: ['row-altered', 'link-broken', 'row-missing', 'tail-truncated', 'head-altered', 'checkpoint-mismatch'] }) problem?: string;
+  @ApiPropertyOptional({ enum: ['row-altered', 'link-broken', 'row-missing', 'tail-truncated', 'head-altered', 'checkpoint-mismatch', 'foreign-row'] }) problem?: string;
   @ApiPropertyOptional() message?: string;
 }
 
