@@ -85,6 +85,24 @@ describe('access: roles, matrix, explain, role edits', () => {
     await instructor.put('/access/roles/wizard/permissions').send({ permissions: [] }).expect(404);
   });
 
+  it('no account changes the permissions of its own role, and admin and instructor never get patient-data permissions (issue 11, finding 4)', async () => {
+    const instructor = await t.as('instructor');
+    const roles = (await instructor.get('/access/roles').expect(200)).body as { name: string; permissions: string[] }[];
+    const own = roles.find((r) => r.name === 'instructor')!.permissions;
+    // The attack: the instructor gives its own role chart access, then reads a chart.
+    const self = await instructor.put('/access/roles/instructor/permissions').send({ permissions: [...own, 'clinical:read', 'record:him'] }).expect(403);
+    expect(self.body.message).toMatch(/role it holds/);
+    await instructor.get('/patients/1/record').expect(403);
+    const refused = await t.db.one<{ reason: string }>(`SELECT reason FROM audit_events WHERE action = 'access-denied' AND resource_type = 'role' ORDER BY seq DESC LIMIT 1`);
+    expect(refused!.reason).toMatch(/role it holds \(instructor\)/);
+    // Nor through the administrator's role.
+    const admin = await instructor.put('/access/roles/admin/permissions').send({ permissions: ['user:manage', 'clinical:read', 'patient:search'] }).expect(400);
+    expect(admin.body.details).toEqual([{ field: 'permissions', problems: [expect.stringMatching(/admin role may never hold patient-data permissions: clinical:read, patient:search/)] }]);
+    const after = (await instructor.get('/access/roles').expect(200)).body as { name: string; permissions: string[] }[];
+    expect(after.find((r) => r.name === 'instructor')!.permissions).toEqual(own);
+    expect(after.find((r) => r.name === 'admin')!.permissions).toEqual(['user:manage']);
+  });
+
   it('every 403 is audited with its reason', async () => {
     const res = await (await t.as('analyst.wong')).get('/users').expect(403);
     expect(res.body.message).toMatch(/lacks permission user:manage/);

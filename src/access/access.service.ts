@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
-import { NotFound } from '../common/errors';
+import { AccessDenied, InvalidInput, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db } from '../database/db';
-import { ALL_PERMISSIONS, Permission } from './catalogue';
+import { ALL_PERMISSIONS, Permission, roleMatrixProblem } from './catalogue';
 
 export interface RoleView {
   name: string;
@@ -47,6 +47,12 @@ export class AccessService {
 
   /** Replaces a role's permissions; the audit row carries before and after, in the same transaction. */
   async setPermissions(ctx: RequestContext, role: string, permissions: Permission[]): Promise<RoleView> {
+    const problem = roleMatrixProblem(ctx.user.role, role, permissions);
+    if (problem?.kind === 'invalid') throw InvalidInput.field(problem.field, problem.problem);
+    if (problem?.kind === 'forbidden') {
+      await this.audit.append({ ...fromContext(ctx), action: 'access-denied', outcome: 'denied', reason: problem.reason, resourceType: 'role', resourceId: role });
+      throw new AccessDenied(`Forbidden: ${problem.reason}`, [problem.reason]);
+    }
     return this.db.transaction(async (tx) => {
       const exists = await tx.one('SELECT name FROM roles WHERE name = $1', [role]);
       if (!exists) throw new NotFound(`Role ${role}`);

@@ -119,3 +119,34 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     permissions: ['self:record', 'amendment:request', 'roi:create'],
   },
 };
+
+/**
+ * Permissions that open patient data (a chart, demographics, a search, a disclosure, one's own record) or change
+ * it. Audit, report and administration permissions are not among them.
+ */
+export const PATIENT_DATA_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted', 'note:read',
+  'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'record:him', 'careteam:manage',
+  'amendment:request', 'amendment:decide', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
+]);
+
+/**
+ * Roles that administer the system or the class and must never reach patient data, whoever edits the matrix:
+ * otherwise whoever holds role:manage could give their own kind of account a way into charts.
+ */
+export const NO_PATIENT_DATA_ROLES: ReadonlySet<RoleName> = new Set<RoleName>(['admin', 'instructor']);
+
+/**
+ * What is wrong with an edit of the role matrix, or null. Separation of duties: no account changes the permissions
+ * of the role it holds (HIPAA 164.308(a)(3)(ii)(A) authorization and supervision, 164.308(a)(4) access
+ * management), and the administrative roles never get patient-data permissions.
+ */
+export function roleMatrixProblem(editorRole: RoleName, role: string, permissions: readonly Permission[]):
+  { kind: 'forbidden'; reason: string } | { kind: 'invalid'; field: 'permissions'; problem: string } | null {
+  if (role === editorRole) return { kind: 'forbidden', reason: `no account may change the permissions of the role it holds (${role})` };
+  if (NO_PATIENT_DATA_ROLES.has(role as RoleName)) {
+    const refused = permissions.filter((p) => PATIENT_DATA_PERMISSIONS.has(p));
+    if (refused.length) return { kind: 'invalid', field: 'permissions', problem: `the ${role} role may never hold patient-data permissions: ${refused.join(', ')}` };
+  }
+  return null;
+}
