@@ -71,18 +71,29 @@ describe('records', () => {
       expect(disclosures.items).toEqual([]);
     });
 
-    it('a search is audited with the number of results, not their content', async () => {
+    it('a search is audited with its terms and the number of results, not their content', async () => {
       const res = await (await t.as('reg.lopez')).get('/patients?search=Patel').set('X-Request-Id', 'search-audit-1').expect(200);
       expect(res.body.total).toBeGreaterThan(0);
       const row = await t.db.one<{ details: string; patient_id: number | null }>(`SELECT details, patient_id FROM audit_events WHERE request_id = 'search-audit-1'`);
-      expect(JSON.parse(row!.details)).toEqual({ criteria: 'name', results: res.body.total });
+      expect(JSON.parse(row!.details)).toEqual({ criteria: 'name', terms: 'Patel', results: res.body.total });
       expect(row!.patient_id).toBeNull();
     });
 
-    it('a VIP hit in a search is confidential to someone without a relation', async () => {
-      const res = await (await t.as('reg.lopez')).get('/patients?pageSize=200').expect(200);
-      const vip = res.body.items.find((p: { id: number }) => p.id === 4);
-      expect(vip).toEqual({ id: 4, mrn: 'MRN00000004', vip: true, confidential: expect.any(String) });
+    it('a VIP hit is masked (no name, birth date or MRN) to someone without a relation or registration duties (issue 11, finding 6)', async () => {
+      const vip = (await t.db.one<{ given_name: string; family_name: string; birth_date: string }>('SELECT given_name, family_name, birth_date FROM patients WHERE id = 4'))!;
+      const nurse = await t.as('nurse.patel');
+      // The attack: the VIP's full name, birth date, and a three-letter prefix of the given name.
+      for (const search of [`${vip.family_name} ${vip.given_name}`, vip.birth_date, vip.given_name.slice(0, 3).toLowerCase()]) {
+        const res = await nurse.get(`/patients?search=${encodeURIComponent(search)}&pageSize=200`).set('X-Request-Id', `vip-${search.length}`).expect(200);
+        const hit = res.body.items.find((p: { id: number }) => p.id === 4);
+        expect({ search, hit }).toEqual({ search, hit: { id: 4, vip: true, confidential: expect.any(String) } });
+        expect(JSON.stringify(res.body)).not.toContain(vip.birth_date);
+        const row = await t.db.one<{ details: string }>(`SELECT details FROM audit_events WHERE request_id = $1`, [`vip-${search.length}`]);
+        expect(JSON.parse(row!.details)).toMatchObject({ terms: search });
+      }
+      // Registration duties (demographics:write) see the entry they registered.
+      const registrar = (await (await t.as('reg.lopez')).get('/patients?pageSize=200').expect(200)).body.items.find((p: { id: number }) => p.id === 4);
+      expect(registrar).toMatchObject({ id: 4, mrn: 'MRN00000004', vip: true, familyName: vip.family_name });
     });
 
     it('a search string over 100 characters is a 400 naming it', async () => {
@@ -217,11 +228,13 @@ describe('records', () => {
       );
     });
 
-    it('explain reads no PHI and writes no audit row', async () => {
+    it('explain reads no PHI; naming a patient writes one explain row (it reveals existence and VIP status)', async () => {
       const before = Number((await t.db.one<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events'))!.n);
       const res = await (await t.as('nurse.patel')).get('/access/explain?permission=clinical:read&patientId=11').expect(200);
       expect(JSON.stringify(res.body)).not.toMatch(/mrn|givenName|familyName|birthDate/);
-      expect(Number((await t.db.one<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events'))!.n)).toBe(before);
+      expect(Number((await t.db.one<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events'))!.n)).toBe(before + 1);
+      const row = await t.db.one<{ action: string; patient_id: number }>('SELECT action, patient_id FROM audit_events ORDER BY seq DESC LIMIT 1');
+      expect(row).toMatchObject({ action: 'explain', patient_id: 11 });
     });
   });
 

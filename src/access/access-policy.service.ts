@@ -89,6 +89,16 @@ export class AccessPolicyService {
     return decision;
   }
 
+  /**
+   * Whether a VIP search hit is shown in full: to a caller the policy lets read that patient's demographics (a care
+   * relation, a break-the-glass grant) or who registers patients (demographics:write: registration duties). Anyone
+   * else sees a masked entry: no name, birth date or MRN, so a search cannot confirm a VIP is here.
+   */
+  async vipHitVisible(user: AuthUser, patientId: number): Promise<boolean> {
+    if (user.permissions.has('demographics:write')) return true;
+    return (await this.explain(user, 'demographics:read', patientId)).decision === 'allow';
+  }
+
   /** An item-level question about a patient whose facts are already loaded (no query). */
   allows(user: AuthUser, permission: Permission, facts: PatientFacts, item: ItemFacts): Decision {
     return decide(subjectOf(user), permission, facts, item);

@@ -55,17 +55,18 @@ export class PatientsService {
     const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM patients ${where}`, params))?.n);
     const items: PatientHitDto[] = [];
     for (const r of rows) {
-      // A VIP hit shows details only to someone the policy lets read that chart's demographics.
-      if (bool(r.vip) && (await this.policy.explain(ctx.user, 'demographics:read', Number(r.id))).decision === 'deny') {
-        items.push({ id: Number(r.id), mrn: r.mrn, vip: true, confidential: 'VIP patient: details need a care relation or break-the-glass' });
+      // A VIP hit shows details only to a caller with a relation or registration duties (the policy says who).
+      if (bool(r.vip) && !(await this.policy.vipHitVisible(ctx.user, Number(r.id)))) {
+        items.push({ id: Number(r.id), vip: true, confidential: 'VIP patient: name, birth date and MRN need a care relation or break-the-glass' });
       } else {
         const d = toDemographics(r);
         items.push({ id: d.id, mrn: d.mrn, givenName: d.givenName, familyName: d.familyName, birthDate: d.birthDate, sex: d.sex, vip: d.vip });
       }
     }
-    // The trail records that a search happened and how many it found, not whom (minimum necessary).
+    // The trail records the terms searched and how many were found: an investigation of who looked for whom needs
+    // the terms (the trail itself is access-controlled); the hits' identities stay out of it.
     await this.audit.append({
-      ...fromContext(ctx), action: 'search', outcome: 'success', resourceType: 'patient', details: { criteria, results: total },
+      ...fromContext(ctx), action: 'search', outcome: 'success', resourceType: 'patient', details: { criteria, terms: q.search ?? null, results: total },
     });
     return { items, page, pageSize, total };
   }

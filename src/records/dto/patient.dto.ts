@@ -64,7 +64,7 @@ export class DemographicsDto {
 /** A search hit. A VIP patient the caller has no relation to shows only as a confidential entry. */
 export class PatientHitDto {
   @ApiProperty() id: number;
-  @ApiProperty() mrn: string;
+  @ApiPropertyOptional({ description: 'Absent on a masked VIP entry' }) mrn?: string;
   @ApiPropertyOptional() givenName?: string;
   @ApiPropertyOptional() familyName?: string;
   @ApiPropertyOptional() birthDate?: string;
