@@ -48,6 +48,11 @@ const demo = DemoModule.withSeeder({
   seedNow: DEFAULT_SEED_NOW,
 });
 
+/** The demo endpoints exist only outside production, and only while DEMO_ENABLED is not false: otherwise 404. */
+export function demoEnabled(env: Record<string, string | undefined>): boolean {
+  return env.NODE_ENV !== 'production' && env.DEMO_ENABLED !== 'false';
+}
+
 /**
  * A dynamic module, so the environment is read and validated when an app is created (each e2e suite creates
  * its own, on its own database), not once when this file is imported.
@@ -57,7 +62,10 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true }), logging, ...FEATURES, demo],
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, ignoreEnvFile: true }), logging, ...FEATURES,
+        ...(demoEnabled(process.env) ? [demo] : []),
+      ],
     };
   }
 }

@@ -44,6 +44,13 @@ export class EnvironmentVariables {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
+  /**
+   * The instructor's demo endpoints (/demo/*: reset, scenarios). Off (404) whenever NODE_ENV=production, whatever
+   * this says; elsewhere on unless set to false.
+   */
+  @IsIn(['true', 'false'])
+  DEMO_ENABLED: 'true' | 'false' = 'true';
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

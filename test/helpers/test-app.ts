@@ -39,6 +39,8 @@ export async function createTestApp(opts: { patients?: number; env?: Record<stri
     schema = `e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
     await withPg(pgUrl, (c) => c.query(`CREATE SCHEMA ${schema}`));
   }
+  // What this suite's env overrides replace, put back at close: later suites in the same worker start clean.
+  const saved = Object.fromEntries(Object.keys(opts.env ?? {}).map((k) => [k, process.env[k]]));
   Object.assign(process.env, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -90,6 +92,10 @@ export async function createTestApp(opts: { patients?: number; env?: Record<stri
     },
     async close() {
       await app.close();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
       if (pgUrl && schema) await withPg(pgUrl, (c) => c.query(`DROP SCHEMA ${schema} CASCADE`));
     },
   };
