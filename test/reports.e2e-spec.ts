@@ -190,10 +190,12 @@ describe('reports', () => {
       ]);
     });
 
-    it('length of stay under the calendar-days convention: same-day stay 1, every stay one more', async () => {
-      const { groups, total } = await t.app.get(OutcomesReport).counts({ from: '2030-01-01', to: '2030-12-31' }, 'month', 'calendar-days');
-      expect(total).toMatchObject({ discharges: 17, losSum: 51, losMedian: 3 });
-      expect(groups.find((g) => g.group === '2030-02')).toMatchObject({ losSum: 4, losMedian: 2 });
+    it('length of stay under the inpatient-census convention: admission day counted, discharge day not, a same-day stay 1', async () => {
+      const { groups, total } = await t.app.get(OutcomesReport).counts({ from: '2030-01-01', to: '2030-12-31' }, 'month', 'inpatient-census');
+      // Only S3 (the same-day stay) changes: 0 -> 1. Every other stay keeps discharge date - admission date.
+      expect(total).toMatchObject({ discharges: 17, losSum: 35, losMedian: 2 });
+      // February: S2 (2 days) and S3 (same day: 1).
+      expect(groups.find((g) => g.group === '2030-02')).toMatchObject({ losSum: 3, losMedian: 1.5 });
     });
 
     it('states every rule it used, with its source', async () => {

@@ -172,10 +172,11 @@ export class EnvironmentVariables {
 
   /**
    * Length-of-stay convention of the outcome reports (src/reporting/outcomes/length-of-stay.ts): 'midnights' =
-   * discharge date - admission date (same-day stay 0, AHRQ HCUP); 'calendar-days' = that + 1 (same-day stay 1).
+   * discharge date - admission date (same-day stay 0, AHRQ HCUP); 'inpatient-census' = the same, but a same-day stay
+   * counts 1 (inpatient service days: admission day counted, discharge day not).
    */
-  @IsIn(['midnights', 'calendar-days'])
-  LOS_CONVENTION: 'midnights' | 'calendar-days' = 'midnights';
+  @IsIn(['midnights', 'inpatient-census'])
+  LOS_CONVENTION: 'midnights' | 'inpatient-census' = 'midnights';
 
   /** Seed the demo data when the database is empty at start. */
   @IsIn(['true', 'false'])

@@ -15,6 +15,7 @@ export const SOURCES = {
     'CMS Hospital-Wide All-Cause Unplanned Readmission measure (HWR; Yale CORE methodology for CMS), with the CMS Planned Readmission Algorithm deciding what counts as planned',
   ahrqIqi: 'AHRQ Inpatient Quality Indicators (IQI), in-hospital mortality indicators: transfers to another acute-care hospital are excluded',
   hcupLos: 'AHRQ Healthcare Cost and Utilization Project (HCUP) length of stay: discharge date minus admission date, same-day stays counted as 0',
+  censusLos: 'Inpatient census convention (inpatient service days) of hospital statistics as taught in HIM (AHIMA, Calculating and Reporting Healthcare Statistics): the admission day counts, the discharge day does not, an admission and discharge on the same day counts 1',
   nubcDisposition: 'NUBC UB-04 patient discharge status codes (01 home, 06 home health, 03 skilled nursing, 02 acute-care transfer, 07 left against medical advice, 20 expired)',
   cmsCellSize: 'CMS Cell Size Suppression Policy (no cell from 1 to 10, nor any value from which one can be derived); HIPAA de-identification, 45 CFR 164.514(b)',
   hipaaAccess: 'HIPAA right of access, 45 CFR 164.524(b)(2): act on a request no later than 30 days after receipt (one 30-day extension with written reasons)',
