@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
+import { UsersDataModule } from '../auth/users-data.module';
 import { AuditSummaryReport } from './audit-summary/audit-summary.report';
 import { OutcomesReport } from './outcomes/outcomes.report';
 import { ReportRunsService } from './report-runs.service';
@@ -14,7 +15,7 @@ import { RoiReport } from './roi/roi.report';
  * only through aggregate SQL; the anomaly counts come from the audit module's AnomalyService.
  */
 @Module({
-  imports: [AccessModule, AuditModule],
+  imports: [AccessModule, AuditModule, UsersDataModule],
   controllers: [ReportsController],
   providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
 })

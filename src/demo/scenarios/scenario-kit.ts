@@ -53,7 +53,7 @@ export class ScenarioKit {
     private readonly users: UsersRepository,
   ) {
     this.writer = new AuditWriter(db, this.clock, config);
-    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer);
+    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer, users);
   }
 
   get timeZone(): string {
@@ -67,8 +67,8 @@ export class ScenarioKit {
   }
 
   async user(username: string): Promise<AuthUser> {
-    const row = await this.db.one<{ id: number }>('SELECT id FROM users WHERE username = $1', [username]);
-    const user = row ? await this.users.loadAuthUser(Number(row.id)) : undefined;
+    const id = await this.users.idOf(username);
+    const user = id === undefined ? undefined : await this.users.loadAuthUser(id);
     if (!user) throw new Conflict(`Demo user ${username} is missing or disabled: reset the demo first (POST /demo/reset)`);
     return user;
   }
