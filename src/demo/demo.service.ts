@@ -8,6 +8,7 @@ import { NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { Db, PgTransaction, Queryable } from '../database/db';
+import { PatientsRepository } from '../records/patients.repository';
 import { breakGlassScenario } from './scenarios/break-glass.scenario';
 import { Scenario, ScenarioKit, ScenarioResult } from './scenarios/scenario-kit';
 import { snoopingScenario } from './scenarios/snooping.scenario';
@@ -42,6 +43,7 @@ export class DemoService {
     private readonly config: AppConfig,
     private readonly policy: AccessPolicyService,
     private readonly users: UsersRepository,
+    private readonly patients: PatientsRepository,
     private readonly audit: AuditWriter,
     @Inject(DEMO_SEEDER) private readonly seeder: DemoSeeder,
   ) {}
@@ -81,7 +83,7 @@ export class DemoService {
   async runScenario(ctx: RequestContext, name: string): Promise<ScenarioResult & { recordedAs: number }> {
     const scenario = SCENARIOS[name];
     if (!scenario) throw new NotFound(`Scenario ${name}`);
-    const kit = new ScenarioKit(this.db, this.config, this.clock, this.policy, this.users);
+    const kit = new ScenarioKit(this.db, this.config, this.clock, this.policy, this.users, this.patients);
     const result = await scenario.run(kit, ctx);
     // The trail says who planted what: planted rows are not passed off as real activity.
     const row = await this.audit.append({

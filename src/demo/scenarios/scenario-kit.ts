@@ -11,6 +11,8 @@ import { Conflict } from '../../common/errors';
 import type { AuthUser, RequestContext } from '../../common/request-context';
 import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
+import { PatientsRepository } from '../../records/patients.repository';
+import { SPECIAL_PATIENTS } from '../special-patients';
 
 /**
  * A clock that stands still at a chosen instant: the scenario's own "now". Planted activity is written through the
@@ -36,6 +38,9 @@ export interface Workstation {
   userAgent: string;
 }
 
+/** Bystanders come after the patients the seed plants for the scenarios (ids 1-4). */
+const LAST_SPECIAL_PATIENT = Math.max(...Object.values(SPECIAL_PATIENTS));
+
 export const WORKSTATION_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** What the scenarios share: the scenario clock, a writer and a break-the-glass service on it, and demo lookups. */
@@ -51,6 +56,7 @@ export class ScenarioKit {
     readonly realClock: Clock,
     policy: AccessPolicyService,
     private readonly users: UsersRepository,
+    readonly patients: PatientsRepository,
   ) {
     this.writer = new AuditWriter(db, this.clock, config);
     this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer, users);
@@ -130,15 +136,9 @@ export class ScenarioKit {
    * same ones on every freshly seeded database (lowest ids first).
    */
   async bystanders(n: number): Promise<number[]> {
-    const rows = await this.db.query<{ id: number }>(
-      `SELECT p.id FROM patients p
-        WHERE p.id > 4 AND p.vip = FALSE AND p.user_id IS NULL AND p.deceased_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id)
-        ORDER BY p.id LIMIT $1`,
-      [n],
-    );
-    if (rows.length < n) throw new Conflict('Not enough seeded patients for this scenario: reset the demo first (POST /demo/reset)');
-    return rows.map((r) => Number(r.id));
+    const ids = await this.patients.unattached(n, LAST_SPECIAL_PATIENT);
+    if (ids.length < n) throw new Conflict('Not enough seeded patients for this scenario: reset the demo first (POST /demo/reset)');
+    return ids;
   }
 
   private async lastSeq(): Promise<number> {
