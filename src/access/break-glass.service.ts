@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { UserName, UsersRepository } from '../auth/users.repository';
 import { Clock, MINUTE_MS } from '../common/clock';
@@ -21,20 +22,15 @@ interface GrantRow {
   reviewed_by: number | null;
   review_outcome: ReviewOutcome | null;
   review_note: string | null;
-  access_count: number | string;
 }
 
 /**
- * One grant with how many flagged accesses it carried: audit rows with the break-glass flag, by the grantee, on
- * the patient, while the grant lasted. The grant's own 'break-glass' row is not an access to the chart, so it is
- * not counted. Who holds it and who reviewed it are named by the users' owner (toItems).
+ * One grant as stored. Who holds it, who reviewed it and how many flagged accesses it carried come from the owners
+ * of users and of the audit trail, one call each per page (toItems).
  */
 const GRANT_SELECT = `
   SELECT g.id, g.user_id, g.patient_id, g.reason, g.granted_at, g.expires_at, g.reviewed_at, g.reviewed_by,
-         g.review_outcome, g.review_note,
-         (SELECT COUNT(*) FROM audit_events a
-           WHERE a.actor_user_id = g.user_id AND a.patient_id = g.patient_id AND a.break_glass = TRUE
-             AND a.action <> 'break-glass' AND a.occurred_at >= g.granted_at AND a.occurred_at <= g.expires_at) AS access_count
+         g.review_outcome, g.review_note
     FROM break_glass_grants g`;
 
 /**
@@ -52,6 +48,7 @@ export class BreakGlassService {
     private readonly policy: AccessPolicyService,
     private readonly audit: AuditWriter,
     private readonly users: UsersRepository,
+    private readonly trail: AuditEventsRepository,
   ) {}
 
   /**
@@ -181,15 +178,22 @@ export class BreakGlassService {
   }
 
   /**
-   * The rows as review items, holders and reviewers named by one call to the users' owner for the whole page. A
-   * grant whose holder has no user row is left out (a grant always has one: user_id references users).
+   * The rows as review items: holders and reviewers named by one call to the users' owner for the whole page, and
+   * the accesses each grant carried counted by one call to the audit trail's owner (audit rows with the
+   * break-glass flag, by the grantee, on the patient, while the grant lasted; the grant's own 'break-glass' row is
+   * not an access to the chart). A grant whose holder has no user row is left out (user_id references users).
    */
   private async toItems(rows: GrantRow[], now: string, q?: Queryable): Promise<BreakGlassReviewItemDto[]> {
-    const ids = rows.flatMap((r) => (r.reviewed_by === null || r.reviewed_by === undefined ? [Number(r.user_id)] : [Number(r.user_id), Number(r.reviewed_by)]));
-    const names = await this.users.names(ids, q);
+    const reviewerOf = (r: GrantRow) => (r.reviewed_by === null || r.reviewed_by === undefined ? null : Number(r.reviewed_by));
+    const names = await this.users.names(rows.flatMap((r) => [Number(r.user_id), ...(reviewerOf(r) === null ? [] : [reviewerOf(r)!])]), q);
+    const counts = await this.trail.breakGlassAccessCounts(
+      rows.map((r) => ({ id: Number(r.id), userId: Number(r.user_id), patientId: Number(r.patient_id), grantedAt: r.granted_at, expiresAt: r.expires_at })),
+      q,
+    );
     return rows.flatMap((r) => {
       const holder = names.get(Number(r.user_id));
-      return holder ? [toItem(r, holder, r.reviewed_by === null || r.reviewed_by === undefined ? undefined : names.get(Number(r.reviewed_by)), now)] : [];
+      const reviewer = reviewerOf(r);
+      return holder ? [toItem(r, holder, reviewer === null ? undefined : names.get(reviewer), counts.get(Number(r.id)) ?? 0, now)] : [];
     });
   }
 
@@ -206,7 +210,7 @@ export class BreakGlassService {
 /** A reviewer without a user row (reviewed_by references users, so never in practice) is named null, as a left join would. */
 const GONE = null as unknown as string;
 
-function toItem(r: GrantRow, holder: UserName, reviewer: UserName | undefined, now: string): BreakGlassReviewItemDto {
+function toItem(r: GrantRow, holder: UserName, reviewer: UserName | undefined, accessCount: number, now: string): BreakGlassReviewItemDto {
   return {
     id: Number(r.id),
     user: { id: holder.id, username: holder.username, displayName: holder.displayName, role: holder.role },
@@ -215,7 +219,7 @@ function toItem(r: GrantRow, holder: UserName, reviewer: UserName | undefined, n
     grantedAt: r.granted_at,
     expiresAt: r.expires_at,
     active: r.expires_at > now,
-    accessCount: num(r.access_count),
+    accessCount,
     reviewedAt: r.reviewed_at ?? null,
     reviewedBy:
       r.reviewed_by === null || r.reviewed_by === undefined

@@ -4,6 +4,7 @@ import { Page, pageOf, PageQueryDto } from '../common/pagination';
 import { UsersRepository } from '../auth/users.repository';
 import { bool, Db, num, SqlParam } from '../database/db';
 import type { AuditRow } from './audit.types';
+import { AuditEventsRepository } from './audit-events.repository';
 import { AuditFilterDto, AuditFilterFields } from './dto/audit-query.dto';
 
 export interface AuditEventView {
@@ -52,6 +53,7 @@ export class AuditQueryService {
   constructor(
     private readonly db: Db,
     private readonly users: UsersRepository,
+    private readonly trail: AuditEventsRepository,
   ) {}
 
   /**
@@ -110,8 +112,8 @@ export class AuditQueryService {
   }
 
   /** The sequence number of the newest row: an export or a scan stops there, so rows appended meanwhile stay out. */
-  async lastSeq(): Promise<number> {
-    return num((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq);
+  lastSeq(): Promise<number> {
+    return this.trail.lastSeq();
   }
 
   /** How many rows match the filter up to (and including) `upToSeq`. */

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { RecordsDataModule } from '../records/records-data.module';
@@ -8,7 +9,7 @@ import { DEMO_SEEDER, DemoSeeder } from './demo-seeder';
 import { DemoService } from './demo.service';
 
 @Module({
-  imports: [AuthModule, AccessModule, AuditModule, RecordsDataModule],
+  imports: [AuthModule, AccessModule, AuditModule, AuditDataModule, RecordsDataModule],
   controllers: [DemoController],
   providers: [DemoService],
 })

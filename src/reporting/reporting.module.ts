@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
 import { UsersDataModule } from '../auth/users-data.module';
 import { AuditSummaryReport } from './audit-summary/audit-summary.report';
@@ -15,7 +16,7 @@ import { RoiReport } from './roi/roi.report';
  * only through aggregate SQL; the anomaly counts come from the audit module's AnomalyService.
  */
 @Module({
-  imports: [AccessModule, AuditModule, UsersDataModule],
+  imports: [AccessModule, AuditModule, AuditDataModule, UsersDataModule],
   controllers: [ReportsController],
   providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
 })

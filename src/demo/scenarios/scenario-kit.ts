@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AccessPolicyService } from '../../access/access-policy.service';
 import { BreakGlassService } from '../../access/break-glass.service';
 import { zonedToUtc, localTime } from '../../audit/anomalies/zoned-time';
+import { AuditEventsRepository } from '../../audit/audit-events.repository';
 import type { AuditEventInput, AuditRow } from '../../audit/audit.types';
 import { AuditWriter, fromContext } from '../../audit/audit.writer';
 import { UsersRepository } from '../../auth/users.repository';
@@ -57,9 +58,10 @@ export class ScenarioKit {
     policy: AccessPolicyService,
     private readonly users: UsersRepository,
     readonly patients: PatientsRepository,
+    readonly trail: AuditEventsRepository,
   ) {
     this.writer = new AuditWriter(db, this.clock, config);
-    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer, users);
+    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer, users, trail);
   }
 
   get timeZone(): string {
@@ -141,17 +143,13 @@ export class ScenarioKit {
     return ids;
   }
 
-  private async lastSeq(): Promise<number> {
-    return Number((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq ?? 0);
+  private lastSeq(): Promise<number> {
+    return this.trail.lastSeq();
   }
 
-  private async seqsAfter(seq: number): Promise<number[]> {
+  private seqsAfter(seq: number): Promise<number[]> {
     // Rows the grant or review transaction wrote (filtered to the scenario time, so concurrent requests stay out).
-    const rows = await this.db.query<{ seq: number }>(
-      'SELECT seq FROM audit_events WHERE seq > $1 AND occurred_at = $2 ORDER BY seq',
-      [seq, this.clock.nowIso()],
-    );
-    return rows.map((r) => Number(r.seq));
+    return this.trail.seqsAt(seq, this.clock.nowIso());
   }
 }
 
