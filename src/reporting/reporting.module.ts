@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessDataModule } from '../access/access-data.module';
 import { AccessModule } from '../access/access.module';
 import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
@@ -16,7 +17,7 @@ import { RoiReport } from './roi/roi.report';
  * only through aggregate SQL; the anomaly counts come from the audit module's AnomalyService.
  */
 @Module({
-  imports: [AccessModule, AuditModule, AuditDataModule, UsersDataModule],
+  imports: [AccessModule, AccessDataModule, AuditModule, AuditDataModule, UsersDataModule],
   controllers: [ReportsController],
   providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
 })

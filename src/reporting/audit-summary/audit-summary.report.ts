@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { BreakGlassGrantsRepository } from '../../access/break-glass.repository';
 import { RULE_NAMES } from '../../audit/anomalies/anomaly-rules';
 import { AnomalyService } from '../../audit/anomalies/anomaly.service';
 import { AuditEventsRepository } from '../../audit/audit-events.repository';
 import { Clock } from '../../common/clock';
-import { Db, num } from '../../database/db';
+import { num } from '../../database/db';
 import { DateRange, daysBetween, resolveRange } from '../date-range';
 import { MeasureDefinition, SOURCES } from '../definitions';
 import type { AuditInterval, AuditSummaryParamsDto } from '../dto/report-query.dto';
@@ -68,23 +69,24 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * GET /reports/audit-summary: who did what to the trail's records, how often refused, break-the-glass use and its
- * review, and the anomaly findings, over a date range. Counting is done by SQL GROUP BY on the trail; the anomaly
- * counts come from the audit module's AnomalyService (the same rules as GET /audit/anomalies).
+ * review, and the anomaly findings, over a date range. The counts come from the tables' owners (docs/architecture.md,
+ * section 2): the trail's from AuditEventsRepository (SQL GROUP BY), the grants' from BreakGlassGrantsRepository; the
+ * anomaly counts from the audit module's AnomalyService (the same rules as GET /audit/anomalies).
  */
 @Injectable()
 export class AuditSummaryReport {
   constructor(
-    private readonly db: Db,
     private readonly clock: Clock,
     private readonly anomalies: AnomalyService,
     private readonly trail: AuditEventsRepository,
+    private readonly grantRecords: BreakGlassGrantsRepository,
   ) {}
 
   async build(params: AuditSummaryParamsDto): Promise<ReportDocument<AuditSummaryJson>> {
     const range = resolveRange(params, this.clock.now());
     const interval = params.interval ?? (daysBetween(range.from, range.to) < DAILY_UP_TO_DAYS ? 'day' : 'month');
     const end = dayAfter(range.to);
-    const { cube, reasons, grants, underGrant } = await this.counts(range.from, end, interval);
+    const { cube, reasons, grants, underBreakGlass } = await this.counts(range.from, end, interval);
     const findings = await this.anomalies.detect(`${range.from}T00:00:00.000Z`, `${end}T00:00:00.000Z`);
 
     const accesses = cube
@@ -98,8 +100,7 @@ export class AuditSummaryReport {
     }
     const ruleCounts = new Map<string, number>(RULE_NAMES.map((r) => [r, 0]));
     for (const f of findings.findings) ruleCounts.set(f.rule, (ruleCounts.get(f.rule) ?? 0) + 1);
-    const uses = num(grants?.uses);
-    const reviewed = num(grants?.reviewed);
+    const { uses, reviewed, justified, violations } = grants;
 
     const byRole = rollUp('role');
     const json: AuditSummaryJson = {
@@ -122,8 +123,8 @@ export class AuditSummaryReport {
         byRole: byRole.filter(([, c]) => c.denied > 0).map(([role, c]) => ({ role, count: c.denied })),
       },
       breakGlass: {
-        uses, reviewed, justified: num(grants?.justified), violations: num(grants?.violations), awaitingReview: uses - reviewed,
-        accessesUnderBreakGlass: num(underGrant?.n),
+        uses, reviewed, justified, violations, awaitingReview: uses - reviewed,
+        accessesUnderBreakGlass: underBreakGlass,
       },
       anomalies: {
         source: 'AnomalyService: the rules of GET /audit/anomalies, run over the whole range',
@@ -140,15 +141,8 @@ export class AuditSummaryReport {
     const trail = await this.trail.counts(from, end, interval);
     const cube = trail.cube.map((r) => ({ ...r, role: r.role ?? NO_ROLE }));
     const reasons = trail.denialReasons;
-    const grants = await this.db.one<Record<string, unknown>>(
-      `SELECT COUNT(*) AS uses,
-              SUM(CASE WHEN reviewed_at IS NOT NULL THEN 1 ELSE 0 END) AS reviewed,
-              SUM(CASE WHEN review_outcome = 'justified' THEN 1 ELSE 0 END) AS justified,
-              SUM(CASE WHEN review_outcome = 'violation' THEN 1 ELSE 0 END) AS violations
-         FROM break_glass_grants WHERE granted_at >= $1 AND granted_at < $2`,
-      [from, end],
-    );
-    return { cube, reasons, grants, underGrant: { n: trail.underBreakGlass } };
+    const grants = await this.grantRecords.countsBetween(from, end);
+    return { cube, reasons, grants, underBreakGlass: trail.underBreakGlass };
   }
 }
 
