@@ -26,6 +26,7 @@ import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { seedDatabase } from '../seed/generator';
+import { RolePermissionsRepository } from '../src/access/role-permissions.repository';
 import { AuditEventsRepository } from '../src/audit/audit-events.repository';
 import { AuditQueryService } from '../src/audit/audit-query.service';
 import { AuditVerifier } from '../src/audit/audit-verifier';
@@ -178,7 +179,7 @@ async function verifyPhase(file: string, opts: Options): Promise<VerifyPhase> {
     out.fromCheckpointChecked = fromCp.checked;
     out.valid &&= fromCp.valid;
 
-    const query = new AuditQueryService(db, new UsersRepository(db, new PatientsRepository(db)), new AuditEventsRepository(db));
+    const query = new AuditQueryService(db, new UsersRepository(db, new PatientsRepository(db), new RolePermissionsRepository(db)), new AuditEventsRepository(db));
     for (let i = 0; i < opts.queries; i++) {
       const patientId = 1 + ((i * 7919) % 20_000);
       const t = process.hrtime.bigint();

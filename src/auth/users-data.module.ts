@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccessDataModule } from '../access/access-data.module';
 import { RecordsDataModule } from '../records/records-data.module';
 import { UsersRepository } from './users.repository';
 
 /**
- * The users table as other modules may read it, with no dependency but the database and the records module's own
- * database-only module (a user's linked patient record is asked of records, which owns patients). Audit, access,
- * records and reporting import it; none of them is imported back, so there is no cycle.
+ * The users table as other modules may read it, with no dependency but the database and the database-only modules
+ * of records (a user's linked patient record) and access (a role's permissions). Audit, access, records, reporting
+ * and the demo import it; no data module imports a feature module, so there is no cycle.
  */
-@Module({ imports: [RecordsDataModule], providers: [UsersRepository], exports: [UsersRepository] })
+@Module({ imports: [RecordsDataModule, AccessDataModule], providers: [UsersRepository], exports: [UsersRepository] })
 export class UsersDataModule {}

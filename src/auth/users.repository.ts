@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Permission, RoleName } from '../access/catalogue';
+import { RolePermissionsRepository } from '../access/role-permissions.repository';
 import type { AuthUser } from '../common/request-context';
 import { bool, Db, Queryable } from '../database/db';
 import { PatientsRepository } from '../records/patients.repository';
@@ -38,6 +39,7 @@ export class UsersRepository {
   constructor(
     private readonly db: Db,
     private readonly patients: PatientsRepository,
+    private readonly rolePermissions: RolePermissionsRepository,
   ) {}
 
   private readonly select = `SELECT id, username, display_name, role, password_hash, disabled, department, version, created_at, updated_at
@@ -57,12 +59,9 @@ export class UsersRepository {
     return row ? Number(row.id) : undefined;
   }
 
-  async permissionsOf(role: string): Promise<Permission[]> {
-    const rows = await this.db.query<{ permission: Permission }>(
-      'SELECT permission FROM role_permissions WHERE role = $1 ORDER BY permission',
-      [role],
-    );
-    return rows.map((r) => r.permission);
+  /** The role's current permissions, asked of access, which owns the role matrix. */
+  permissionsOf(role: string): Promise<Permission[]> {
+    return this.rolePermissions.permissionsOf(role);
   }
 
   /**
@@ -124,8 +123,9 @@ export class UsersRepository {
   }
 
   /**
-   * The caller as the guard sees it: current role, current permissions, enabled, and the patient record linked
-   * to the account (asked of records, which owns patients). Undefined if gone or disabled.
+   * The caller as the guard sees it: current role, current permissions (asked of access, which owns the role
+   * matrix), enabled, and the patient record linked to the account (asked of records, which owns patients).
+   * Undefined if gone or disabled.
    */
   async loadAuthUser(id: number): Promise<AuthUser | undefined> {
     const row = await this.byId(id);
