@@ -26,11 +26,15 @@ import Database from 'better-sqlite3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataSource } from 'typeorm';
 import { seedDatabase } from '../seed/generator';
+import { RolePermissionsRepository } from '../src/access/role-permissions.repository';
+import { AuditEventsRepository } from '../src/audit/audit-events.repository';
 import { AuditQueryService } from '../src/audit/audit-query.service';
 import { AuditVerifier } from '../src/audit/audit-verifier';
+import { UsersRepository } from '../src/auth/users.repository';
 import type { AppConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source';
 import { Db } from '../src/database/db';
+import { PatientsRepository } from '../src/records/patients.repository';
 import { applySqlitePragmas } from '../src/database/sqlite-pragmas';
 import { bareVerifyLoop } from './reference/bare-verify-loop';
 import { buildTrail } from './support/audit-trail';
@@ -175,7 +179,7 @@ async function verifyPhase(file: string, opts: Options): Promise<VerifyPhase> {
     out.fromCheckpointChecked = fromCp.checked;
     out.valid &&= fromCp.valid;
 
-    const query = new AuditQueryService(db);
+    const query = new AuditQueryService(db, new UsersRepository(db, new PatientsRepository(db), new RolePermissionsRepository(db)), new AuditEventsRepository(db));
     for (let i = 0; i < opts.queries; i++) {
       const patientId = 1 + ((i * 7919) % 20_000);
       const t = process.hrtime.bigint();

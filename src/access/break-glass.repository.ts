@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../database/db';
+import { Db, num } from '../database/db';
 
 /** A break-the-glass grant as the review rules need it. */
 export interface GrantRow {
@@ -11,6 +11,14 @@ export interface GrantRow {
   expiresAt: string;
   reviewedAt: string | null;
   reviewOutcome: string | null;
+}
+
+/** How the grants opened in a period were reviewed. */
+export interface GrantCounts {
+  uses: number;
+  reviewed: number;
+  justified: number;
+  violations: number;
 }
 
 /**
@@ -32,5 +40,18 @@ export class BreakGlassGrantsRepository {
       id: Number(r.id), userId: Number(r.user_id), patientId: Number(r.patient_id), reason: r.reason, grantedAt: r.granted_at,
       expiresAt: r.expires_at, reviewedAt: r.reviewed_at, reviewOutcome: r.review_outcome,
     }));
+  }
+
+  /** Grants opened in [from, to): how many, how many reviewed, and the outcomes (the audit summary report). */
+  async countsBetween(from: string, to: string): Promise<GrantCounts> {
+    const row = await this.db.one<Record<keyof GrantCounts, unknown>>(
+      `SELECT COUNT(*) AS uses,
+              SUM(CASE WHEN reviewed_at IS NOT NULL THEN 1 ELSE 0 END) AS reviewed,
+              SUM(CASE WHEN review_outcome = 'justified' THEN 1 ELSE 0 END) AS justified,
+              SUM(CASE WHEN review_outcome = 'violation' THEN 1 ELSE 0 END) AS violations
+         FROM break_glass_grants WHERE granted_at >= $1 AND granted_at < $2`,
+      [from, to],
+    );
+    return { uses: num(row?.uses), reviewed: num(row?.reviewed), justified: num(row?.justified), violations: num(row?.violations) };
   }
 }

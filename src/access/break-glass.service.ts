@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
+import { UserName, UsersRepository } from '../auth/users.repository';
 import { Clock, MINUTE_MS } from '../common/clock';
 import { Conflict, NotFound } from '../common/errors';
 import { Page, pageOf, PageQueryDto } from '../common/pagination';
@@ -12,38 +14,24 @@ import type { BreakGlassGrantDto, BreakGlassReviewItemDto, ReviewOutcome } from 
 interface GrantRow {
   id: number;
   user_id: number;
-  username: string;
-  display_name: string;
-  role: string;
   patient_id: number;
   reason: string;
   granted_at: string;
   expires_at: string;
   reviewed_at: string | null;
   reviewed_by: number | null;
-  reviewer_username: string | null;
-  reviewer_display_name: string | null;
-  reviewer_role: string | null;
   review_outcome: ReviewOutcome | null;
   review_note: string | null;
-  access_count: number | string;
 }
 
 /**
- * One grant with who holds it, who reviewed it, and how many flagged accesses it carried: audit rows with the
- * break-glass flag, by the grantee, on the patient, while the grant lasted. The grant's own 'break-glass' row
- * is not an access to the chart, so it is not counted.
+ * One grant as stored. Who holds it, who reviewed it and how many flagged accesses it carried come from the owners
+ * of users and of the audit trail, one call each per page (toItems).
  */
 const GRANT_SELECT = `
-  SELECT g.id, g.user_id, u.username, u.display_name, u.role, g.patient_id, g.reason, g.granted_at, g.expires_at,
-         g.reviewed_at, g.reviewed_by, r.username AS reviewer_username, r.display_name AS reviewer_display_name,
-         r.role AS reviewer_role, g.review_outcome, g.review_note,
-         (SELECT COUNT(*) FROM audit_events a
-           WHERE a.actor_user_id = g.user_id AND a.patient_id = g.patient_id AND a.break_glass = TRUE
-             AND a.action <> 'break-glass' AND a.occurred_at >= g.granted_at AND a.occurred_at <= g.expires_at) AS access_count
-    FROM break_glass_grants g
-    JOIN users u ON u.id = g.user_id
-    LEFT JOIN users r ON r.id = g.reviewed_by`;
+  SELECT g.id, g.user_id, g.patient_id, g.reason, g.granted_at, g.expires_at, g.reviewed_at, g.reviewed_by,
+         g.review_outcome, g.review_note
+    FROM break_glass_grants g`;
 
 /**
  * Break-the-glass (HIPAA emergency access procedure, 45 CFR 164.312(a)(2)(ii)): a clinician outside the care
@@ -59,6 +47,8 @@ export class BreakGlassService {
     private readonly config: AppConfig,
     private readonly policy: AccessPolicyService,
     private readonly audit: AuditWriter,
+    private readonly users: UsersRepository,
+    private readonly trail: AuditEventsRepository,
   ) {}
 
   /**
@@ -141,7 +131,7 @@ export class BreakGlassService {
       purposeOfUse: ctx.purposeOfUse ?? 'HCOMPL',
       details: { reviewed: q.reviewed ?? 'all', page, results: total },
     });
-    return { items: rows.map((r) => toItem(r, now)), page, pageSize, total };
+    return { items: await this.toItems(rows, now), page, pageSize, total };
   }
 
   /**
@@ -183,7 +173,27 @@ export class BreakGlassService {
         },
       ]);
       const row = (await tx.one<GrantRow>(`${GRANT_SELECT} WHERE g.id = $1`, [grantId]))!;
-      return toItem(row, at);
+      return (await this.toItems([row], at, tx))[0];
+    });
+  }
+
+  /**
+   * The rows as review items: holders and reviewers named by one call to the users' owner for the whole page, and
+   * the accesses each grant carried counted by one call to the audit trail's owner (audit rows with the
+   * break-glass flag, by the grantee, on the patient, while the grant lasted; the grant's own 'break-glass' row is
+   * not an access to the chart). A grant whose holder has no user row is left out (user_id references users).
+   */
+  private async toItems(rows: GrantRow[], now: string, q?: Queryable): Promise<BreakGlassReviewItemDto[]> {
+    const reviewerOf = (r: GrantRow) => (r.reviewed_by === null || r.reviewed_by === undefined ? null : Number(r.reviewed_by));
+    const names = await this.users.names(rows.flatMap((r) => [Number(r.user_id), ...(reviewerOf(r) === null ? [] : [reviewerOf(r)!])]), q);
+    const counts = await this.trail.breakGlassAccessCounts(
+      rows.map((r) => ({ id: Number(r.id), userId: Number(r.user_id), patientId: Number(r.patient_id), grantedAt: r.granted_at, expiresAt: r.expires_at })),
+      q,
+    );
+    return rows.flatMap((r) => {
+      const holder = names.get(Number(r.user_id));
+      const reviewer = reviewerOf(r);
+      return holder ? [toItem(r, holder, reviewer === null ? undefined : names.get(reviewer), counts.get(Number(r.id)) ?? 0, now)] : [];
     });
   }
 
@@ -193,25 +203,28 @@ export class BreakGlassService {
    * UPDATE does not block rows that merely reference the user).
    */
   private async lockGrantsOf(tx: Queryable, userId: number): Promise<void> {
-    if (tx.dialect === 'postgres') await tx.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+    await this.users.lockForUpdate(tx, userId);
   }
 }
 
-function toItem(r: GrantRow, now: string): BreakGlassReviewItemDto {
+/** A reviewer without a user row (reviewed_by references users, so never in practice) is named null, as a left join would. */
+const GONE = null as unknown as string;
+
+function toItem(r: GrantRow, holder: UserName, reviewer: UserName | undefined, accessCount: number, now: string): BreakGlassReviewItemDto {
   return {
     id: Number(r.id),
-    user: { id: Number(r.user_id), username: r.username, displayName: r.display_name, role: r.role },
+    user: { id: holder.id, username: holder.username, displayName: holder.displayName, role: holder.role },
     patientId: Number(r.patient_id),
     reason: r.reason,
     grantedAt: r.granted_at,
     expiresAt: r.expires_at,
     active: r.expires_at > now,
-    accessCount: num(r.access_count),
+    accessCount,
     reviewedAt: r.reviewed_at ?? null,
     reviewedBy:
       r.reviewed_by === null || r.reviewed_by === undefined
         ? null
-        : { id: Number(r.reviewed_by), username: r.reviewer_username!, displayName: r.reviewer_display_name!, role: r.reviewer_role! },
+        : { id: Number(r.reviewed_by), username: reviewer?.username ?? GONE, displayName: reviewer?.displayName ?? GONE, role: reviewer?.role ?? GONE },
     outcome: r.review_outcome ?? null,
     note: r.review_note ?? null,
   };

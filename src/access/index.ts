@@ -6,3 +6,4 @@ export * from './item-visibility';
 export * from './policy';
 export * from './record-views';
 export * from './break-glass.repository';
+export * from './role-permissions.repository';

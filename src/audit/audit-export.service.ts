@@ -2,6 +2,7 @@ import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_CELLS_NEUTRALIZED, CSV_CELLS_RAW, neutralizeCell } from '../common/csv-cells';
 import { Readable } from 'node:stream';
+import { UsersRepository } from '../auth/users.repository';
 import { Clock, MINUTE_MS } from '../common/clock';
 import type { RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
@@ -59,6 +60,7 @@ export class AuditExportService {
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly users: UsersRepository,
   ) {}
 
   async open(ctx: RequestContext, q: AuditExportQueryDto): Promise<AuditExport> {
@@ -92,7 +94,7 @@ export class AuditExportService {
       case 'ndjson':
         return { contentType: 'application/x-ndjson', filename: `${base}.ndjson`, rows, upToSeq, body: Readable.from(ndjson(source)) };
       default: {
-        const names = await this.query.displayNames();
+        const names = await this.users.displayNames();
         return bundle
           ? { contentType: 'application/fhir+json', filename: `${base}.fhir.json`, rows, upToSeq, body: Readable.from(fhirBundleLines(source, names, this.clock.nowIso())) }
           : { contentType: 'application/fhir+ndjson', filename: `${base}.fhir.ndjson`, rows, upToSeq, body: Readable.from(fhirNdjson(source, names)) };

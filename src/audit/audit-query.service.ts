@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../common/errors';
 import { Page, pageOf, PageQueryDto } from '../common/pagination';
+import { UsersRepository } from '../auth/users.repository';
 import { bool, Db, num, SqlParam } from '../database/db';
 import type { AuditRow } from './audit.types';
+import { AuditEventsRepository } from './audit-events.repository';
 import { AuditFilterDto, AuditFilterFields } from './dto/audit-query.dto';
 
 export interface AuditEventView {
@@ -48,7 +50,11 @@ export const STREAM_PAGE = 200;
  */
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly users: UsersRepository,
+    private readonly trail: AuditEventsRepository,
+  ) {}
 
   /**
    * The WHERE clause of a filter, numbered from $1 (or after `offset` placeholders). Values are bound, except the
@@ -106,8 +112,8 @@ export class AuditQueryService {
   }
 
   /** The sequence number of the newest row: an export or a scan stops there, so rows appended meanwhile stay out. */
-  async lastSeq(): Promise<number> {
-    return num((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq);
+  lastSeq(): Promise<number> {
+    return this.trail.lastSeq();
   }
 
   /** How many rows match the filter up to (and including) `upToSeq`. */
@@ -144,12 +150,6 @@ export class AuditQueryService {
     for await (const page of this.pages(f, upToSeq, pageSize)) yield* page;
   }
 
-  /** Display names by user id (a few thousand users at most), for exports that name the actor. */
-  async displayNames(): Promise<Map<number, string>> {
-    const rows = await this.db.query<{ id: number; display_name: string }>('SELECT id, display_name FROM users');
-    return new Map(rows.map((r) => [Number(r.id), r.display_name]));
-  }
-
   /**
    * Who accessed one patient's chart, newest first, from the trail (indexed by patient_id, seq): only rows about
    * this patient, so nothing of any other patient. `excludeActorId` leaves out the patient's own actions from their
@@ -160,17 +160,22 @@ export class AuditQueryService {
     const actions = ACCESS_ACTIONS.map((a) => `'${a}'`).join(', ');
     const where = `WHERE e.patient_id = $1 AND e.action IN (${actions}) AND (e.actor_user_id IS NULL OR e.actor_user_id <> $2)`;
     const params = [patientId, excludeActorId ?? -1];
-    const rows = await this.db.query<AuditRow & { display_name: string | null }>(
-      `SELECT e.*, u.display_name FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id
-        ${where} ORDER BY e.patient_id, e.seq DESC LIMIT $3 OFFSET $4`,
+    const rows = await this.db.query<AuditRow>(
+      `SELECT e.* FROM audit_events e ${where} ORDER BY e.patient_id, e.seq DESC LIMIT $3 OFFSET $4`,
       [...params, pageSize, offset],
     );
     const total = num((await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_events e ${where}`, params))?.n);
+    // The actors' current display names: one call to the users' owner for the page (the recorded username if gone).
+    const names = await this.users.names(rows.flatMap((r) => (r.actor_user_id === null ? [] : [Number(r.actor_user_id)])));
     return {
       items: rows.map((r) => ({
         seq: Number(r.seq),
         at: r.occurred_at,
-        who: { userId: r.actor_user_id === null ? null : Number(r.actor_user_id), name: r.display_name ?? r.actor_username, role: r.actor_role },
+        who: {
+          userId: r.actor_user_id === null ? null : Number(r.actor_user_id),
+          name: (r.actor_user_id === null ? undefined : names.get(Number(r.actor_user_id))?.displayName) ?? r.actor_username,
+          role: r.actor_role,
+        },
         action: r.action,
         what: { resourceType: r.resource_type, resourceId: r.resource_id },
         outcome: r.outcome,

@@ -3,6 +3,7 @@ import { AccessDataModule } from '../access/access-data.module';
 import { UsersDataModule } from '../auth/users-data.module';
 import { AppConfig } from '../config/app-config';
 import { RecordsDataModule } from '../records/records-data.module';
+import { AuditDataModule } from './audit-data.module';
 import { AnomalyService } from './anomalies/anomaly.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
@@ -12,8 +13,8 @@ import { AuditWriter } from './audit.writer';
 import { PatientAccessLogService } from './patient-access-log.service';
 
 @Module({
-  // The anomaly rules read users, patients, care teams and grants through their owners (docs/architecture.md, section 2).
-  imports: [UsersDataModule, RecordsDataModule, AccessDataModule],
+  // Users, patients, care teams and grants are read through their owners (docs/architecture.md, section 2).
+  imports: [AuditDataModule, UsersDataModule, RecordsDataModule, AccessDataModule],
   controllers: [AuditController],
   providers: [AuditWriter, AuditVerifier, AuditQueryService, AuditExportService, AnomalyService, PatientAccessLogService],
   exports: [AuditWriter, AuditVerifier, AuditQueryService, AnomalyService],

@@ -2,6 +2,7 @@
 export * from './anomalies/anomaly-rules';
 export * from './anomalies/anomaly.service';
 export * from './anomalies/zoned-time';
+export * from './audit-events.repository';
 export * from './audit-query.service';
 export * from './audit.types';
 export * from './audit.writer';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFound } from '../common/errors';
 import { Page, PageQueryDto } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
-import { Db } from '../database/db';
+import { PatientsRepository } from '../records/patients.repository';
 import { AccessLogEntry, AuditQueryService } from './audit-query.service';
 import { AuditWriter, fromContext } from './audit.writer';
 
@@ -15,14 +15,13 @@ import { AuditWriter, fromContext } from './audit.writer';
 @Injectable()
 export class PatientAccessLogService {
   constructor(
-    private readonly db: Db,
+    private readonly patients: PatientsRepository,
     private readonly query: AuditQueryService,
     private readonly audit: AuditWriter,
   ) {}
 
   async read(ctx: RequestContext, patientId: number, q: PageQueryDto): Promise<Page<AccessLogEntry> & { patientId: number }> {
-    const exists = await this.db.one('SELECT 1 AS present FROM patients WHERE id = $1', [patientId]);
-    if (!exists) {
+    if (!(await this.patients.exists(patientId))) {
       // Probing ids leaves a trace, as the access policy does for unknown patients.
       await this.audit.append({
         ...fromContext(ctx), action: 'access-denied', outcome: 'error', reason: 'patient not found', resourceType: 'access-log',

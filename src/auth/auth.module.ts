@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -12,7 +13,7 @@ import { UsersDataModule } from './users-data.module';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [JwtModule.register({}), AuditModule, UsersDataModule],
+  imports: [JwtModule.register({}), AuditModule, AuditDataModule, UsersDataModule],
   controllers: [AuthController, UsersController],
   providers: [AuthService, TokenService, LoginThrottle, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokenService, UsersDataModule],

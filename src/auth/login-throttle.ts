@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AppConfig } from '../config/app-config';
 import { Clock, MINUTE_MS } from '../common/clock';
-import { Db, num } from '../database/db';
+import { num } from '../database/db';
 
 export const THROTTLED_REASON = 'throttled';
 
@@ -13,7 +14,7 @@ export const THROTTLED_REASON = 'throttled';
 @Injectable()
 export class LoginThrottle {
   constructor(
-    private readonly db: Db,
+    private readonly trail: AuditEventsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -23,25 +24,17 @@ export class LoginThrottle {
     const windowMs = this.config.get('LOGIN_WINDOW_MINUTES') * MINUTE_MS;
     const now = this.clock.now().getTime();
     const since = new Date(now - windowMs).toISOString();
-    const lastSuccess = await this.db.one<{ at: string | null }>(
-      `SELECT MAX(occurred_at) AS at FROM audit_events WHERE actor_username = $1 AND action = 'login' AND occurred_at > $2`,
-      [username, since],
-    );
-    const accountSince = lastSuccess?.at && lastSuccess.at > since ? lastSuccess.at : since;
-    const checks: [string, string, string, number][] = [
-      ['actor_username', username, accountSince, this.config.get('LOGIN_MAX_FAILURES_PER_ACCOUNT')],
+    const lastSuccess = await this.trail.lastLoginAt(username, since);
+    const accountSince = lastSuccess && lastSuccess > since ? lastSuccess : since;
+    const checks: ['account' | 'address', string, string, number][] = [
+      ['account', username, accountSince, this.config.get('LOGIN_MAX_FAILURES_PER_ACCOUNT')],
     ];
-    if (clientIp) checks.push(['client_ip', clientIp, since, this.config.get('LOGIN_MAX_FAILURES_PER_ADDRESS')]);
+    if (clientIp) checks.push(['address', clientIp, since, this.config.get('LOGIN_MAX_FAILURES_PER_ADDRESS')]);
     let wait = 0;
-    for (const [column, value, from, max] of checks) {
-      const rows = await this.db.query<{ occurred_at: string }>(
-        `SELECT occurred_at FROM audit_events
-          WHERE ${column} = $1 AND action = 'login-failed' AND occurred_at > $2 AND (reason IS NULL OR reason <> $3)
-          ORDER BY occurred_at DESC LIMIT $4`,
-        [value, from, THROTTLED_REASON, max],
-      );
-      if (rows.length >= max) {
-        const oldest = new Date(rows[rows.length - 1].occurred_at).getTime();
+    for (const [by, value, from, max] of checks) {
+      const times = await this.trail.loginFailures(by, value, from, THROTTLED_REASON, max);
+      if (times.length >= max) {
+        const oldest = new Date(times[times.length - 1]).getTime();
         wait = Math.max(wait, Math.ceil((oldest + windowMs - now) / 1000));
       }
     }

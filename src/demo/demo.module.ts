@@ -1,13 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { RecordsDataModule } from '../records/records-data.module';
 import { DemoController } from './demo.controller';
 import { DEMO_SEEDER, DemoSeeder } from './demo-seeder';
 import { DemoService } from './demo.service';
 
 @Module({
-  imports: [AuthModule, AccessModule, AuditModule],
+  imports: [AuthModule, AccessModule, AuditModule, AuditDataModule, RecordsDataModule],
   controllers: [DemoController],
   providers: [DemoService],
 })

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEMO_SEEDER, DemoSeeder } from './demo-seeder';
 import { AccessPolicyService } from '../access/access-policy.service';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditWriter, CHAIN_LOCK_KEY, fromContext } from '../audit/audit.writer';
 import { UsersRepository } from '../auth/users.repository';
 import { Clock } from '../common/clock';
@@ -8,6 +9,7 @@ import { NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { AppConfig } from '../config/app-config';
 import { Db, PgTransaction, Queryable } from '../database/db';
+import { PatientsRepository } from '../records/patients.repository';
 import { breakGlassScenario } from './scenarios/break-glass.scenario';
 import { Scenario, ScenarioKit, ScenarioResult } from './scenarios/scenario-kit';
 import { snoopingScenario } from './scenarios/snooping.scenario';
@@ -42,6 +44,8 @@ export class DemoService {
     private readonly config: AppConfig,
     private readonly policy: AccessPolicyService,
     private readonly users: UsersRepository,
+    private readonly patients: PatientsRepository,
+    private readonly trail: AuditEventsRepository,
     private readonly audit: AuditWriter,
     @Inject(DEMO_SEEDER) private readonly seeder: DemoSeeder,
   ) {}
@@ -59,8 +63,7 @@ export class DemoService {
     const started = performance.now();
     return this.audit.exclusive(() =>
       this.withChainLock(async (inTransaction) => {
-        const head = await this.db.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
-        const previousHead = head ? { seq: Number(head.seq), hash: head.hash } : null;
+        const previousHead = await this.trail.head();
         await this.seeder.reseed(this.db, patients);
         const [row] = await inTransaction((tx) =>
           this.audit.appendWithin(tx, [
@@ -81,7 +84,7 @@ export class DemoService {
   async runScenario(ctx: RequestContext, name: string): Promise<ScenarioResult & { recordedAs: number }> {
     const scenario = SCENARIOS[name];
     if (!scenario) throw new NotFound(`Scenario ${name}`);
-    const kit = new ScenarioKit(this.db, this.config, this.clock, this.policy, this.users);
+    const kit = new ScenarioKit(this.db, this.config, this.clock, this.policy, this.users, this.patients, this.trail);
     const result = await scenario.run(kit, ctx);
     // The trail says who planted what: planted rows are not passed off as real activity.
     const row = await this.audit.append({

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessPolicyService } from '../access/access-policy.service';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
+import { UsersRepository } from '../auth/users.repository';
 import { Clock } from '../common/clock';
 import { Conflict, InvalidInput, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
@@ -8,9 +9,6 @@ import { Db } from '../database/db';
 
 interface MemberRow {
   user_id: number;
-  username: string;
-  display_name: string;
-  role: string;
   team_role: string;
   added_at: string;
 }
@@ -25,27 +23,27 @@ export class CareTeamService {
     private readonly clock: Clock,
     private readonly policy: AccessPolicyService,
     private readonly audit: AuditWriter,
+    private readonly users: UsersRepository,
   ) {}
 
   async list(ctx: RequestContext, patientId: number) {
     const permission = ctx.user.permissions.has('careteam:manage') ? 'careteam:manage' : 'clinical:read';
     const grant = await this.policy.require(ctx, permission, patientId, { resourceType: 'care-team', resourceId: patientId });
-    const rows = await this.db.query<MemberRow>(
-      `SELECT c.user_id, u.username, u.display_name, u.role, c.team_role, c.added_at
-         FROM care_team_members c JOIN users u ON u.id = c.user_id WHERE c.patient_id = $1 ORDER BY u.username`,
-      [patientId],
-    );
+    const rows = await this.db.query<MemberRow>('SELECT user_id, team_role, added_at FROM care_team_members WHERE patient_id = $1', [patientId]);
+    // Members named by the users' owner, in its username order (a member without a user row is left out, as a join would).
+    const byUser = new Map(rows.map((r) => [Number(r.user_id), r]));
+    const members = (await this.users.namesByUsername([...byUser.keys()])).map((u) => ({ u, m: byUser.get(u.id)! }));
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'care-team', resourceId: patientId, patientId,
-      breakGlass: grant.breakGlass, details: { results: rows.length },
+      breakGlass: grant.breakGlass, details: { results: members.length },
     });
-    return rows.map((r) => ({ userId: Number(r.user_id), username: r.username, displayName: r.display_name, role: r.role, teamRole: r.team_role, addedAt: r.added_at }));
+    return members.map(({ u, m }) => ({ userId: u.id, username: u.username, displayName: u.displayName, role: u.role, teamRole: m.team_role, addedAt: m.added_at }));
   }
 
   async add(ctx: RequestContext, patientId: number, userId: number, teamRole = 'member') {
     await this.policy.require(ctx, 'careteam:manage', patientId, { resourceType: 'care-team', resourceId: patientId });
     return this.db.transaction(async (tx) => {
-      const user = await tx.one<{ role: string; disabled: unknown }>('SELECT role, disabled FROM users WHERE id = $1', [userId]);
+      const user = await this.users.roleOf(tx, userId);
       if (!user) throw InvalidInput.field('userId', 'names no user');
       if (!CLINICAL_ROLES.includes(user.role)) throw InvalidInput.field('userId', `must be a ${CLINICAL_ROLES.join(' or ')} (is ${user.role})`);
       if (await tx.one('SELECT 1 AS x FROM care_team_members WHERE patient_id = $1 AND user_id = $2', [patientId, userId])) {

@@ -23,8 +23,9 @@ export interface PatientIdentity {
 const CHUNK = 500;
 
 /**
- * Reads of the patients table for other modules (docs/architecture.md, section 2: records owns it). It needs only
- * the database, so modules the records module itself depends on (audit) can import it without a cycle.
+ * Reads of the patients table for other modules (docs/architecture.md, section 2: records owns it; patients.service.ts
+ * writes it, and linkUser here serves the demo). It needs only the database, so modules the records module itself
+ * depends on (audit, auth) can import it without a cycle.
  */
 @Injectable()
 export class PatientsRepository {
@@ -41,6 +42,54 @@ export class PatientsRepository {
       for (const p of rows) out.push({ id: Number(p.id), familyName: p.family_name, vip: bool(p.vip), linkedUserId: p.user_id === null ? null : Number(p.user_id) });
     }
     return out;
+  }
+
+  /** Whether the patient exists (a caller that reads only the trail still answers 404 for an unknown id). */
+  async exists(id: number): Promise<boolean> {
+    return (await this.db.one('SELECT 1 AS present FROM patients WHERE id = $1', [id])) !== undefined;
+  }
+
+  /** The patient record linked to a user account (a patient user, or a workforce member who is also a patient). */
+  async linkedTo(userId: number): Promise<number | null> {
+    const row = await this.db.one<{ id: number }>('SELECT id FROM patients WHERE user_id = $1', [userId]);
+    return row ? Number(row.id) : null;
+  }
+
+  /**
+   * The demo's bystanders: patients after `afterId` on nobody's care team, not VIP, not linked to an account,
+   * alive; at most n, lowest ids first (the same ones on every freshly seeded database).
+   */
+  async unattached(n: number, afterId: number): Promise<number[]> {
+    const rows = await this.db.query<{ id: number }>(
+      `SELECT p.id FROM patients p
+        WHERE p.id > $2 AND p.vip = FALSE AND p.user_id IS NULL AND p.deceased_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id)
+        ORDER BY p.id LIMIT $1`,
+      [n, afterId],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** How many patients have a family or given name starting with `prefix` (lower case), as a name search finds them. */
+  async countNamePrefix(prefix: string): Promise<number> {
+    const like = `${prefix.toLowerCase()}%`;
+    const row = await this.db.one<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM patients WHERE lower(family_name) LIKE $1 OR lower(given_name) LIKE $2',
+      [like, like],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Links an unlinked patient record to a user account, in transaction q (the demo's coworker record; the only
+   * write of this class). Returns whether the record was linked (false: already linked to someone).
+   */
+  async linkUser(q: Queryable, patientId: number, userId: number, at: string): Promise<boolean> {
+    const changed = await q.execute(
+      'UPDATE patients SET user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND user_id IS NULL',
+      [userId, at, patientId],
+    );
+    return changed === 1;
   }
 
   /** One patient's identity, read with q (a disclosure reads inside its own transaction). */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
+import { UsersDataModule } from '../auth/users-data.module';
 import { DisclosuresModule } from '../release-of-information/disclosures.module';
 import { AmendmentsController } from './amendments.controller';
 import { AmendmentsService } from './amendments.service';
@@ -14,7 +15,7 @@ import { PatientsService } from './patients.service';
 import { RecordService } from './record.service';
 
 @Module({
-  imports: [AccessModule, AuditModule, DisclosuresModule],
+  imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule],
   controllers: [PatientsController, EncountersController, MeController, AmendmentsController],
   providers: [PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService],
   exports: [RecordService],

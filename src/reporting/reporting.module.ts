@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccessDataModule } from '../access/access-data.module';
 import { AccessModule } from '../access/access.module';
+import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
+import { UsersDataModule } from '../auth/users-data.module';
 import { AuditSummaryReport } from './audit-summary/audit-summary.report';
 import { OutcomesReport } from './outcomes/outcomes.report';
 import { ReportRunsService } from './report-runs.service';
@@ -14,7 +17,7 @@ import { RoiReport } from './roi/roi.report';
  * only through aggregate SQL; the anomaly counts come from the audit module's AnomalyService.
  */
 @Module({
-  imports: [AccessModule, AuditModule],
+  imports: [AccessModule, AccessDataModule, AuditModule, AuditDataModule, UsersDataModule],
   controllers: [ReportsController],
   providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
 })

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AccessPolicyService } from '../../access/access-policy.service';
 import { BreakGlassService } from '../../access/break-glass.service';
 import { zonedToUtc, localTime } from '../../audit/anomalies/zoned-time';
+import { AuditEventsRepository } from '../../audit/audit-events.repository';
 import type { AuditEventInput, AuditRow } from '../../audit/audit.types';
 import { AuditWriter, fromContext } from '../../audit/audit.writer';
 import { UsersRepository } from '../../auth/users.repository';
@@ -11,6 +12,8 @@ import { Conflict } from '../../common/errors';
 import type { AuthUser, RequestContext } from '../../common/request-context';
 import { AppConfig } from '../../config/app-config';
 import { Db } from '../../database/db';
+import { PatientsRepository } from '../../records/patients.repository';
+import { SPECIAL_PATIENTS } from '../special-patients';
 
 /**
  * A clock that stands still at a chosen instant: the scenario's own "now". Planted activity is written through the
@@ -36,6 +39,9 @@ export interface Workstation {
   userAgent: string;
 }
 
+/** Bystanders come after the patients the seed plants for the scenarios (ids 1-4). */
+const LAST_SPECIAL_PATIENT = Math.max(...Object.values(SPECIAL_PATIENTS));
+
 export const WORKSTATION_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** What the scenarios share: the scenario clock, a writer and a break-the-glass service on it, and demo lookups. */
@@ -51,9 +57,11 @@ export class ScenarioKit {
     readonly realClock: Clock,
     policy: AccessPolicyService,
     private readonly users: UsersRepository,
+    readonly patients: PatientsRepository,
+    readonly trail: AuditEventsRepository,
   ) {
     this.writer = new AuditWriter(db, this.clock, config);
-    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer);
+    this.breakGlass = new BreakGlassService(db, this.clock, config, policy, this.writer, users, trail);
   }
 
   get timeZone(): string {
@@ -67,8 +75,8 @@ export class ScenarioKit {
   }
 
   async user(username: string): Promise<AuthUser> {
-    const row = await this.db.one<{ id: number }>('SELECT id FROM users WHERE username = $1', [username]);
-    const user = row ? await this.users.loadAuthUser(Number(row.id)) : undefined;
+    const id = await this.users.idOf(username);
+    const user = id === undefined ? undefined : await this.users.loadAuthUser(id);
     if (!user) throw new Conflict(`Demo user ${username} is missing or disabled: reset the demo first (POST /demo/reset)`);
     return user;
   }
@@ -130,28 +138,18 @@ export class ScenarioKit {
    * same ones on every freshly seeded database (lowest ids first).
    */
   async bystanders(n: number): Promise<number[]> {
-    const rows = await this.db.query<{ id: number }>(
-      `SELECT p.id FROM patients p
-        WHERE p.id > 4 AND p.vip = FALSE AND p.user_id IS NULL AND p.deceased_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id)
-        ORDER BY p.id LIMIT $1`,
-      [n],
-    );
-    if (rows.length < n) throw new Conflict('Not enough seeded patients for this scenario: reset the demo first (POST /demo/reset)');
-    return rows.map((r) => Number(r.id));
+    const ids = await this.patients.unattached(n, LAST_SPECIAL_PATIENT);
+    if (ids.length < n) throw new Conflict('Not enough seeded patients for this scenario: reset the demo first (POST /demo/reset)');
+    return ids;
   }
 
-  private async lastSeq(): Promise<number> {
-    return Number((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq ?? 0);
+  private lastSeq(): Promise<number> {
+    return this.trail.lastSeq();
   }
 
-  private async seqsAfter(seq: number): Promise<number[]> {
+  private seqsAfter(seq: number): Promise<number[]> {
     // Rows the grant or review transaction wrote (filtered to the scenario time, so concurrent requests stay out).
-    const rows = await this.db.query<{ seq: number }>(
-      'SELECT seq FROM audit_events WHERE seq > $1 AND occurred_at = $2 ORDER BY seq',
-      [seq, this.clock.nowIso()],
-    );
-    return rows.map((r) => Number(r.seq));
+    return this.trail.seqsAt(seq, this.clock.nowIso());
   }
 }
 

@@ -28,11 +28,9 @@ export const snoopingScenario: Scenario = {
     const at = (minute: number) => kit.clock.set(kit.localInstant(1, 23, minute));
 
     at(38);
-    const matches = await kit.db.one<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM patients WHERE lower(family_name) LIKE 'patel%' OR lower(given_name) LIKE 'patel%'`,
-    );
+    const matches = await kit.patients.countNamePrefix('patel');
     await kit.record(kit.ctx(nurse, NURSE_STATION), {
-      action: 'search', outcome: 'success', resourceType: 'patient', details: { criteria: 'name', results: Number(matches?.n ?? 0) },
+      action: 'search', outcome: 'success', resourceType: 'patient', details: { criteria: 'name', results: matches },
     });
     const grants: Record<string, number> = {};
     const steps: [number, number, string][] = [
@@ -65,13 +63,9 @@ export const snoopingScenario: Scenario = {
 
 /** dr.okafor's own patient record: the one already linked, or the first bystander patient, linked now. */
 async function linkCoworkerRecord(kit: ScenarioKit, userId: number): Promise<number> {
-  const linked = await kit.db.one<{ id: number }>('SELECT id FROM patients WHERE user_id = $1', [userId]);
-  if (linked) return Number(linked.id);
+  const linked = await kit.patients.linkedTo(userId);
+  if (linked !== null) return linked;
   const [patientId] = await kit.bystanders(1);
-  await kit.db.transaction((tx) =>
-    tx.execute('UPDATE patients SET user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND user_id IS NULL', [
-      userId, kit.realClock.nowIso(), patientId,
-    ]),
-  );
+  await kit.db.transaction((tx) => kit.patients.linkUser(tx, patientId, userId, kit.realClock.nowIso()));
   return patientId;
 }

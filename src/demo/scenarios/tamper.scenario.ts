@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import type { TrailRowSummary } from '../../audit/audit-events.repository';
 import { appendOnly } from '../../database/append-only';
+import { SPECIAL_PATIENTS } from '../special-patients';
 import type { RequestContext } from '../../common/request-context';
 import { Scenario, ScenarioKit, ScenarioResult } from './scenario-kit';
 
@@ -53,23 +55,12 @@ export const tamperScenario: Scenario = {
   },
 };
 
-interface TargetRow {
-  seq: number;
-  occurred_at: string;
-  actor_username: string | null;
-  action: string;
-  patient_id: number | null;
-}
-
 /** The most telling row: nurse.patel reading the VIP (after the snooping scenario), else the latest chart read. */
-async function pickTarget(kit: ScenarioKit): Promise<TargetRow | undefined> {
-  const cols = 'seq, occurred_at, actor_username, action, patient_id';
+async function pickTarget(kit: ScenarioKit): Promise<TrailRowSummary | undefined> {
   return (
-    (await kit.db.one<TargetRow>(
-      `SELECT ${cols} FROM audit_events WHERE patient_id = 4 AND action = 'read' AND actor_username = 'nurse.patel' ORDER BY seq DESC LIMIT 1`,
-    )) ??
-    (await kit.db.one<TargetRow>(`SELECT ${cols} FROM audit_events WHERE action = 'read' AND patient_id IS NOT NULL ORDER BY seq DESC LIMIT 1`)) ??
-    (await kit.db.one<TargetRow>(`SELECT ${cols} FROM audit_events ORDER BY seq DESC LIMIT 1`))
+    (await kit.trail.latest({ patientId: SPECIAL_PATIENTS.vipOffCareTeam, action: 'read', actorUsername: 'nurse.patel' })) ??
+    (await kit.trail.latest({ action: 'read', withPatient: true })) ??
+    (await kit.trail.latest())
   );
 }
 

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { BreakGlassGrantsRepository } from '../../access/break-glass.repository';
 import { RULE_NAMES } from '../../audit/anomalies/anomaly-rules';
 import { AnomalyService } from '../../audit/anomalies/anomaly.service';
+import { AuditEventsRepository } from '../../audit/audit-events.repository';
 import { Clock } from '../../common/clock';
-import { Db, num } from '../../database/db';
+import { num } from '../../database/db';
 import { DateRange, daysBetween, resolveRange } from '../date-range';
 import { MeasureDefinition, SOURCES } from '../definitions';
 import type { AuditInterval, AuditSummaryParamsDto } from '../dto/report-query.dto';
 import { ChartSpec, ReportDocument, ReportHeader, ReportTable } from '../report-document';
-import { dayAfter, reportSql } from '../sql-dialect';
+import { dayAfter } from '../sql-dialect';
 
 export const AUDIT_OUTCOMES = ['success', 'denied', 'error'] as const;
 type Outcome = (typeof AUDIT_OUTCOMES)[number];
@@ -67,24 +69,24 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * GET /reports/audit-summary: who did what to the trail's records, how often refused, break-the-glass use and its
- * review, and the anomaly findings, over a date range. Counting is done by SQL GROUP BY on the trail; the anomaly
- * counts come from the audit module's AnomalyService (the same rules as GET /audit/anomalies).
+ * review, and the anomaly findings, over a date range. The counts come from the tables' owners (docs/architecture.md,
+ * section 2): the trail's from AuditEventsRepository (SQL GROUP BY), the grants' from BreakGlassGrantsRepository; the
+ * anomaly counts from the audit module's AnomalyService (the same rules as GET /audit/anomalies).
  */
 @Injectable()
 export class AuditSummaryReport {
   constructor(
-    private readonly db: Db,
     private readonly clock: Clock,
     private readonly anomalies: AnomalyService,
+    private readonly trail: AuditEventsRepository,
+    private readonly grantRecords: BreakGlassGrantsRepository,
   ) {}
 
   async build(params: AuditSummaryParamsDto): Promise<ReportDocument<AuditSummaryJson>> {
     const range = resolveRange(params, this.clock.now());
     const interval = params.interval ?? (daysBetween(range.from, range.to) < DAILY_UP_TO_DAYS ? 'day' : 'month');
     const end = dayAfter(range.to);
-    const sql = reportSql(this.db.dialect);
-    const period = interval === 'day' ? sql.dateOf('occurred_at') : sql.monthOf('occurred_at');
-    const { cube, reasons, grants, underGrant } = await this.counts(range.from, end, period);
+    const { cube, reasons, grants, underBreakGlass } = await this.counts(range.from, end, interval);
     const findings = await this.anomalies.detect(`${range.from}T00:00:00.000Z`, `${end}T00:00:00.000Z`);
 
     const accesses = cube
@@ -98,8 +100,7 @@ export class AuditSummaryReport {
     }
     const ruleCounts = new Map<string, number>(RULE_NAMES.map((r) => [r, 0]));
     for (const f of findings.findings) ruleCounts.set(f.rule, (ruleCounts.get(f.rule) ?? 0) + 1);
-    const uses = num(grants?.uses);
-    const reviewed = num(grants?.reviewed);
+    const { uses, reviewed, justified, violations } = grants;
 
     const byRole = rollUp('role');
     const json: AuditSummaryJson = {
@@ -122,8 +123,8 @@ export class AuditSummaryReport {
         byRole: byRole.filter(([, c]) => c.denied > 0).map(([role, c]) => ({ role, count: c.denied })),
       },
       breakGlass: {
-        uses, reviewed, justified: num(grants?.justified), violations: num(grants?.violations), awaitingReview: uses - reviewed,
-        accessesUnderBreakGlass: num(underGrant?.n),
+        uses, reviewed, justified, violations, awaitingReview: uses - reviewed,
+        accessesUnderBreakGlass: underBreakGlass,
       },
       anomalies: {
         source: 'AnomalyService: the rules of GET /audit/anomalies, run over the whole range',
@@ -135,32 +136,13 @@ export class AuditSummaryReport {
     return { type: 'audit-summary', json, table: auditTable(json), chart: auditChart(json), filename: `audit-summary-${range.from}-${range.to}-${interval}` };
   }
 
-  /** The counts the summary is made of, over [from, end). */
-  private async counts(from: string, end: string, period: string) {
-    const cube = await this.db.query<{ period: string; role: string; action: string; outcome: Outcome; n: unknown }>(
-      `SELECT ${period} AS period, COALESCE(actor_role, '${NO_ROLE}') AS role, action, outcome, COUNT(*) AS n
-         FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2
-        GROUP BY ${period}, COALESCE(actor_role, '${NO_ROLE}'), action, outcome`,
-      [from, end],
-    );
-    const reasons = await this.db.query<{ reason: string | null; n: unknown }>(
-      `SELECT reason, COUNT(*) AS n FROM audit_events
-        WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = 'denied' GROUP BY reason`,
-      [from, end],
-    );
-    const grants = await this.db.one<Record<string, unknown>>(
-      `SELECT COUNT(*) AS uses,
-              SUM(CASE WHEN reviewed_at IS NOT NULL THEN 1 ELSE 0 END) AS reviewed,
-              SUM(CASE WHEN review_outcome = 'justified' THEN 1 ELSE 0 END) AS justified,
-              SUM(CASE WHEN review_outcome = 'violation' THEN 1 ELSE 0 END) AS violations
-         FROM break_glass_grants WHERE granted_at >= $1 AND granted_at < $2`,
-      [from, end],
-    );
-    const underGrant = await this.db.one<{ n: unknown }>(
-      'SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2 AND break_glass = TRUE',
-      [from, end],
-    );
-    return { cube, reasons, grants, underGrant };
+  /** The counts the summary is made of, over [from, end): the trail's from its owner, rows without a role under NO_ROLE. */
+  private async counts(from: string, end: string, interval: AuditInterval) {
+    const trail = await this.trail.counts(from, end, interval);
+    const cube = trail.cube.map((r) => ({ ...r, role: r.role ?? NO_ROLE }));
+    const reasons = trail.denialReasons;
+    const grants = await this.grantRecords.countsBetween(from, end);
+    return { cube, reasons, grants, underBreakGlass: trail.underBreakGlass };
   }
 }
 

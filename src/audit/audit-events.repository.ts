@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { Db, num, Queryable } from '../database/db';
+
+/** A row of the trail as a demo scenario names it. */
+export interface TrailRowSummary {
+  seq: number;
+  occurred_at: string;
+  actor_username: string | null;
+  action: string;
+  patient_id: number | null;
+}
+
+/** A break-the-glass grant as the count of the accesses made under it needs it. */
+export interface GrantWindow {
+  id: number;
+  userId: number;
+  patientId: number;
+  grantedAt: string;
+  expiresAt: string;
+}
+
+/** The audit summary's counts over [from, end): the (period, role, action, outcome) cube and the denial reasons. */
+export interface TrailCounts {
+  cube: { period: string; role: string | null; action: string; outcome: string; n: number }[];
+  denialReasons: { reason: string | null; n: number }[];
+  underBreakGlass: number;
+}
+
+/** Grants per statement when counting their accesses: a UNION ALL of one COUNT each (SQLite allows 500 terms). */
+const GRANTS_PER_STATEMENT = 100;
+
+/**
+ * Reads of the audit trail for other modules (docs/architecture.md, section 2: audit owns audit_events and
+ * audit_head; audit.writer.ts is the only writer). It needs only the database, so any module can import
+ * AuditDataModule without a cycle. The audit module's own searches, exports and anomaly scans keep their SQL in
+ * audit-query.service.ts, audit-export.service.ts and anomalies/.
+ */
+@Injectable()
+export class AuditEventsRepository {
+  constructor(private readonly db: Db) {}
+
+  /** The sequence number of the newest row (0 for an empty trail). */
+  async lastSeq(): Promise<number> {
+    return num((await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events'))?.seq);
+  }
+
+  /** The chain head as stored (null when there is none). */
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    const head = await this.db.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+    return head ? { seq: Number(head.seq), hash: head.hash } : null;
+  }
+
+  /** Rows after `afterSeq` stamped exactly `occurredAt`, in chain order (what a transaction at a fixed time wrote). */
+  async seqsAt(afterSeq: number, occurredAt: string): Promise<number[]> {
+    const rows = await this.db.query<{ seq: number }>('SELECT seq FROM audit_events WHERE seq > $1 AND occurred_at = $2 ORDER BY seq', [afterSeq, occurredAt]);
+    return rows.map((r) => Number(r.seq));
+  }
+
+  /** The newest row matching every filter given (withPatient: only rows about a patient), or undefined. */
+  async latest(f: { patientId?: number; action?: string; actorUsername?: string; withPatient?: boolean } = {}): Promise<TrailRowSummary | undefined> {
+    const clauses: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (column: string, v: string | number) => {
+      params.push(v);
+      clauses.push(`${column} = $${params.length}`);
+    };
+    if (f.patientId !== undefined) add('patient_id', f.patientId);
+    if (f.action !== undefined) add('action', f.action);
+    if (f.actorUsername !== undefined) add('actor_username', f.actorUsername);
+    if (f.withPatient) clauses.push('patient_id IS NOT NULL');
+    return this.db.one<TrailRowSummary>(
+      `SELECT seq, occurred_at, actor_username, action, patient_id FROM audit_events
+        ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT 1`,
+      params,
+    );
+  }
+
+  /** The time of the account's latest successful login after `since` (login throttling), or null. */
+  async lastLoginAt(username: string, since: string): Promise<string | null> {
+    const row = await this.db.one<{ at: string | null }>(
+      `SELECT MAX(occurred_at) AS at FROM audit_events WHERE actor_username = $1 AND action = 'login' AND occurred_at > $2`,
+      [username, since],
+    );
+    return row?.at ?? null;
+  }
+
+  /**
+   * The times of the newest `max` failed logins of an account (by the name tried) or from an address after
+   * `since`, newest first, leaving out the refusals recorded with reason `exceptReason` (login throttling).
+   */
+  async loginFailures(by: 'account' | 'address', value: string, since: string, exceptReason: string, max: number): Promise<string[]> {
+    const column = by === 'account' ? 'actor_username' : 'client_ip';
+    const rows = await this.db.query<{ occurred_at: string }>(
+      `SELECT occurred_at FROM audit_events
+        WHERE ${column} = $1 AND action = 'login-failed' AND occurred_at > $2 AND (reason IS NULL OR reason <> $3)
+        ORDER BY occurred_at DESC LIMIT $4`,
+      [value, since, exceptReason, max],
+    );
+    return rows.map((r) => r.occurred_at);
+  }
+
+  /**
+   * For each grant, the accesses made under it: rows with the break-glass flag, by the grantee, on the patient,
+   * from granted_at to expires_at, except the grant's own 'break-glass' row (not an access to the chart). One
+   * statement per 100 grants (a page of the review queue is one or two); read with q inside a transaction.
+   */
+  async breakGlassAccessCounts(grants: readonly GrantWindow[], q: Queryable = this.db): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (let i = 0; i < grants.length; i += GRANTS_PER_STATEMENT) {
+      const chunk = grants.slice(i, i + GRANTS_PER_STATEMENT);
+      const params: (string | number)[] = [];
+      const terms = chunk.map((g) => {
+        const k = params.push(g.id, g.userId, g.patientId, g.grantedAt, g.expiresAt) - 5;
+        return `SELECT CAST($${k + 1} AS integer) AS id, COUNT(*) AS n FROM audit_events
+          WHERE actor_user_id = $${k + 2} AND patient_id = $${k + 3} AND break_glass = TRUE AND action <> 'break-glass'
+            AND occurred_at >= $${k + 4} AND occurred_at <= $${k + 5}`;
+      });
+      for (const r of await q.query<{ id: number; n: unknown }>(terms.join('\n UNION ALL\n'), params)) out.set(Number(r.id), num(r.n));
+    }
+    return out;
+  }
+
+  /**
+   * The audit summary's counts over [from, end): rows by (period, role at the time, action, outcome), denials by
+   * reason, rows under break-the-glass. A period is the UTC calendar day ('YYYY-MM-DD') or month ('YYYY-MM') of
+   * occurred_at, stored as ISO-8601 UTC text (the reports' convention, reporting/sql-dialect.ts).
+   */
+  async counts(from: string, end: string, interval: 'day' | 'month'): Promise<TrailCounts> {
+    const period = `substr(occurred_at, 1, ${interval === 'day' ? 10 : 7})`;
+    const cube = await this.db.query<{ period: string; role: string | null; action: string; outcome: string; n: unknown }>(
+      `SELECT ${period} AS period, actor_role AS role, action, outcome, COUNT(*) AS n
+         FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2
+        GROUP BY ${period}, actor_role, action, outcome`,
+      [from, end],
+    );
+    const reasons = await this.db.query<{ reason: string | null; n: unknown }>(
+      `SELECT reason, COUNT(*) AS n FROM audit_events
+        WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = 'denied' GROUP BY reason`,
+      [from, end],
+    );
+    const underGrant = await this.db.one<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2 AND break_glass = TRUE',
+      [from, end],
+    );
+    return {
+      cube: cube.map((r) => ({ period: r.period, role: r.role, action: r.action, outcome: r.outcome, n: num(r.n) })),
+      denialReasons: reasons.map((r) => ({ reason: r.reason, n: num(r.n) })),
+      underBreakGlass: num(underGrant?.n),
+    };
+  }
+}
