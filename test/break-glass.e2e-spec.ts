@@ -250,24 +250,27 @@ describe('break-the-glass: grant, flagged use, expiry, review', () => {
   });
 
   it('nobody reviews their own grant (403, audited)', async () => {
+    // A reviewer who may also break the glass: the instructor gives the privacy officer's role break-glass:use
+    // (the instructor may not change its own role, issue 11 finding 4).
     const instructor = await t.as('instructor');
     const roles = (await instructor.get('/access/roles').expect(200)).body;
-    const before: string[] = roles.find((r: { name: string }) => r.name === 'instructor').permissions;
-    await instructor.put('/access/roles/instructor/permissions').send({ permissions: [...before, 'break-glass:use'] }).expect(200);
+    const before: string[] = roles.find((r: { name: string }) => r.name === 'privacy_officer').permissions;
+    await instructor.put('/access/roles/privacy_officer/permissions').send({ permissions: [...before, 'break-glass:use'] }).expect(200);
     try {
+      const officer = await t.as('privacy.smith');
       const patientId = nextOutside();
-      const grant = (await instructor.post('/access/break-glass').send({ patientId, reason: 'Demonstrating separation of duties' }).expect(201)).body;
-      const res = await instructor.post(`/access/break-glass/${grant.id}/review`).send({ outcome: 'justified', note: 'Looks fine to me' }).expect(403);
+      const grant = (await officer.post('/access/break-glass').send({ patientId, reason: 'Demonstrating separation of duties' }).expect(201)).body;
+      const res = await officer.post(`/access/break-glass/${grant.id}/review`).send({ outcome: 'justified', note: 'Looks fine to me' }).expect(403);
       expect(res.body.message).toMatch(/own break-the-glass grant/);
       const denied = await t.db.one<{ reason: string; resource_id: string }>(
-        `SELECT reason, resource_id FROM audit_events WHERE action = 'access-denied' AND actor_username = 'instructor' ORDER BY seq DESC LIMIT 1`,
+        `SELECT reason, resource_id FROM audit_events WHERE action = 'access-denied' AND actor_username = 'privacy.smith' ORDER BY seq DESC LIMIT 1`,
       );
       expect(denied).toEqual({ reason: expect.stringMatching(/own break-the-glass grant/), resource_id: String(grant.id) });
       const stored = await t.db.one<{ reviewed_at: string | null }>('SELECT reviewed_at FROM break_glass_grants WHERE id = $1', [grant.id]);
       expect(stored!.reviewed_at).toBeNull();
-      await (await t.as('privacy.smith')).post(`/access/break-glass/${grant.id}/review`).send({ outcome: 'violation', note: 'Not an emergency' }).expect(200);
+      await instructor.post(`/access/break-glass/${grant.id}/review`).send({ outcome: 'violation', note: 'Not an emergency' }).expect(200);
     } finally {
-      await instructor.put('/access/roles/instructor/permissions').send({ permissions: before }).expect(200);
+      await instructor.put('/access/roles/privacy_officer/permissions').send({ permissions: before }).expect(200);
     }
   });
 
