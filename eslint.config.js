@@ -17,4 +17,13 @@ module.exports = tseslint.config(
     plugins: { hit: { rules: { 'module-boundaries': moduleBoundaries } } },
     rules: { 'hit/module-boundaries': 'error' },
   },
+  {
+    // Files a reader can hold (docs/architecture.md, section 8): no source file over 350 lines, no function over 60.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: {
+      'max-lines': ['error', { max: 350 }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
 );

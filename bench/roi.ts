@@ -3,7 +3,7 @@
  * (encounters, diagnoses, procedures, observations and notes, about a tenth of them restricted), on a temp SQLite
  * file with the service's pragmas (WAL, synchronous=FULL).
  *
- *   measured  the fulfil transition through RoiService, as the API runs it: the access policy, the scoped read, the
+ *   measured  the fulfil transition through RoiWorkflowService, as the API runs it: the access policy, the scoped read, the
  *             item-by-item policy decisions, the JSON package and its SHA-256, the FHIR R4 Bundle and its SHA-256,
  *             the fee, the disclosure row, the stored package, the history and the audit rows, one commit
  *             -- and, for the breakdown, the same build steps timed one by one, and the downloads (json, fhir)
@@ -35,7 +35,14 @@ import { visibleChart } from '../src/records';
 import { buildPackage, packageItems, serializePackage } from '../src/release-of-information/package-builder';
 import { RoiScopeRegistry } from '../src/release-of-information/roi-scope.source';
 import { parseRoiSettings } from '../src/release-of-information/roi-settings';
-import { RoiService, scopeOfRow, RoiRow } from '../src/release-of-information/roi.service';
+import { RolePermissionsRepository } from '../src/access/role-permissions.repository';
+import { UsersRepository } from '../src/auth/users.repository';
+import { PatientsRepository } from '../src/records/patients.repository';
+import { RoiDisclosureService } from '../src/release-of-information/roi-disclosure.service';
+import { RoiRequestsRepository, RoiRow } from '../src/release-of-information/roi-request.repository';
+import { RoiRequestView, scopeOfRow } from '../src/release-of-information/roi-request.view';
+import { RoiIntakeService } from '../src/release-of-information/roi-intake.service';
+import { RoiWorkflowService } from '../src/release-of-information/roi-workflow.service';
 import { ScopedRecordReader } from '../src/release-of-information/scoped-record-reader';
 import { runPlainReads } from './reference/roi-plain-reads';
 
@@ -147,8 +154,15 @@ async function main(): Promise<void> {
     const config = { get: (k: string) => (k === 'AUDIT_HMAC_KEY' ? HMAC_KEY : undefined) } as unknown as AppConfig;
     const audit = new AuditWriter(db, clock, config);
     const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db));
-    const reader = new ScopedRecordReader();
-    const roi = new RoiService(db, clock, policy, audit, reader, new DisclosuresService(db, clock), parseRoiSettings({}));
+    const patients = new PatientsRepository(db);
+    const reader = new ScopedRecordReader(patients);
+    const requests = new RoiRequestsRepository(db, patients, new UsersRepository(db, patients, new RolePermissionsRepository(db)));
+    const view = new RoiRequestView(requests, policy);
+    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock), parseRoiSettings({}));
+    // The API's two entry points the bench measures: transitions (fulfil) and the package download.
+    const workflow = new RoiWorkflowService(db, clock, policy, audit, requests, view, disclosure);
+    const intake = new RoiIntakeService(db, clock, policy, audit, requests, view, parseRoiSettings({}));
+    const roi = { create: intake.create.bind(intake), transition: workflow.transition.bind(workflow), package: disclosure.package.bind(disclosure) };
     const user = {
       id: 1, username: 'roi.garcia', displayName: 'Rosa Garcia', role: 'roi_specialist' as const, patientId: null,
       permissions: new Set<Permission>(DEFAULT_ROLE_MATRIX.roi_specialist.permissions),

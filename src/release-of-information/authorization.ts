@@ -105,7 +105,16 @@ export function authorizationProblems(a: Authorization | null | undefined, ctx: 
     return [...out].map(([field, problems]) => ({ field, problems }));
   }
 
-  // Core elements, 164.508(c)(1).
+  coreElements(a, ctx, add);
+  statementsAndRevocation(a, ctx, add);
+  whatItNames(a, ctx, add);
+  return [...out].map(([field, problems]) => ({ field, problems }));
+}
+
+type Add = (field: string, problem: string) => void;
+
+/** The core elements, 164.508(c)(1). */
+function coreElements(a: Authorization, ctx: AuthorizationContext, add: Add): void {
   if (blank(a.description)) add('description', 'is missing: a specific and meaningful description of the information (164.508(c)(1)(i))');
   if (blank(a.discloser)) add('discloser', 'is missing: who may make the disclosure (164.508(c)(1)(ii))');
   if (blank(a.recipient)) add('recipient', 'is missing: to whom the information may be disclosed (164.508(c)(1)(iii))');
@@ -133,7 +142,10 @@ export function authorizationProblems(a: Authorization | null | undefined, ctx: 
     add('representativeAuthority', 'is missing: a personal representative\'s signature needs a description of their authority (164.508(c)(1)(vi))');
   }
 
-  // Required statements, 164.508(c)(2).
+}
+
+/** The required statements, 164.508(c)(2), and revocation, 164.508(b)(5). */
+function statementsAndRevocation(a: Authorization, ctx: AuthorizationContext, add: Add): void {
   const s = a.statements ?? {};
   if (s.rightToRevoke !== true) add('statements.rightToRevoke', 'is missing: the statement of the right to revoke in writing and how (164.508(c)(2)(i))');
   if (s.conditioning !== true) add('statements.conditioning', 'is missing: the statement on conditioning treatment, payment, enrollment or eligibility (164.508(c)(2)(ii))');
@@ -145,7 +157,10 @@ export function authorizationProblems(a: Authorization | null | undefined, ctx: 
     else if (a.revokedOn <= ctx.today) add('revokedOn', `the individual revoked this authorization on ${a.revokedOn}: a revoked authorization is not valid (164.508(b)(2)(iii), (b)(5))`);
   }
 
-  // What it names.
+}
+
+/** What it names: categories (psychotherapy alone, 164.508(b)(3)(ii)), record types, and Part 2 consent (42 CFR 2.31). */
+function whatItNames(a: Authorization, ctx: AuthorizationContext, add: Add): void {
   const categories = a.categories ?? [];
   for (const c of categories) {
     if (!(NAMEABLE_CATEGORIES as readonly string[]).includes(c)) add('categories', `names an unknown category ${JSON.stringify(c)}; the categories are ${NAMEABLE_CATEGORIES.join(', ')}`);
@@ -167,7 +182,6 @@ export function authorizationProblems(a: Authorization | null | undefined, ctx: 
   } else if (a.part2Consent) {
     add('categories', 'has a Part 2 consent but does not name substance-use among its categories');
   }
-  return [...out].map(([field, problems]) => ({ field, problems }));
 }
 
 /** 42 CFR 2.31(a): the elements of a written consent to disclose substance use disorder records. */

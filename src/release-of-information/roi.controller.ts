@@ -13,14 +13,20 @@ import { DisclosurePackageDto, RoiRecordsDto } from './dto/package.dto';
 import {
   CreateRoiRequestDto, PackageQueryDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
 } from './dto/roi.dto';
-import { RoiService } from './roi.service';
+import { RoiDisclosureService } from './roi-disclosure.service';
+import { RoiIntakeService } from './roi-intake.service';
+import { RoiWorkflowService } from './roi-workflow.service';
 
 /** Release of information (45 CFR 164.508, 164.524, 164.528): intake, queue, state machine, scoped read, package. */
 @ApiTags('release-of-information')
 @ApiExtraModels(DisclosurePackageDto, FhirBundleDto, ...FHIR_RESOURCE_MODELS)
 @Controller()
 export class RoiController {
-  constructor(private readonly roi: RoiService) {}
+  constructor(
+    private readonly intake: RoiIntakeService,
+    private readonly workflow: RoiWorkflowService,
+    private readonly disclosure: RoiDisclosureService,
+  ) {}
 
   @Authorize('roi:create')
   @Post('roi/requests')
@@ -30,7 +36,7 @@ export class RoiController {
   })
   @ApiCreatedResponse({ type: RoiRequestDto })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateRoiRequestDto) {
-    return this.roi.create(ctx, dto);
+    return this.intake.create(ctx, dto);
   }
 
   @Authorize('roi:process')
@@ -38,7 +44,7 @@ export class RoiController {
   @ApiOperation({ summary: 'The ROI queue, soonest due first, with days left; overdue=true lists open requests past due' })
   @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
   queue(@Ctx() ctx: RequestContext, @Query() q: RoiQueueQueryDto) {
-    return this.roi.queue(ctx, q);
+    return this.intake.queue(ctx, q);
   }
 
   @Authorize('self:record')
@@ -46,7 +52,7 @@ export class RoiController {
   @ApiOperation({ summary: 'My own release-of-information requests and where they stand' })
   @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
   mine(@Ctx() ctx: RequestContext, @Query() q: RoiQueueQueryDto) {
-    return this.roi.mine(ctx, q);
+    return this.intake.mine(ctx, q);
   }
 
   @AuthorizeAny('roi:process', 'roi:create')
@@ -54,7 +60,7 @@ export class RoiController {
   @ApiOperation({ summary: 'One request: status, due date, days left, fee, denial, allowed actions and the full history (who, when, from, to, reason)' })
   @ApiOkResponse({ type: RoiRequestDto })
   read(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
-    return this.roi.read(ctx, id);
+    return this.intake.read(ctx, id);
   }
 
   @Authorize('roi:process')
@@ -74,7 +80,7 @@ export class RoiController {
   @ApiBadRequestResponse({ description: 'Missing reason/denialCode/extensionDays, or an invalid authorization (every problem listed)' })
   @ApiConflictResponse({ description: 'Stale version or a transition the state machine does not allow' })
   transition(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: RoiTransitionDto) {
-    return this.roi.transition(ctx, id, dto);
+    return this.workflow.transition(ctx, id, dto);
   }
 
   @Authorize('roi:process')
@@ -82,7 +88,7 @@ export class RoiController {
   @ApiOperation({ summary: 'Replace the authorization with the corrected one the requester sent (before it is validated)' })
   @ApiOkResponse({ type: RoiRequestDto })
   replaceAuthorization(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: ReplaceAuthorizationDto) {
-    return this.roi.replaceAuthorization(ctx, id, dto);
+    return this.intake.replaceAuthorization(ctx, id, dto);
   }
 
   @Authorize('roi:process')
@@ -93,7 +99,7 @@ export class RoiController {
   })
   @ApiOkResponse({ type: RoiRecordsDto })
   records(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
-    return this.roi.records(ctx, id);
+    return this.disclosure.records(ctx, id);
   }
 
   @AuthorizeAny('roi:process', 'roi:create')
@@ -111,7 +117,7 @@ export class RoiController {
     },
   })
   async package(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: PackageQueryDto, @Res({ passthrough: true }) res: Response) {
-    const file = await this.roi.package(ctx, id, q.format ?? 'json');
+    const file = await this.disclosure.package(ctx, id, q.format ?? 'json');
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('X-Package-SHA256', file.sha256);
     res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);

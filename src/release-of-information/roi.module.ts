@@ -7,7 +7,13 @@ import { AccountingController } from './accounting.controller';
 import { AccountingService } from './accounting.service';
 import { RoiController } from './roi.controller';
 import { parseRoiSettings, ROI_SETTINGS } from './roi-settings';
-import { RoiService } from './roi.service';
+import { RoiDisclosureService } from './roi-disclosure.service';
+import { RoiIntakeService } from './roi-intake.service';
+import { RoiRequestsRepository } from './roi-request.repository';
+import { RoiRequestView } from './roi-request.view';
+import { RoiWorkflowService } from './roi-workflow.service';
+import { UsersDataModule } from '../auth/users-data.module';
+import { RecordsDataModule } from '../records/records-data.module';
 import { ScopedRecordReader } from './scoped-record-reader';
 
 const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI_ACCOUNTING_FEE_CENTS'] as const;
@@ -17,10 +23,14 @@ const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI
  * disclosures. DisclosuresModule keeps the accounting read that /me/disclosures uses.
  */
 @Module({
-  imports: [AccessModule, AuditModule, DisclosuresModule],
+  imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule, RecordsDataModule],
   controllers: [RoiController, AccountingController],
   providers: [
-    RoiService,
+    RoiRequestsRepository,
+    RoiRequestView,
+    RoiIntakeService,
+    RoiWorkflowService,
+    RoiDisclosureService,
     AccountingService,
     ScopedRecordReader,
     {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RoiScope } from '../access/policy';
 import type { Queryable } from '../database/db';
-import { ChartRows, ClinicalReads, ITEM_TYPES } from '../records';
+import { ChartRows, ClinicalReads, ITEM_TYPES, PatientsRepository } from '../records';
 import type { PackageSource } from './package-builder';
 
 export interface ScopedRows {
@@ -19,17 +19,14 @@ export interface ScopedRows {
  */
 @Injectable()
 export class ScopedRecordReader {
+  constructor(private readonly patients: PatientsRepository) {}
+
   async read(q: Queryable, patientId: number, scope: RoiScope): Promise<ScopedRows> {
-    const patient = await q.one<{ id: number; mrn: string; given_name: string; family_name: string; birth_date: string; sex: string }>(
-      'SELECT id, mrn, given_name, family_name, birth_date, sex FROM patients WHERE id = $1',
-      [patientId],
-    );
+    const patient = await this.patients.identity(q, patientId);
     const types = ITEM_TYPES.filter((t) => scope.recordTypes.includes(t));
     const chart = await ClinicalReads.chart(q, patientId, types, scope);
     return {
-      patient: patient
-        ? { id: Number(patient.id), mrn: patient.mrn, givenName: patient.given_name, familyName: patient.family_name, birthDate: patient.birth_date, sex: patient.sex }
-        : null,
+      patient,
       chart,
     };
   }

@@ -130,8 +130,18 @@ export class RoiReport {
         WHERE received_at >= $1 AND received_at < $2 GROUP BY requester_type, status`,
       [range.from, end],
     );
-    const days = sql.daysBetween(sql.dateOf('received_at'), sql.dateOf('fulfilled_at'));
-    const turnaround = await this.db.query<Record<string, unknown>>(
+    const turnaround = await this.turnaround(range.from, end, sql.daysBetween(sql.dateOf('received_at'), sql.dateOf('fulfilled_at')));
+    const overdue = await this.db.query<{ requester_type: string; n: unknown }>(
+      `SELECT requester_type, COUNT(*) AS n FROM roi_requests
+        WHERE status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')}) AND due_at < $1 GROUP BY requester_type`,
+      [now],
+    );
+    return tally(volume, turnaround, overdue);
+  }
+
+  /** Fulfilled requests per requester type and in all: count, median and 90th percentile days, within 30 days. */
+  private turnaround(from: string, end: string, days: string): Promise<Record<string, unknown>[]> {
+    return this.db.query<Record<string, unknown>>(
       `WITH t AS (
          SELECT requester_type, ${days} AS days FROM roi_requests
           WHERE received_at >= $1 AND received_at < $2 AND fulfilled_at IS NOT NULL
@@ -151,41 +161,41 @@ export class RoiReport {
               MIN(CASE WHEN k >= (9 * n + 9) / 10 THEN days END) AS p90_days,
               SUM(CASE WHEN days <= ${RIGHT_OF_ACCESS_DAYS} THEN 1 ELSE 0 END) AS within_30
          FROM ranked GROUP BY is_total, grp`,
-      [range.from, end],
+      [from, end],
     );
-    const overdue = await this.db.query<{ requester_type: string; n: unknown }>(
-      `SELECT requester_type, COUNT(*) AS n FROM roi_requests
-        WHERE status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')}) AND due_at < $1 GROUP BY requester_type`,
-      [now],
-    );
-
-    const found = [...volume.map((r) => r.requester_type), ...overdue.map((r) => r.requester_type)];
-    const extra = [...new Set(found.filter((t) => !(REQUESTER_TYPES as readonly string[]).includes(t)))].sort(byText);
-    const empty = (requesterType: string): Counts => ({
-      requesterType, byStatus: Object.fromEntries(ROI_STATUSES.map((s) => [s, 0])), received: 0, fulfilled: 0, within30: 0, median: null, p90: null, overdue: 0,
-    });
-    const rows = new Map<string, Counts>([...REQUESTER_TYPES, ...extra, TOTAL].map((t) => [t, empty(t)]));
-    for (const r of volume) {
-      for (const key of [r.requester_type, TOTAL]) {
-        const c = rows.get(key)!;
-        c.byStatus[r.status] = (c.byStatus[r.status] ?? 0) + num(r.n);
-        c.received += num(r.n);
-      }
-    }
-    for (const r of turnaround) {
-      const c = rows.get(num(r.is_total) === 1 ? TOTAL : String(r.grp));
-      if (!c) continue;
-      c.fulfilled = num(r.fulfilled);
-      c.within30 = num(r.within_30);
-      c.median = r.median_days === null ? null : Number(r.median_days);
-      c.p90 = r.p90_days === null ? null : Number(r.p90_days);
-    }
-    for (const r of overdue) {
-      rows.get(r.requester_type)!.overdue += num(r.n);
-      rows.get(TOTAL)!.overdue += num(r.n);
-    }
-    return [...rows.values()];
   }
+}
+
+/** The query rows as one Counts per requester type (the known ones first, in order), then the total. */
+function tally(
+  volume: { requester_type: string; status: string; n: unknown }[], turnaround: Record<string, unknown>[], overdue: { requester_type: string; n: unknown }[],
+): Counts[] {
+  const found = [...volume.map((r) => r.requester_type), ...overdue.map((r) => r.requester_type)];
+  const extra = [...new Set(found.filter((t) => !(REQUESTER_TYPES as readonly string[]).includes(t)))].sort(byText);
+  const empty = (requesterType: string): Counts => ({
+    requesterType, byStatus: Object.fromEntries(ROI_STATUSES.map((s) => [s, 0])), received: 0, fulfilled: 0, within30: 0, median: null, p90: null, overdue: 0,
+  });
+  const rows = new Map<string, Counts>([...REQUESTER_TYPES, ...extra, TOTAL].map((t) => [t, empty(t)]));
+  for (const r of volume) {
+    for (const key of [r.requester_type, TOTAL]) {
+      const c = rows.get(key)!;
+      c.byStatus[r.status] = (c.byStatus[r.status] ?? 0) + num(r.n);
+      c.received += num(r.n);
+    }
+  }
+  for (const r of turnaround) {
+    const c = rows.get(num(r.is_total) === 1 ? TOTAL : String(r.grp));
+    if (!c) continue;
+    c.fulfilled = num(r.fulfilled);
+    c.within30 = num(r.within_30);
+    c.median = r.median_days === null ? null : Number(r.median_days);
+    c.p90 = r.p90_days === null ? null : Number(r.p90_days);
+  }
+  for (const r of overdue) {
+    rows.get(r.requester_type)!.overdue += num(r.n);
+    rows.get(TOTAL)!.overdue += num(r.n);
+  }
+  return [...rows.values()];
 }
 
 /**

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicyService, Granted } from '../access/access-policy.service';
+import type { AuditEventInput } from '../audit/audit.types';
+import { AuditWriter, fromContext } from '../audit/audit.writer';
+import { Clock } from '../common/clock';
+import { Conflict, InvalidInput } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { Db, Queryable, SqlParam } from '../database/db';
+import { authorizationInForce } from './authorization';
+import { denialGround, DenialCode } from './denial-grounds';
+import { LEGAL_BASES } from './disclosure-basis';
+import type { RoiRequestDto, RoiTransitionDto } from './dto/roi.dto';
+import { RoiDisclosureService } from './roi-disclosure.service';
+import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
+import { authorizationOf, basisOf, DISCLOSURE, kindOf, pick, RoiRequestView, stateOf, today } from './roi-request.view';
+import { allowedActions, nextRoiState, transitionProblems } from './roi-state-machine';
+
+type Next = Extract<ReturnType<typeof nextRoiState>, { ok: true }>;
+
+/**
+ * The request's state machine (roi-state-machine.ts) applied: a transition is checked against the version the
+ * caller read and the table of allowed actions (409 otherwise), then written with its history entry and audit rows
+ * in one transaction. The fulfil transition builds the package (roi-disclosure.service.ts) in that transaction.
+ */
+@Injectable()
+export class RoiWorkflowService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly policy: AccessPolicyService,
+    private readonly audit: AuditWriter,
+    private readonly requests: RoiRequestsRepository,
+    private readonly view: RoiRequestView,
+    private readonly disclosure: RoiDisclosureService,
+  ) {}
+
+  async transition(ctx: RequestContext, id: number, dto: RoiTransitionDto): Promise<RoiRequestDto> {
+    const first = await this.requests.find(this.db, id);
+    const problems = transitionProblems(dto, kindOf(first));
+    if (problems.length) throw new InvalidInput(problems);
+    const now = this.clock.nowIso();
+    // The state machine answers first, so a refused transition is a 409 whatever else would follow.
+    checkTransition(first, dto, now);
+    checkAuthorizationInForce(first, dto, now);
+    // Building the package reads the record: the policy must say an open request covers the patient.
+    const grant = dto.action === 'fulfil'
+      ? await this.policy.require(ctx, 'clinical:read', Number(first.patient_id), { resourceType: 'roi-request', resourceId: id })
+      : null;
+    return this.db.transaction((tx) => this.apply(tx, ctx, id, dto, grant, now));
+  }
+
+  /** Inside the transaction: the row again (a concurrent change is a 409), the action's columns, history, audit. */
+  private async apply(tx: Queryable, ctx: RequestContext, id: number, dto: RoiTransitionDto, grant: Granted | null, now: string): Promise<RoiRequestDto> {
+    const before = await this.requests.find(tx, id);
+    const next = checkTransition(before, dto, now);
+    const details: Record<string, unknown> = {};
+    if (dto.action === 'validate-authorization') details.authorization = await this.validateAuthorization(tx, before, now);
+    checkAuthorizationInForce(before, dto, now);
+
+    const sets: [string, SqlParam][] = [['status', next.to], ['updated_at', now], ...actionColumns(dto, next, now, details)];
+    const events: AuditEventInput[] = [];
+    if (dto.action === 'fulfil') {
+      const f = await this.disclosure.fulfil(tx, ctx, before, grant!, now);
+      sets.push(
+        ['fulfilled_at', now], ['package_json', f.json], ['package_sha256', f.sha256], ['package_fhir_sha256', f.fhirSha256],
+        ['fee_cents', f.fee.totalCents], ['fee_json', JSON.stringify(f.fee)],
+      );
+      Object.assign(details, { sha256: f.sha256, fhirSha256: f.fhirSha256, disclosureId: f.disclosureId, exempt: f.exempt, feeCents: f.fee.totalCents });
+      events.push(f.event);
+    }
+    if (next.late) details.late = true;
+    if (!(await this.requests.update(tx, id, dto.version, sets))) {
+      throw new Conflict(`release-of-information request ${id} was changed by someone else; read it again`);
+    }
+    const after = await this.requests.find(tx, id);
+    await this.requests.addHistory(tx, id, dto.action, before.status, after.status, dto.reason ?? null, ctx.user.id, now, details);
+    events.unshift({
+      ...fromContext(ctx), action: 'roi-transition', outcome: 'success', resourceType: 'roi-request', resourceId: id,
+      patientId: Number(after.patient_id), purposeOfUse: DISCLOSURE, breakGlass: false,
+      // Codes, states and dates only: the written reasons may carry PHI and stay in the request's history.
+      details: { roiRequestId: id, action: dto.action, from: before.status, to: after.status, version: Number(after.version), ...pick(details, ['denialCode', 'extensionDays', 'dueAt', 'late', 'sha256']) },
+    });
+    await this.audit.appendWithin(tx, events);
+    return this.view.detail(tx, after, true, now);
+  }
+
+  /** validate-authorization: 164.508(c) when the basis needs one (400 listing every missing element), else why not. */
+  private async validateAuthorization(tx: Queryable, row: RoiRow, now: string): Promise<string> {
+    const basis = basisOf(row);
+    if (!LEGAL_BASES[basis].needsAuthorization) return `not required: legal basis ${basis} (${LEGAL_BASES[basis].citation})`;
+    const list = await this.view.authorizationCheck(row, now, tx);
+    if (list.length) throw new InvalidInput(list, `The authorization is not valid: ${list.map((p) => p.field).join(', ')}`);
+    return 'valid (45 CFR 164.508(c))';
+  }
+}
+
+/** The version the caller read, and the state machine's answer for the action now (409 with the allowed actions). */
+function checkTransition(row: RoiRow, dto: RoiTransitionDto, now: string): Next {
+  if (Number(row.version) !== dto.version) {
+    throw new Conflict(`release-of-information request ${row.id} was changed by someone else (version ${row.version}, you sent ${dto.version}); read it again`, {
+      status: row.status, version: Number(row.version),
+    });
+  }
+  const next = nextRoiState(stateOf(row), dto, now);
+  if (!next.ok) throw new Conflict(next.conflict, { status: row.status, allowedActions: allowedActions(stateOf(row), now) });
+  return next;
+}
+
+/** An authorization that expired or was revoked after validation stops the request short of the disclosure (409). */
+function checkAuthorizationInForce(row: RoiRow, dto: RoiTransitionDto, now: string): void {
+  if (!['begin-review', 'approve', 'fulfil'].includes(dto.action)) return;
+  if (!LEGAL_BASES[basisOf(row)].needsAuthorization || authorizationInForce(authorizationOf(row), today(now))) return;
+  throw new Conflict('the authorization is no longer in force (expired or revoked, 164.508(b)(2)): deny the request (authorization-expired or authorization-revoked)', {
+    status: row.status,
+  });
+}
+
+/** The columns an action sets besides the status (fulfil's are the package's, set by the caller), noted in details. */
+function actionColumns(dto: RoiTransitionDto, next: Next, now: string, details: Record<string, unknown>): [string, SqlParam][] {
+  switch (dto.action) {
+    case 'extend':
+      details.extensionDays = dto.extensionDays;
+      details.dueAt = next.dueAt;
+      return [['due_at', next.dueAt], ['extended', true], ['extension_days', dto.extensionDays!], ['extension_reason', dto.reason!]];
+    case 'deny': {
+      const code = dto.denialCode as DenialCode;
+      const reviewable = denialGround(code).reviewable;
+      details.denialCode = code;
+      details.reviewable = reviewable;
+      return [['denial_code', code], ['denial_reviewable', reviewable], ['denial_reason', dto.reason!], ['closed_at', now]];
+    }
+    case 'cancel':
+    case 'close':
+      return [['closed_at', now]];
+    default:
+      return [];
+  }
+}
