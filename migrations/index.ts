@@ -2,6 +2,7 @@ import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { AuditInvestigations1764400600000 } from './1764400600000-audit-investigations';
 import { ReleaseOfInformation1764600000000 } from './1764600000000-release-of-information';
 import { Reporting1764700000000 } from './1764700000000-reporting';
+import { RoiPrivacyApproval1764800000000 } from './1764800000000-roi-privacy-approval';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes. */
-export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000, ReleaseOfInformation1764600000000, Reporting1764700000000];
+export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000, ReleaseOfInformation1764600000000, Reporting1764700000000, RoiPrivacyApproval1764800000000];

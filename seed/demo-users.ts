@@ -29,10 +29,12 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'analyst.wong', role: 'quality_analyst', displayName: 'Grace Wong', familyName: 'Wong', department: 'Quality and Patient Safety' },
   { username: 'instructor', role: 'instructor', displayName: 'Course Instructor', familyName: 'Instructor', department: null },
   { username: 'patient.demo', role: 'patient', displayName: 'Jordan Rivera', familyName: 'Rivera', department: null },
+  // A second ROI specialist: the one who logs a third party's request never reviews or releases it (separation of duties).
+  { username: 'roi.nguyen', role: 'roi_specialist', displayName: 'Tuan Nguyen', familyName: 'Nguyen', department: 'Health Information Management' },
 ];
 
 export type DemoUsername = 'admin' | 'dr.chen' | 'dr.okafor' | 'nurse.patel' | 'reg.lopez' | 'him.jones' | 'coder.kim'
-  | 'roi.garcia' | 'privacy.smith' | 'analyst.wong' | 'instructor' | 'patient.demo';
+  | 'roi.garcia' | 'privacy.smith' | 'analyst.wong' | 'instructor' | 'patient.demo' | 'roi.nguyen';
 
 /** Roles whose members may be given access to patient records (roles.has_record_access). */
 export const RECORD_ACCESS_ROLES: readonly RoleName[] = ['physician', 'nurse', 'registrar', 'him_technician', 'coder', 'patient'];

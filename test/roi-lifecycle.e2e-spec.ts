@@ -33,8 +33,9 @@ describe('release of information: lifecycles', () => {
   });
 
   /** Moves a request one step with the version it has now. */
+  /** Moves a request one step as roi.nguyen: roi.garcia logs third parties' requests and may not work them (separation of duties). */
   const step = async (id: number, action: string, extra: Record<string, unknown> = {}, status = 200) => {
-    const roi = await as('roi.garcia');
+    const roi = await as('roi.nguyen');
     const current = await roi.get(`/roi/requests/${id}`).expect(200);
     return roi.post(`/roi/requests/${id}/transitions`).send({ action, version: current.body.version, ...extra }).expect(status);
   };
@@ -221,7 +222,7 @@ describe('release of information: lifecycles', () => {
     expect(fulfilled.body.fee).toMatchObject({ method: 'schedule' });
     expect(fulfilled.body.fee.totalCents).toBeGreaterThan(0);
 
-    const pkg = JSON.parse((await roi.get(`/roi/requests/${ids.attorney}/package`).expect(200)).text);
+    const pkg = JSON.parse((await (await as('roi.nguyen')).get(`/roi/requests/${ids.attorney}/package`).expect(200)).text);
     const idsOf = (type: string) => (pkg.records[type] as { id: number }[]).map((i) => i.id).sort((a, b) => a - b);
     expect(idsOf('encounters')).toEqual([ids.e2026]);
     expect(idsOf('diagnoses')).toEqual([ids.dxNormal, ids.dxBehavioral].sort((a, b) => a - b));
@@ -263,15 +264,26 @@ describe('release of information: lifecycles', () => {
         authorization: validAuthorization('Smith & Jones LLP', { categories: ['substance-use'], part2Consent }),
       })
       .expect(201);
-    await walk(res.body.id, ['verify-identity', 'validate-authorization', 'begin-review', 'approve', 'fulfil']);
-    const pkg = JSON.parse((await roi.get(`/roi/requests/${res.body.id}/package`).expect(200)).text);
+    await walk(res.body.id, ['verify-identity', 'validate-authorization', 'begin-review']);
+    // Part 2 records to a third party wait for the privacy officer's approval (issue 11, finding 3).
+    const waiting = (await (await as('roi.nguyen')).get(`/roi/requests/${res.body.id}/records`).expect(200)).body;
+    expect((waiting.diagnoses as { id: number }[]).map((d) => d.id)).not.toContain(ids.dxSubstance);
+    expect(waiting.withheld).toEqual(expect.arrayContaining([expect.objectContaining({ reason: expect.stringMatching(/privacy officer's approval/) })]));
+    const current = (await roi.get(`/roi/requests/${res.body.id}`).expect(200)).body;
+    await roi.post(`/roi/requests/${res.body.id}/privacy-approval`).send({ note: 'x', version: current.version }).expect(403);
+    const approved = await (await as('privacy.smith')).post(`/roi/requests/${res.body.id}/privacy-approval`)
+      .send({ note: 'Consent under 42 CFR 2.31 checked', version: current.version }).expect(200);
+    expect(approved.body.privacyApproval).toMatchObject({ at: expect.any(String), note: 'Consent under 42 CFR 2.31 checked' });
+    await walk(res.body.id, ['approve', 'fulfil']);
+    const clerk = await as('roi.nguyen');
+    const pkg = JSON.parse((await clerk.get(`/roi/requests/${res.body.id}/package`).expect(200)).text);
     const sud = (pkg.records.diagnoses as { id: number; redisclosureNotice?: string }[]).find((d) => d.id === ids.dxSubstance)!;
     expect(sud.redisclosureNotice).toMatch(/42 CFR part 2/);
     expect((pkg.records.diagnoses as { redisclosureNotice?: string; sensitivityCategory: string | null }[])
       .filter((d) => d.redisclosureNotice).every((d) => d.sensitivityCategory === 'substance-use')).toBe(true);
     expect(pkg.notices).toEqual([expect.objectContaining({ citation: '42 CFR 2.32', items: 1 })]);
     expect(pkg.records.diagnoses.map((d: { id: number }) => d.id)).not.toContain(ids.dxHiv);
-    const bundle = JSON.parse((await roi.get(`/roi/requests/${res.body.id}/package?format=fhir`).expect(200)).text);
+    const bundle = JSON.parse((await clerk.get(`/roi/requests/${res.body.id}/package?format=fhir`).expect(200)).text);
     const condition = bundle.entry.find((e: { resource: { resourceType: string; id: string } }) => e.resource.resourceType === 'Condition' && e.resource.id === String(ids.dxSubstance)).resource;
     expect(condition.meta.security.map((s: { code: string }) => s.code)).toEqual(['R', 'ETH', 'NORDSCLCD']);
     expect(condition.extension[0].valueString).toMatch(/42 CFR part 2/);
@@ -462,13 +474,21 @@ describe('release of information: lifecycles', () => {
       })
       .expect(201);
     await walk(res.body.id, ['verify-identity', 'validate-authorization', 'begin-review']);
-    const refused = await roi.get(`/roi/requests/${res.body.id}/records`).expect(403);
+    const clerk = await as('roi.nguyen');
+    const refused = await clerk.get(`/roi/requests/${res.body.id}/records`).expect(403);
     expect(refused.body.message).toMatch(/VIP patient: a release of information from this chart needs the privacy officer's approval/);
-    await roi.get(`/patients/${vip}/record`).expect(403);
-    const explain = await roi.get(`/access/explain?permission=clinical:read&patientId=${vip}`).expect(200);
+    await clerk.get(`/patients/${vip}/record`).expect(403);
+    const explain = await clerk.get(`/access/explain?permission=clinical:read&patientId=${vip}`).expect(200);
     expect(explain.body).toMatchObject({ decision: 'deny', reasons: expect.arrayContaining([expect.stringMatching(/privacy officer's approval/)]) });
     expect((await lastAudit('access-denied', 'record'))!.reason).toMatch(/VIP/);
-    await step(res.body.id, 'cancel', { reason: 'Waiting for the privacy officer.' });
+    // The privacy officer approves: the clerk reads, the read is in the trail, and the anomaly rules flag it.
+    const current = (await clerk.get(`/roi/requests/${res.body.id}`).expect(200)).body;
+    await (await as('privacy.smith')).post(`/roi/requests/${res.body.id}/privacy-approval`).send({ note: 'Court-ordered; checked', version: current.version }).expect(200);
+    await clerk.get(`/roi/requests/${res.body.id}/records`).expect(200);
+    expect(await lastAudit('read', 'record')).toMatchObject({ patient_id: vip, actor_username: 'roi.nguyen', purpose_of_use: 'DISCLOSURE' });
+    const findings = (await (await as('privacy.smith')).get('/audit/anomalies?pageSize=200').expect(200)).body.items as { rule: string; patientId: number; actor: { username: string } }[];
+    expect(findings).toContainEqual(expect.objectContaining({ rule: 'vip-without-care-relation', patientId: vip, actor: expect.objectContaining({ username: 'roi.nguyen' }) }));
+    await step(res.body.id, 'cancel', { reason: 'Withdrawn by the requester.' });
   });
 
   it('withheld means absent: every reference of every disclosed FHIR Bundle resolves inside it, for every requester type', async () => {

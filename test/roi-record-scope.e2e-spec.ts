@@ -6,11 +6,12 @@ describe('proposal: GET /patients/:id/record for an ROI specialist applies the c
   afterAll(() => t.close());
 
   it('only the record types and dates of the request, audited with DISCLOSURE and the request id', async () => {
-    const roi = await t.as('roi.garcia');
-    const res = await roi.post('/roi/requests').send({
+    // roi.garcia logs the request; roi.nguyen works it (the logging account never reads through it).
+    const res = await (await t.as('roi.garcia')).post('/roi/requests').send({
       patientId: 5, requesterType: 'law_enforcement', requesterName: 'Sheriff', purpose: 'x', recordTypes: ['diagnoses'],
       dateFrom: '2026-01-01', dateTo: '2026-06-30', format: 'electronic',
     }).expect(201);
+    const roi = await t.as('roi.nguyen');
     let version = 1;
     for (const action of ['verify-identity', 'validate-authorization', 'begin-review']) {
       version = (await roi.post(`/roi/requests/${res.body.id}/transitions`).send({ action, version }).expect(200)).body.version;
@@ -27,5 +28,9 @@ describe('proposal: GET /patients/:id/record for an ROI specialist applies the c
     const audit = (await t.db.one<{ purpose_of_use: string; details: string }>("SELECT purpose_of_use, details FROM audit_events WHERE action = 'read' AND resource_type = 'record' ORDER BY seq DESC LIMIT 1"))!;
     expect(audit.purpose_of_use).toBe('DISCLOSURE');
     expect(JSON.parse(audit.details).roiRequestId).toBe(res.body.id);
+    // The account that logged it is refused the chart and the transitions that release it (issue 11, finding 3).
+    await (await t.as('roi.garcia')).get('/patients/5/record').expect(403);
+    const own = await (await t.as('roi.garcia')).post(`/roi/requests/${res.body.id}/transitions`).send({ action: 'approve', version }).expect(403);
+    expect(own.body.message).toMatch(/separation of duties/);
   });
 });

@@ -63,7 +63,7 @@ describe('release of information: state machine and deadlines', () => {
     return res.body as { id: number; version: number; dueAt: string; receivedAt: string };
   };
   const send = async (id: number, action: string, version: number, extra: Record<string, unknown> = {}) =>
-    (await as('roi.garcia')).post(`/roi/requests/${id}/transitions`).send({ action, version, ...extra });
+    (await as('roi.nguyen')).post(`/roi/requests/${id}/transitions`).send({ action, version, ...extra });
   /** A body that passes input validation for the action, so only the state machine can refuse it. */
   const bodyFor = (action: string, self: boolean): Record<string, unknown> => {
     if (action === 'deny') return { denialCode: self ? 'confidential-source' : 'no-legal-basis', reason: 'Test denial.' };
@@ -175,13 +175,13 @@ describe('release of information: state machine and deadlines', () => {
     }).expect(201)).body;
     let version = created.version;
     for (const a of ['verify-identity', 'validate-authorization', 'begin-review', 'approve']) version = (await send(created.id, a, version)).body.version;
-    await roi.get(`/roi/requests/${created.id}/records`).expect(200);
+    await (await as('roi.nguyen')).get(`/roi/requests/${created.id}/records`).expect(200);
     t.clock.advance(5 * DAY_MS);
     const fulfil = await send(created.id, 'fulfil', version);
     expect(fulfil.status).toBe(409);
     expect(fulfil.body.message).toMatch(/no longer in force/);
     expect((await row(created.id)).status).toBe('approved');
-    const records = await (await as('roi.garcia')).get(`/roi/requests/${created.id}/records`).expect(403);
+    const records = await (await as('roi.nguyen')).get(`/roi/requests/${created.id}/records`).expect(403);
     expect(records.body.message).toMatch(/no longer in force/);
     const denied = await send(created.id, 'deny', version, { denialCode: 'authorization-expired', reason: 'Expired during review.' });
     expect(denied.status).toBe(200);

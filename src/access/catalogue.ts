@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'report:roi': 'Run release-of-information reports',
   'roi:create': 'Create release-of-information requests',
   'roi:process': 'Process release-of-information requests and build packages',
+  'roi:approve': 'Approve a release from a VIP chart, or of Part 2 records to a third party (privacy officer)',
   'disclosure:read': 'Read a patient\'s accounting of disclosures',
   'break-glass:use': 'Open a chart outside the care team in an emergency (audited, reviewed)',
   'break-glass:review': 'Review break-the-glass accesses',
@@ -103,8 +104,8 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     permissions: ['patient:search', 'demographics:read', 'roi:create', 'roi:process', 'report:roi', 'disclosure:read'],
   },
   privacy_officer: {
-    description: 'Privacy / compliance officer: audit trail and reports; no clinical access',
-    permissions: privacyOfficer,
+    description: 'Privacy / compliance officer: audit trail and reports; approves VIP and Part 2 releases; no clinical access',
+    permissions: [...privacyOfficer, 'roi:approve'],
   },
   quality_analyst: {
     description: 'Quality / outcomes analyst: de-identified aggregates only',

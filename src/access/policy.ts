@@ -36,6 +36,8 @@ export interface RoiScope {
   dateTo: string | null;
   /** Restricted categories that may be disclosed: 'behavioral-health', 'substance-use', ..., 'psychotherapy'. */
   categories: readonly string[];
+  /** A third-party release of substance use disorder records waits for the privacy officer's approval. */
+  part2AwaitingApproval?: boolean;
 }
 
 export interface RoiRequestFacts {
@@ -225,6 +227,9 @@ export function roiScopeProblem(requestId: number, scope: RoiScope, item: ItemFa
   }
   if (item.sensitivity === 'restricted') {
     const category = item.category ?? 'unspecified';
+    if (category === 'substance-use' && scope.categories.includes(category) && scope.part2AwaitingApproval) {
+      return 'substance use disorder records (42 CFR Part 2) are released to a third party only after the privacy officer\'s approval';
+    }
     if (scope.categories.includes(category)) return null;
     if (category === 'substance-use') {
       return 'substance use disorder records (42 CFR Part 2) are disclosed only with a consent that names them (42 CFR 2.31)';

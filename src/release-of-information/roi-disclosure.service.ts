@@ -16,7 +16,7 @@ import { computeFee, estimatePages, Fee } from './fees';
 import { serializeBundle, toFhirBundle } from './fhir-bundle';
 import { buildPackage, describePackage, DisclosurePackage, serializePackage } from './package-builder';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { authorizationOf, basisOf, DISCLOSURE, RoiRequestView, scopeOfRow, today } from './roi-request.view';
+import { authorizationOf, basisOf, DISCLOSURE, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 import { READING_STATUSES } from './roi-state-machine';
@@ -148,10 +148,11 @@ export class RoiDisclosureService {
    * this request (its scope in the policy facts), the same rule as every other answer that carries chart items.
    */
   private async assemble(q: Queryable, ctx: RequestContext, row: RoiRow, facts: PatientFacts, now: string): Promise<DisclosurePackage> {
-    const scope = scopeOfRow(row);
+    const request = requestFactsOfRow(row);
+    const scope = request.scope;
     const rows = await this.reader.read(q, Number(row.patient_id), scope);
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);
-    const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: { id: Number(row.id), scope } });
+    const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: request });
     return buildPackage({
       request: {
         id: Number(row.id), requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address,

@@ -9,7 +9,7 @@ import type { RoiStatus } from './roi-state-machine';
 const COLUMNS = `id, patient_id, requester_type, requester_name, requester_address, purpose, record_types, date_from, date_to,
   delivery_format, authorization_json, status, received_at, due_at, extended, extension_reason, denial_code, denial_reviewable,
   fee_cents, package_sha256, fulfilled_at, closed_at, created_by, version, legal_basis, original_due_at, extension_days,
-  denial_reason, fee_json, package_fhir_sha256, updated_at`;
+  denial_reason, fee_json, package_fhir_sha256, updated_at, privacy_approved_by, privacy_approved_at, privacy_approval_note`;
 
 export interface RoiRow {
   id: number;
@@ -43,6 +43,9 @@ export interface RoiRow {
   fee_json: string | null;
   package_fhir_sha256: string | null;
   updated_at: string | null;
+  privacy_approved_by: number | null;
+  privacy_approved_at: string | null;
+  privacy_approval_note: string | null;
 }
 
 /** The columns a new request is created with (the rest take their defaults). */
@@ -152,6 +155,11 @@ export class RoiRequestsRepository {
       const n = names.get(Number(r.actor_user_id));
       return { ...r, username: n?.username ?? null, display_name: n?.displayName ?? null };
     });
+  }
+
+  /** Whether the patient is a VIP (records owns patients). */
+  async patientIsVip(patientId: number): Promise<boolean> {
+    return (await this.patients.directory([patientId]))[0]?.vip ?? false;
   }
 
   /** The patient's full name, as a request and its authorization name them (records owns patients). */

@@ -10,7 +10,7 @@ import type { RoiHistoryEntryDto, RoiRequestDto, RoiRequestSummaryDto } from './
 import type { Fee } from './fees';
 import { daysLeft, isOverdue } from './roi-deadlines';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { scopeOf } from './roi-scope';
+import { requestFacts, scopeOf } from './roi-scope';
 import { allowedActions, isOpenStatus, RequesterKind, RoiState } from './roi-state-machine';
 
 /** A request row read as the rules see it (pure helpers shared by intake, workflow and disclosure). */
@@ -24,11 +24,20 @@ export const today = (now: string): string => now.slice(0, 10);
 /** Every ROI staff event about a patient carries this purpose of use (with the request id in its details). */
 export const DISCLOSURE = 'DISCLOSURE';
 
-export function scopeOfRow(r: RoiRow) {
-  return scopeOf({
+function scopedRequestOf(r: RoiRow) {
+  return {
     requesterType: r.requester_type, legalBasis: basisOf(r), recordTypes: recordTypesOf(r), dateFrom: r.date_from, dateTo: r.date_to,
-    authorization: authorizationOf(r),
-  });
+    authorization: authorizationOf(r), privacyApproved: r.privacy_approved_at !== null,
+  };
+}
+
+export function scopeOfRow(r: RoiRow) {
+  return scopeOf(scopedRequestOf(r));
+}
+
+/** The request as the access policy sees it (scope and privacy approval), the same as RoiScopeRegistry answers. */
+export function requestFactsOfRow(r: RoiRow) {
+  return requestFacts(Number(r.id), scopedRequestOf(r));
 }
 
 export function mergeProblems(list: FieldProblem[]): FieldProblem[] {
@@ -76,6 +85,7 @@ export function summaryOf(r: RoiRow, now: string): RoiRequestSummaryDto {
     fulfilledAt: r.fulfilled_at,
     closedAt: r.closed_at,
     createdBy: Number(r.created_by),
+    privacyApproval: r.privacy_approved_at ? { by: Number(r.privacy_approved_by), at: r.privacy_approved_at, note: r.privacy_approval_note } : null,
     version: Number(r.version),
   };
 }

@@ -1,4 +1,4 @@
-import type { RoiScope } from '../access/policy';
+import type { RoiRequestFacts, RoiScope } from '../access/policy';
 import { ITEM_TYPES, ItemType, RECORD_TYPES, RecordType } from '../access/item-visibility';
 import { Authorization, authorizedCategories } from './authorization';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
@@ -25,6 +25,8 @@ export interface ScopedRequest {
   dateFrom: string | null;
   dateTo: string | null;
   authorization: Authorization | null;
+  /** The privacy officer approved the release (VIP charts, Part 2 records to a third party). */
+  privacyApproved: boolean;
 }
 
 /**
@@ -34,7 +36,14 @@ export interface ScopedRequest {
 export function scopeOf(r: ScopedRequest): RoiScope {
   const categories =
     r.requesterType === 'self' ? [...RIGHT_OF_ACCESS_CATEGORIES] : r.legalBasis === 'authorization' ? authorizedCategories(r.authorization) : [];
-  return { recordTypes: [...r.recordTypes], dateFrom: r.dateFrom, dateTo: r.dateTo, categories };
+  // 42 CFR Part 2 records to a third party: even with a consent naming them, the privacy officer approves first.
+  const part2AwaitingApproval = r.requesterType !== 'self' && categories.includes('substance-use') && !r.privacyApproved;
+  return { recordTypes: [...r.recordTypes], dateFrom: r.dateFrom, dateTo: r.dateTo, categories, ...(part2AwaitingApproval ? { part2AwaitingApproval } : {}) };
+}
+
+/** What an open request tells the access policy: its scope, and whether the privacy officer approved the release. */
+export function requestFacts(id: number, r: ScopedRequest): RoiRequestFacts {
+  return { id, scope: scopeOf(r), privacyApproved: r.privacyApproved };
 }
 
 export function isItemType(t: string): t is ItemType {

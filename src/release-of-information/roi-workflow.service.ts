@@ -9,11 +9,11 @@ import { Db, Queryable, SqlParam } from '../database/db';
 import { authorizationInForce } from './authorization';
 import { denialGround, DenialCode } from './denial-grounds';
 import { LEGAL_BASES } from './disclosure-basis';
-import type { RoiRequestDto, RoiTransitionDto } from './dto/roi.dto';
+import type { PrivacyApprovalDto, RoiRequestDto, RoiTransitionDto } from './dto/roi.dto';
 import { RoiDisclosureService } from './roi-disclosure.service';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { authorizationOf, basisOf, DISCLOSURE, kindOf, pick, RoiRequestView, stateOf, today } from './roi-request.view';
-import { allowedActions, nextRoiState, transitionProblems } from './roi-state-machine';
+import { authorizationOf, basisOf, DISCLOSURE, kindOf, pick, RoiRequestView, scopeOfRow, stateOf, today } from './roi-request.view';
+import { allowedActions, isOpenStatus, nextRoiState, transitionProblems } from './roi-state-machine';
 
 type Next = Extract<ReturnType<typeof nextRoiState>, { ok: true }>;
 
@@ -42,6 +42,8 @@ export class RoiWorkflowService {
     // The state machine answers first, so a refused transition is a 409 whatever else would follow.
     checkTransition(first, dto, now);
     checkAuthorizationInForce(first, dto, now);
+    const conflict = separationOfDuties(first, dto, ctx.user.id);
+    if (conflict) await this.policy.refuse(ctx, conflict, { resourceType: 'roi-request', resourceId: id, patientId: Number(first.patient_id) });
     // Building the package reads the record: the policy must say an open request covers the patient.
     const grant = dto.action === 'fulfil'
       ? await this.policy.require(ctx, 'clinical:read', Number(first.patient_id), { resourceType: 'roi-request', resourceId: id })
@@ -84,6 +86,39 @@ export class RoiWorkflowService {
     return this.view.detail(tx, after, true, now);
   }
 
+  /**
+   * The privacy officer's approval of a release from a VIP chart, or of Part 2 records to a third party: the VIP rule
+   * and 42 CFR Part 2's care, for a disclosure (docs/architecture.md, section 3). Only while the request is open and
+   * only where it is needed; recorded on the request, in its history and in the trail.
+   */
+  async approvePrivacy(ctx: RequestContext, id: number, dto: PrivacyApprovalDto): Promise<RoiRequestDto> {
+    const row = await this.requests.find(this.db, id);
+    if (!isOpenStatus(row.status)) throw new Conflict(`release-of-information request ${id} is ${row.status}: nothing to approve`, { status: row.status });
+    const vip = await this.requestsVip(row);
+    const part2 = scopeOfRow(row).part2AwaitingApproval === true;
+    if (!vip && !part2 && row.privacy_approved_at === null) {
+      throw new Conflict(`release-of-information request ${id} needs no approval: not a VIP chart, and no Part 2 records to a third party`, { status: row.status });
+    }
+    const now = this.clock.nowIso();
+    return this.db.transaction(async (tx) => {
+      const sets: [string, SqlParam][] = [['privacy_approved_by', ctx.user.id], ['privacy_approved_at', now], ['privacy_approval_note', dto.note], ['updated_at', now]];
+      if (!(await this.requests.update(tx, id, dto.version, sets))) {
+        throw new Conflict(`release-of-information request ${id} was changed by someone else; read it again`);
+      }
+      const after = await this.requests.find(tx, id);
+      await this.requests.addHistory(tx, id, 'privacy-approval', row.status, after.status, dto.note, ctx.user.id, now, { vip, part2 });
+      await this.audit.appendWithin(tx, [{
+        ...fromContext(ctx), action: 'roi-transition', outcome: 'success', resourceType: 'roi-request', resourceId: id,
+        patientId: Number(after.patient_id), purposeOfUse: DISCLOSURE, details: { roiRequestId: id, action: 'privacy-approval', vip, part2, version: Number(after.version) },
+      }]);
+      return this.view.detail(tx, after, true, now);
+    });
+  }
+
+  private requestsVip(row: RoiRow): Promise<boolean> {
+    return this.requests.patientIsVip(Number(row.patient_id));
+  }
+
   /** validate-authorization: 164.508(c) when the basis needs one (400 listing every missing element), else why not. */
   private async validateAuthorization(tx: Queryable, row: RoiRow, now: string): Promise<string> {
     const basis = basisOf(row);
@@ -113,6 +148,17 @@ function checkAuthorizationInForce(row: RoiRow, dto: RoiTransitionDto, now: stri
   throw new Conflict('the authorization is no longer in force (expired or revoked, 164.508(b)(2)): deny the request (authorization-expired or authorization-revoked)', {
     status: row.status,
   });
+}
+
+/**
+ * Separation of duties (HIPAA 164.308(a)(3)-(4); the issue's finding: one account created, reviewed and released a
+ * chart alone): the account that logged a third party's request does not review, approve or release it. A
+ * patient's own request is logged by the patient, so any ROI specialist works it.
+ */
+function separationOfDuties(row: RoiRow, dto: RoiTransitionDto, userId: number): string | null {
+  if (row.requester_type === 'self' || Number(row.created_by) !== userId) return null;
+  if (!['begin-review', 'approve', 'fulfil'].includes(dto.action)) return null;
+  return `separation of duties: the account that logged release-of-information request ${row.id} may not ${dto.action} it; another ROI specialist must`;
 }
 
 /** The columns an action sets besides the status (fulfil's are the package's, set by the caller), noted in details. */

@@ -11,7 +11,7 @@ import { Ctx, RequestContext } from '../common/request-context';
 import { FHIR_RESOURCE_MODELS, FhirBundleDto } from './dto/fhir.dto';
 import { DisclosurePackageDto, RoiRecordsDto } from './dto/package.dto';
 import {
-  CreateRoiRequestDto, PackageQueryDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
+  CreateRoiRequestDto, PackageQueryDto, PrivacyApprovalDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
 } from './dto/roi.dto';
 import { RoiDisclosureService } from './roi-disclosure.service';
 import { RoiIntakeService } from './roi-intake.service';
@@ -61,6 +61,18 @@ export class RoiController {
   @ApiOkResponse({ type: RoiRequestDto })
   read(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.intake.read(ctx, id);
+  }
+
+  @Authorize('roi:approve')
+  @Post('roi/requests/:id/privacy-approval')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The privacy officer approves a release from a VIP chart, or of substance use disorder records (42 CFR Part 2) to a third party',
+    description: 'Until then the VIP chart stays closed to ROI staff and Part 2 items stay out of the package. 409 when the request is not open or needs no approval.',
+  })
+  @ApiOkResponse({ type: RoiRequestDto })
+  approvePrivacy(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: PrivacyApprovalDto) {
+    return this.workflow.approvePrivacy(ctx, id, dto);
   }
 
   @Authorize('roi:process')

@@ -181,6 +181,17 @@ export class ReplaceAuthorizationDto {
   version: number;
 }
 
+/** POST /roi/requests/:id/privacy-approval: the privacy officer approves a VIP or Part 2 release. */
+export class PrivacyApprovalDto {
+  @ApiProperty({ description: 'Why the release may go ahead (kept on the request and in its history)', minLength: 1, maxLength: 2000 })
+  @Transform(trim) @IsString() @Length(1, 2000)
+  note: string;
+
+  @ApiProperty({ description: 'The version you read' })
+  @IsInt() @Min(1) @Max(MAX_ID)
+  version: number;
+}
+
 export const ROI_STATUS_FILTERS = [...ROI_STATUSES, 'open'] as const;
 
 export class RoiQueueQueryDto extends PageQueryDto {
@@ -301,7 +312,9 @@ export class RoiRequestSummaryDto {
   @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the FHIR Bundle of the same package' }) packageFhirSha256: string | null;
   @ApiProperty({ nullable: true, type: String }) fulfilledAt: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'When the request ended: closed, denied or cancelled' }) closedAt: string | null;
-  @ApiProperty() createdBy: number;
+  @ApiProperty({ description: 'Who logged the request: that account never reviews, approves or releases it (separation of duties)' }) createdBy: number;
+  @ApiProperty({ nullable: true, type: Object, description: 'The privacy officer\'s approval of a VIP or Part 2 release, if given: { by, at, note }' })
+  privacyApproval: { by: number; at: string; note: string | null } | null;
   @ApiProperty() version: number;
 }
 
