@@ -26,6 +26,8 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The demo password is hashed once per run, not once per suite (scrypt is slow on purpose).
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
     },
   ],
   testTimeout: 60000,

@@ -127,10 +127,27 @@ let cachedHashes: Promise<string[]> | null = null;
  */
 function demoPasswordHashes(): Promise<string[]> {
   if (!cachedHashes) {
-    cachedHashes = Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
+    cachedHashes = hashDemoPasswords();
     cachedHashes.catch(() => (cachedHashes = null));
   }
   return cachedHashes;
+}
+
+/**
+ * Hashes of DEMO_PASSWORD made elsewhere, one per demo user in DEMO_USERS order, each with its own salt: later seeds
+ * in this process use them instead of hashing again. The test run hashes once for all its suites (see
+ * test/helpers/global-setup.ts); logins still verify against them with the full scrypt cost.
+ */
+export function useDemoPasswordHashes(hashes: readonly string[]): void {
+  if (hashes.length !== DEMO_USERS.length || !hashes.every((h) => h.startsWith('scrypt$'))) {
+    throw new Error(`useDemoPasswordHashes: expected ${DEMO_USERS.length} scrypt hashes of the demo password`);
+  }
+  cachedHashes = Promise.resolve([...hashes]);
+}
+
+/** The demo password hashed once per demo user (12 scrypt runs), for useDemoPasswordHashes in another process. */
+export function hashDemoPasswords(): Promise<string[]> {
+  return Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
 }
 
 /** Until the hashes are ready (scrypt is slow on purpose): a value verifyPassword never accepts. */
