@@ -31,4 +31,7 @@ module.exports = {
     },
   ],
   testTimeout: 60000,
+  // One worker per core: Jest's default (cores - 1) runs everything in one process on a two-core machine, where most
+  // suites wait on one core while the other idles.
+  maxWorkers: '100%',
 };
