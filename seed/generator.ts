@@ -127,7 +127,7 @@ let cachedHashes: Promise<string[]> | null = null;
  */
 function demoPasswordHashes(): Promise<string[]> {
   if (!cachedHashes) {
-    cachedHashes = hashDemoPasswords();
+    cachedHashes = Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
     cachedHashes.catch(() => (cachedHashes = null));
   }
   return cachedHashes;
@@ -135,19 +135,14 @@ function demoPasswordHashes(): Promise<string[]> {
 
 /**
  * Hashes of DEMO_PASSWORD made elsewhere, one per demo user in DEMO_USERS order, each with its own salt: later seeds
- * in this process use them instead of hashing again. The test run hashes once for all its suites (see
- * test/helpers/global-setup.ts); logins still verify against them with the full scrypt cost.
+ * in this process use them instead of hashing again. The e2e test run hashes once for all its suites (see
+ * test/helpers/global-setup.ts). verifyPassword reads the scrypt parameters from each hash.
  */
 export function useDemoPasswordHashes(hashes: readonly string[]): void {
   if (hashes.length !== DEMO_USERS.length || !hashes.every((h) => h.startsWith('scrypt$'))) {
     throw new Error(`useDemoPasswordHashes: expected ${DEMO_USERS.length} scrypt hashes of the demo password`);
   }
   cachedHashes = Promise.resolve([...hashes]);
-}
-
-/** The demo password hashed once per demo user (12 scrypt runs), for useDemoPasswordHashes in another process. */
-export function hashDemoPasswords(): Promise<string[]> {
-  return Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
 }
 
 /** Until the hashes are ready (scrypt is slow on purpose): a value verifyPassword never accepts. */
