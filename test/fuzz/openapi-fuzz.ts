@@ -337,7 +337,9 @@ async function digest(t: TestApp): Promise<string> {
   const h = createHash('sha256');
   for (const table of tables.filter((n) => !n.startsWith('audit_'))) {
     h.update(table);
-    h.update(JSON.stringify(await t.db.query(`SELECT * FROM ${table} ORDER BY 1`)));
+    // On SQLite, rows as arrays of values (the columns are the schema's): half the cost of row objects.
+    const sql = `SELECT * FROM ${table} ORDER BY 1`;
+    h.update(JSON.stringify(t.dialect === 'sqlite' ? t.db.sqlite.prepare(sql).raw().all() : await t.db.query(sql)));
   }
   return h.digest('hex');
 }
