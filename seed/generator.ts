@@ -133,6 +133,18 @@ function demoPasswordHashes(): Promise<string[]> {
   return cachedHashes;
 }
 
+/**
+ * Hashes of DEMO_PASSWORD made elsewhere, one per demo user in DEMO_USERS order, each with its own salt: later seeds
+ * in this process use them instead of hashing again. The e2e test run hashes once for all its suites (see
+ * test/helpers/global-setup.ts). verifyPassword reads the scrypt parameters from each hash.
+ */
+export function useDemoPasswordHashes(hashes: readonly string[]): void {
+  if (hashes.length !== DEMO_USERS.length || !hashes.every((h) => h.startsWith('scrypt$'))) {
+    throw new Error(`useDemoPasswordHashes: expected ${DEMO_USERS.length} scrypt hashes of the demo password`);
+  }
+  cachedHashes = Promise.resolve([...hashes]);
+}
+
 /** Until the hashes are ready (scrypt is slow on purpose): a value verifyPassword never accepts. */
 const NO_PASSWORD_YET = '!pending';
 

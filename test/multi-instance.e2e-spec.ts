@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source';
 import { Db } from '../src/database/db';
 import { seedDatabase } from '../seed/generator';
+import { useSharedDemoPasswordHashes } from './helpers/shared-hashes';
 import { ChildServer, startChild } from '../bench/support/child-server';
 
 const PG = process.env.E2E_DATABASE_URL;
@@ -27,6 +28,7 @@ const PASSWORD = 'hit-demo-2026';
     const ds = new DataSource(dataSourceOptions({ DATABASE_URL: PG, DATABASE_SCHEMA: schema, SQLITE_PATH: ':memory:' }));
     await ds.initialize();
     await ds.runMigrations();
+    useSharedDemoPasswordHashes();
     await seedDatabase(new Db(ds), { patients: 30 });
     await ds.destroy();
     for (let i = 0; i < 3; i++) servers.push(await startChild('bench/support/serve-app.ts', env));

@@ -5,7 +5,7 @@ import { DEMO_SECRETS } from '../src/config/env.schema';
 /** The service refuses to start in production with a missing, short or demo secret: exit code not 0, one line naming it. */
 describe('startup in production', () => {
   const start = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'main.ts')], {
+    spawnSync(process.execPath, ['-r', join(__dirname, '..', 'bench', 'support', 'register-swc.js'), join(__dirname, '..', 'src', 'main.ts')], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', SQLITE_PATH: ':memory:', ...env },
       encoding: 'utf8',
       timeout: 60_000,

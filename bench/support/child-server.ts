@@ -10,9 +10,9 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry point as a separate process (ts-node, transpile only) and waits for "listening <port>". */
+/** Starts a TypeScript entry point as a separate process (ts-node with SWC, transpile only) and waits for "listening <port>". */
 export function startChild(entry: string, env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', entry)], {
+  const child = spawn(process.execPath, ['-r', join(__dirname, 'register-swc.js'), join(__dirname, '..', '..', entry)], {
     env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

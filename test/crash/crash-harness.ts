@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { Db } from '../../src/database/db';
 import { seedDatabase } from '../../seed/generator';
+import { useSharedDemoPasswordHashes } from '../helpers/shared-hashes';
 import { ChildServer, startChild } from '../../bench/support/child-server';
 
 /**
@@ -45,6 +46,7 @@ export async function runCrashCycles(cycles: number, opts: { log?: (line: string
     const ds = new DataSource(dataSourceOptions({ SQLITE_PATH: file }));
     await ds.initialize();
     await ds.runMigrations();
+    useSharedDemoPasswordHashes();
     await seedDatabase(new Db(ds), { patients: 40 });
     await ds.destroy();
 

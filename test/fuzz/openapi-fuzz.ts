@@ -337,7 +337,9 @@ async function digest(t: TestApp): Promise<string> {
   const h = createHash('sha256');
   for (const table of tables.filter((n) => !n.startsWith('audit_'))) {
     h.update(table);
-    h.update(JSON.stringify(await t.db.query(`SELECT * FROM ${table} ORDER BY 1`)));
+    // On SQLite, rows as arrays of values (the columns are the schema's): half the cost of row objects.
+    const sql = `SELECT * FROM ${table} ORDER BY 1`;
+    h.update(JSON.stringify(t.dialect === 'sqlite' ? t.db.sqlite.prepare(sql).raw().all() : await t.db.query(sql)));
   }
   return h.digest('hex');
 }
@@ -376,10 +378,14 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
     for (const u of USERS) tokens.set(u, await t.token(u));
     await seedWorkflows(t, tokens);
 
+    // The digest of the data as it stands, when known: after a 4xx the digest taken to check it is also the state the
+    // next request starts from (nothing but the audit trail is written between requests), so it is not taken twice.
+    let current: string | null = null;
     await fc.assert(
       fc.asyncProperty(requestArbitrary(ops, components), async ({ op, user, path, query, body: payload }) => {
         const url = `${path}${queryString(query)}`;
-        const before = await digest(t);
+        const before = current ?? (await digest(t));
+        current = null;
         let req = request(t.http)[op.method](url).set('Authorization', `Bearer ${tokens.get(user)}`);
         if (payload !== undefined) req = req.set('Content-Type', 'application/json').send(JSON.stringify(payload));
         const res = await req;
@@ -400,6 +406,7 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
         if (res.status >= 400) {
           const after = await digest(t);
           if (after !== before) fail(`a ${res.status} changed data: ${where}`);
+          current = after;
         }
         if (res.status === 400) {
           const details = res.body?.details;

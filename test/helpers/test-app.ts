@@ -10,6 +10,7 @@ import { Clock } from '../../src/common/clock';
 import { seedDatabase } from '../../seed/generator';
 import { DiscoveryModule } from '@nestjs/core';
 import { Db } from '../../src/database/db';
+import { useSharedDemoPasswordHashes } from './shared-hashes';
 
 export const DEMO_PASSWORD = 'hit-demo-2026';
 
@@ -28,7 +29,8 @@ export interface TestApp {
 
 /**
  * Boots the real app on a fresh database: an in-memory SQLite database, or, when E2E_DATABASE_URL is set,
- * a fresh schema on that PostgreSQL server (dropped at close). Migrations run, then a small deterministic seed.
+ * a fresh schema on that PostgreSQL server (dropped at close). Migrations run, then a small deterministic seed (with
+ * the demo password hashes made once per test run, see global-setup.ts).
  */
 export async function createTestApp(opts: { patients?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
   const pgUrl = process.env.E2E_DATABASE_URL;
@@ -57,6 +59,7 @@ export async function createTestApp(opts: { patients?: number; env?: Record<stri
   configureApp(app);
   await app.init();
   const db = app.get(Db);
+  useSharedDemoPasswordHashes();
   await seedDatabase(db, { patients: opts.patients ?? 40 });
   const http = app.getHttpServer();
   const tokens = new Map<string, { token: string; at: number }>();
