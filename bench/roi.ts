@@ -147,6 +147,7 @@ async function main(): Promise<void> {
     await seedAccessCatalogue(db);
     const stamp = new Date().toISOString();
     db.sqlite.prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (1, 'roi.garcia', 'Rosa Garcia', 'roi_specialist', 'x', ?, ?)`).run(stamp, stamp);
+    db.sqlite.prepare(`INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (2, 'roi.nguyen', 'Tuan Nguyen', 'roi_specialist', 'x', ?, ?)`).run(stamp, stamp);
     const patientId = insertPatient(db, opts.items);
     db.sqlite.exec('ANALYZE');
 
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
       permissions: new Set<Permission>(DEFAULT_ROLE_MATRIX.roi_specialist.permissions),
     };
     const ctx: RequestContext = { user, requestId: 'bench', clientIp: '127.0.0.1', userAgent: 'bench:roi', purposeOfUse: null };
+    // The request is worked by another ROI specialist than the one who logged it (separation of duties).
+    const clerk: RequestContext = { ...ctx, user: { ...user, id: 2, username: 'roi.nguyen', displayName: 'Tuan Nguyen' } };
     const today = stamp.slice(0, 10);
     const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
 
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
       });
       let version = created.version;
       for (const action of ['verify-identity', 'validate-authorization', 'begin-review', 'approve'] as const) {
-        version = (await roi.transition(ctx, created.id, { action, version })).version;
+        version = (await roi.transition(clerk, created.id, { action, version })).version;
       }
       return created.id;
     };
@@ -196,7 +199,7 @@ async function main(): Promise<void> {
     console.log(`roi fulfilment: patient with ${opts.items.toLocaleString('en-US')} record items, ${opts.rounds} round(s), ${file} (load average ${loadavg()[0].toFixed(2)})`);
 
     // Warm-up: one full fulfilment (statement caches, JIT), not counted.
-    await roi.transition(ctx, await approvedRequest(), { action: 'fulfil', version: 5 });
+    await roi.transition(clerk, await approvedRequest(), { action: 'fulfil', version: 5 });
 
     const fulfil: number[] = [];
     const read: number[] = [];
@@ -211,7 +214,7 @@ async function main(): Promise<void> {
       // The breakdown: the same steps as the fulfilment, one by one (reads only, nothing written).
       const row = (await db.one<RoiRow>('SELECT * FROM roi_requests WHERE id = $1', [id]))!;
       const scope = scopeOfRow(row);
-      const grant = await policy.require(ctx, 'clinical:read', patientId, { resourceType: 'roi-request', resourceId: id });
+      const grant = await policy.require(clerk, 'clinical:read', patientId, { resourceType: 'roi-request', resourceId: id });
       const [rows, tRead] = await time(() => reader.read(db, patientId, scope));
       const caller = policy.callerFor(user, { ...grant.facts, roiRequest: { id, scope } });
       const [pkg, tBuild] = await time(() => buildPackage({
@@ -227,11 +230,11 @@ async function main(): Promise<void> {
       fhir.push(tFhir);
 
       // The measured figure: the fulfil transition as the API runs it.
-      const [done, tFulfil] = await time(() => roi.transition(ctx, id, { action: 'fulfil', version: 5 }));
+      const [done, tFulfil] = await time(() => roi.transition(clerk, id, { action: 'fulfil', version: 5 }));
       if (done.status !== 'fulfilled' || !done.packageSha256) throw new Error(`request ${id} was not fulfilled`);
       fulfil.push(tFulfil);
-      const [, tDj] = await time(() => roi.package(ctx, id, 'json'));
-      const [, tDf] = await time(() => roi.package(ctx, id, 'fhir'));
+      const [, tDj] = await time(() => roi.package(clerk, id, 'json'));
+      const [, tDf] = await time(() => roi.package(clerk, id, 'fhir'));
       downloadJson.push(tDj);
       downloadFhir.push(tDf);
       lastCounts = {

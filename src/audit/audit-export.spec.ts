@@ -8,7 +8,7 @@ async function csvOf(pages: AuditRow[][]): Promise<string> {
     for (const p of pages) yield p;
   }
   let out = '';
-  for await (const chunk of csvChunks(source())) out += chunk;
+  for await (const chunk of csvChunks(source(), false)) out += chunk;
   return out;
 }
 

@@ -61,9 +61,9 @@ const EXCLUDED_SAMPLES: ['post' | 'put', string, object | undefined][] = [
 const ROLE_OF: Record<string, RoleName> = {
   'dr.chen': 'physician', 'nurse.patel': 'nurse', 'reg.lopez': 'registrar', 'him.jones': 'him_technician', 'coder.kim': 'coder',
   'roi.garcia': 'roi_specialist', 'privacy.smith': 'privacy_officer', 'analyst.wong': 'quality_analyst', instructor: 'instructor',
-  'patient.demo': 'patient', admin: 'admin',
+  'patient.demo': 'patient', admin: 'admin', 'roi.nguyen': 'roi_specialist',
 };
-const USERS = ['dr.chen', 'nurse.patel', 'reg.lopez', 'him.jones', 'coder.kim', 'roi.garcia', 'privacy.smith', 'analyst.wong', 'instructor', 'patient.demo', 'admin'];
+const USERS = ['dr.chen', 'nurse.patel', 'reg.lopez', 'him.jones', 'coder.kim', 'roi.garcia', 'roi.nguyen', 'privacy.smith', 'analyst.wong', 'instructor', 'patient.demo', 'admin'];
 
 const HOSTILE: unknown[] = [
   '', ' ', "' OR '1'='1", '1; DROP TABLE patients; --', '"); DELETE FROM audit_events; --', '<script>alert(1)</script>',
@@ -293,7 +293,8 @@ async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<v
   };
   const roi = async (body: object, actions: [string, object?][]) => {
     let r = await call('roi.garcia', 'post', '/roi/requests', body);
-    for (const [action, extra] of actions) r = await call('roi.garcia', 'post', `/roi/requests/${r.id}/transitions`, { action, version: r.version, ...extra });
+    // roi.garcia logs, roi.nguyen works the request (separation of duties).
+    for (const [action, extra] of actions) r = await call('roi.nguyen', 'post', `/roi/requests/${r.id}/transitions`, { action, version: r.version, ...extra });
   };
   const third = (patientId: number) => ({
     patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation',
