@@ -108,9 +108,11 @@ const PASSWORD = 'hit-demo-2026';
 
   it('the same ROI transition sent to all three instances at once happens exactly once', async () => {
     const ports = servers.map((s) => s.port);
-    const rois = await Promise.all(ports.map((p) => login(p, 'roi.garcia')));
+    // roi.garcia logs each request; roi.nguyen works it on every instance (separation of duties).
+    const loggers = await Promise.all(ports.map((p) => login(p, 'roi.garcia')));
+    const rois = await Promise.all(ports.map((p) => login(p, 'roi.nguyen')));
     for (let round = 0; round < 5; round++) {
-      const created = await call(ports[round % 3], 'POST', '/roi/requests', rois[round % 3], {
+      const created = await call(ports[round % 3], 'POST', '/roi/requests', loggers[round % 3], {
         patientId: 10 + round, requesterType: 'provider', requesterName: 'Springfield Clinic', purpose: 'Continuing care',
         recordTypes: ['encounters'], format: 'electronic',
       });

@@ -28,8 +28,8 @@ describe('route inventory', () => {
     expect(current).toEqual(stored);
   });
 
-  it('only login, health and the docs are public', () => {
+  it('only login, refresh (it carries its own credential), health and the docs are public', () => {
     const publicRoutes = routeInventory(t.app).filter((r) => r.permission === 'public').map((r) => r.route);
-    expect(publicRoutes.sort()).toEqual(['GET /health', 'POST /auth/login']);
+    expect(publicRoutes.sort()).toEqual(['GET /health', 'POST /auth/login', 'POST /auth/refresh']);
   });
 });

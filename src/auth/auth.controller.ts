@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { AppRequest, contextOf, Ctx, RequestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
 import { Authenticated, Public } from './decorators';
-import { LoginDto, LoginResponseDto, MeResponseDto } from './dto/login.dto';
+import { LoggedOutDto, LoginDto, LoginResponseDto, LogoutDto, MeResponseDto, RefreshDto } from './dto/login.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -25,6 +25,24 @@ export class AuthController {
       if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
       throw err;
     }
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Trade a refresh token for a new access token and a new refresh token (each refresh token is good once; a reused one revokes its family); audited' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  refresh(@Body() dto: RefreshDto, @Req() req: AppRequest) {
+    return this.auth.refresh(dto, contextOf(req));
+  }
+
+  @Authenticated()
+  @Post('logout')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End this session: the access token (and the refresh token, if given, with its family) stops working; audited' })
+  @ApiOkResponse({ type: LoggedOutDto })
+  logout(@Ctx() ctx: RequestContext, @Req() req: AppRequest, @Body() dto: LogoutDto) {
+    return this.auth.logout(ctx, req.token!, dto);
   }
 
   @Authenticated()

@@ -6,7 +6,8 @@ import { AccessDenied, InvalidInput } from '../common/errors';
 import { isPurposeOfUse, PURPOSE_CODES } from '../common/purpose-of-use';
 import { AppRequest, contextOf } from '../common/request-context';
 import { AUTHENTICATED_KEY, PERMISSION_KEY, PUBLIC_KEY } from './decorators';
-import { TokenService } from './token.service';
+import { SessionsRepository } from './sessions.repository';
+import { TokenClaims, TokenService } from './token.service';
 import { UsersRepository } from './users.repository';
 
 /**
@@ -21,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly users: UsersRepository,
     private readonly audit: AuditWriter,
+    private readonly sessions: SessionsRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -52,14 +54,16 @@ export class AuthGuard implements CanActivate {
     const header = req.header('authorization');
     const match = header ? /^Bearer ([A-Za-z0-9_\-.=]+)$/.exec(header) : null;
     if (!match) throw new UnauthorizedException('Missing or malformed Authorization header (expected: Bearer <token>)');
-    let userId: number;
+    let claims: TokenClaims;
     try {
-      userId = Number(this.tokens.verify(match[1]).sub);
+      claims = this.tokens.verify(match[1]);
     } catch {
       throw new UnauthorizedException('Invalid or expired token');
     }
-    const user = await this.users.loadAuthUser(userId);
-    if (!user) throw new UnauthorizedException('Invalid or expired token');
+    // Logged out, or issued before a password change, a disable or a role change: refused like an expired one.
+    const [revoked, user] = await Promise.all([this.sessions.isRevoked(claims.jti), this.users.loadAuthUser(Number(claims.sub), claims.tv)]);
+    if (revoked || !user) throw new UnauthorizedException('Invalid or expired token');
+    req.token = { jti: claims.jti, exp: claims.exp };
     return user;
   }
 

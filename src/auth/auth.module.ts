@@ -7,6 +7,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle';
+import { SessionsRepository } from './sessions.repository';
 import { TokenService } from './token.service';
 import { UsersController } from './users.controller';
 import { UsersDataModule } from './users-data.module';
@@ -15,7 +16,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [JwtModule.register({}), AuditModule, AuditDataModule, UsersDataModule],
   controllers: [AuthController, UsersController],
-  providers: [AuthService, TokenService, LoginThrottle, UsersService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, TokenService, LoginThrottle, UsersService, SessionsRepository, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [TokenService, UsersDataModule],
 })
 export class AuthModule {}

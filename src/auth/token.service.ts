@@ -17,6 +17,8 @@ export interface TokenClaims {
   aud: string;
   iat: number;
   exp: number;
+  /** The user's token version when it was issued (users.token_version). */
+  tv: number;
 }
 
 @Injectable()
@@ -39,10 +41,10 @@ export class TokenService {
     return this.config.get('JWT_TTL');
   }
 
-  sign(user: { id: number; role: string }): string {
+  sign(user: { id: number; role: string; token_version?: number }): string {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     return this.jwt.sign(
-      { sub: String(user.id), role: user.role, jti: randomUUID(), iat, exp: iat + this.ttlSeconds },
+      { sub: String(user.id), role: user.role, jti: randomUUID(), tv: Number(user.token_version ?? 1), iat, exp: iat + this.ttlSeconds },
       { algorithm: TOKEN_ALGORITHM, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, secret: this.secret },
     );
   }
@@ -56,7 +58,11 @@ export class TokenService {
       secret: this.secret,
       clockTimestamp: Math.floor(this.clock.now().getTime() / 1000),
     });
-    if (!claims.sub || !/^\d+$/.test(claims.sub) || !claims.jti) throw new Error('token lacks sub or jti');
+    if (!claims.sub || !/^\d+$/.test(claims.sub) || !claims.jti || !Number.isInteger(claims.tv)) throw new Error('token lacks sub, jti or tv');
+    // A token signed with the right key but a far expiry (or none we would issue) is refused by its age: no token
+    // lives longer than JWT_TTL after it was issued, whatever its exp says.
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    if (typeof claims.iat !== 'number' || claims.iat > now + 60 || now - claims.iat > this.ttlSeconds) throw new Error('token older than JWT_TTL');
     return claims;
   }
 

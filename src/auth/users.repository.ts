@@ -16,6 +16,8 @@ export interface UserRow {
   version: number;
   created_at: string;
   updated_at: string;
+  /** Bumped by a password change or reset, a disable and a role change: older tokens stop working. */
+  token_version: number;
 }
 
 /** How other modules name a user (the actor of an audit row, the holder of a grant, a care-team member). */
@@ -42,8 +44,8 @@ export class UsersRepository {
     private readonly rolePermissions: RolePermissionsRepository,
   ) {}
 
-  private readonly select = `SELECT id, username, display_name, role, password_hash, disabled, department, version, created_at, updated_at
-    FROM users`;
+  private readonly select = `SELECT id, username, display_name, role, password_hash, disabled, department, version, created_at, updated_at,
+      token_version FROM users`;
 
   async byUsername(username: string): Promise<UserRow | undefined> {
     return normalize(await this.db.one<UserRow>(`${this.select} WHERE username = $1`, [username]));
@@ -127,9 +129,11 @@ export class UsersRepository {
    * matrix), enabled, and the patient record linked to the account (asked of records, which owns patients).
    * Undefined if gone or disabled.
    */
-  async loadAuthUser(id: number): Promise<AuthUser | undefined> {
+  async loadAuthUser(id: number, tokenVersion?: number): Promise<AuthUser | undefined> {
     const row = await this.byId(id);
     if (!row || row.disabled) return undefined;
+    // A token issued before a password change, a disable or a role change carries an older version: refused.
+    if (tokenVersion !== undefined && tokenVersion !== Number(row.token_version)) return undefined;
     const [permissions, patientId] = await Promise.all([this.permissionsOf(row.role), this.patients.linkedTo(row.id)]);
     return {
       id: row.id,

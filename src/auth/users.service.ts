@@ -70,8 +70,10 @@ export class UsersService {
       const now = this.clock.nowIso();
       const changed = await tx.execute(
         `UPDATE users SET display_name = $1, role = $2, disabled = $3, password_hash = COALESCE($4, password_hash),
-           version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7`,
-        [dto.displayName ?? before.display_name, dto.role ?? before.role, dto.disabled ?? bool(before.disabled), hash, now, id, dto.version],
+           version = version + 1, updated_at = $5, token_version = token_version + $8 WHERE id = $6 AND version = $7`,
+        [dto.displayName ?? before.display_name, dto.role ?? before.role, dto.disabled ?? bool(before.disabled), hash, now, id, dto.version,
+          // A password change or reset, a disable or a role change revokes every token issued before it.
+          hash !== null || (dto.disabled ?? bool(before.disabled)) !== bool(before.disabled) || (dto.role ?? before.role) !== before.role ? 1 : 0],
       );
       if (changed !== 1) throw new Conflict(`User ${id} was changed by someone else`);
       const after = (await tx.one<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]))!;

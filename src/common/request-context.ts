@@ -22,7 +22,8 @@ export interface RequestContext {
   purposeOfUse: string | null;
 }
 
-export type AppRequest = Request & { id?: string; user?: AuthUser };
+/** The access token the request came with (its jti and expiry), for POST /auth/logout. */
+export type AppRequest = Request & { id?: string; user?: AuthUser; token?: { jti: string; exp: number } };
 
 export function contextOf(req: AppRequest): Omit<RequestContext, 'user'> & { user?: AuthUser } {
   const purpose = req.header('x-purpose-of-use');

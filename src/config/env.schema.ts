@@ -81,6 +81,13 @@ export class EnvironmentVariables {
   @Max(24 * 3600)
   JWT_TTL = 900;
 
+  /** Refresh tokens: seconds a refresh token lives (default a school day, 8 hours); rotated on every use. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  REFRESH_TTL = 8 * 3600;
+
   @IsOptional()
   @IsString()
   AUDIT_HMAC_KEY?: string;

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { HumanText } from '../../common/validators';
 
 export class LoginDto {
@@ -26,7 +26,28 @@ export class LoginResponseDto {
   @ApiProperty() accessToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
   @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ description: 'Trade it at POST /auth/refresh for a new access token (and a new refresh token: each is good once)' }) refreshToken: string;
+  @ApiProperty({ description: 'Seconds until the refresh token expires' }) refreshExpiresIn: number;
   @ApiProperty({ type: UserSummaryDto }) user: UserSummaryDto;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token of the last login or refresh', minLength: 20, maxLength: 200 })
+  @IsString()
+  @Length(20, 200)
+  refreshToken: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional({ description: 'Also revoke this refresh token and every one rotated from the same login', minLength: 20, maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(20, 200)
+  refreshToken?: string;
+}
+
+export class LoggedOutDto {
+  @ApiProperty() loggedOut: true;
 }
 
 export class MeResponseDto {
