@@ -51,6 +51,16 @@ describe('auth', () => {
     await login('coder.kim', DEMO_PASSWORD, '10.9.0.2').expect(200);
   });
 
+  it('30 wrong passwords sent in parallel at one account: at most the limit (10) are checked, the rest are 429 (issue 11, finding 7)', async () => {
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login('privacy.smith', `wrong-password-${i}`, `10.77.0.${i + 1}`)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    const checked = (await auditRows('login-failed', 'privacy.smith')).filter((r) => r.reason === 'wrong password');
+    expect(checked.length).toBeLessThanOrEqual(10);
+  });
+
   it('throttles one address after 30 failures across accounts', async () => {
     const ip = '10.9.9.9';
     for (let i = 0; i < 30; i++) await login(`ghost${i}`, 'wrong-password', ip).expect(401);

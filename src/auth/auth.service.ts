@@ -1,11 +1,12 @@
 import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import type { AuthUser, RequestContext } from '../common/request-context';
 import { LoginDto, LoginResponseDto, LogoutDto, MeResponseDto, RefreshDto } from './dto/login.dto';
 import { SessionsRepository } from './sessions.repository';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { Db } from '../database/db';
+import { Db, Queryable } from '../database/db';
 import { LoginThrottle, THROTTLED_REASON } from './login-throttle';
 import { dummyHash, verifyPassword } from './password';
 import { TokenService } from './token.service';
@@ -30,33 +31,39 @@ export class AuthService {
   ) {}
 
   async login(dto: LoginDto, ctx: AnonymousContext): Promise<LoginResponseDto> {
-    const base = { ...fromContext(ctx), resourceType: 'session' };
-    const wait = await this.throttle.retryAfterSeconds(dto.username, ctx.clientIp);
-    if (wait > 0) {
-      await this.audit.append({
-        ...base, action: 'login-failed', outcome: 'denied', reason: THROTTLED_REASON,
-        actor: { id: null, username: dto.username, role: null },
-      });
+    // One attempt at a time per account and address (LoginThrottle.exclusive): the answer is decided inside, the
+    // error thrown outside, so the failure row commits with the lock held.
+    const outcome = await this.throttle.exclusive(dto.username, ctx.clientIp, (q) => this.attempt(dto, ctx, q));
+    if (outcome.kind === 'throttled') {
       throw new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', message: `Too many failed logins; try again in ${wait} seconds`, retryAfter: wait },
+        { statusCode: 429, error: 'Too Many Requests', message: `Too many failed logins; try again in ${outcome.wait} seconds`, retryAfter: outcome.wait },
         HttpStatus.TOO_MANY_REQUESTS,
       );
+    }
+    if (outcome.kind === 'failed') throw new UnauthorizedException(LOGIN_FAILED_MESSAGE);
+    const user = outcome.user;
+    return this.session(user, await this.sessions.issueRefresh(this.db, user.id, Number(user.token_version), ...this.refreshWindow()));
+  }
+
+  /** The check, the password and the audit row of one attempt (q: the lock's transaction on PostgreSQL). */
+  private async attempt(dto: LoginDto, ctx: AnonymousContext, q: Queryable | null) {
+    const base = { ...fromContext(ctx), resourceType: 'session' };
+    const write = (e: AuditEventInput) => (q ? this.audit.appendWithin(q, [e]) : this.audit.append(e));
+    const wait = await this.throttle.retryAfterSeconds(dto.username, ctx.clientIp);
+    if (wait > 0) {
+      await write({ ...base, action: 'login-failed', outcome: 'denied', reason: THROTTLED_REASON, actor: { id: null, username: dto.username, role: null } });
+      return { kind: 'throttled', wait } as const;
     }
     const user = await this.users.byUsername(dto.username);
     // Always pay for one scrypt, so unknown users and wrong passwords take the same time.
     const passwordOk = await verifyPassword(dto.password, user?.password_hash ?? (await dummyHash()));
     const failure = !user ? 'unknown user' : user.disabled ? 'account disabled' : !passwordOk ? 'wrong password' : null;
     if (failure || !user) {
-      await this.audit.append({
-        ...base, action: 'login-failed', outcome: 'denied', reason: failure,
-        actor: { id: user?.id ?? null, username: dto.username, role: user?.role ?? null },
-      });
-      throw new UnauthorizedException(LOGIN_FAILED_MESSAGE);
+      await write({ ...base, action: 'login-failed', outcome: 'denied', reason: failure, actor: { id: user?.id ?? null, username: dto.username, role: user?.role ?? null } });
+      return { kind: 'failed' } as const;
     }
-    await this.audit.append({
-      ...base, action: 'login', outcome: 'success', actor: { id: user.id, username: user.username, role: user.role },
-    });
-    return this.session(user, await this.sessions.issueRefresh(this.db, user.id, Number(user.token_version), ...this.refreshWindow()));
+    await write({ ...base, action: 'login', outcome: 'success', actor: { id: user.id, username: user.username, role: user.role } });
+    return { kind: 'ok', user } as const;
   }
 
   /**

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AppConfig } from '../config/app-config';
 import { Clock, MINUTE_MS } from '../common/clock';
-import { num } from '../database/db';
+import { KeyedMutex } from '../common/keyed-mutex';
+import { Db, num, Queryable } from '../database/db';
 
 export const THROTTLED_REASON = 'throttled';
 
@@ -17,7 +18,27 @@ export class LoginThrottle {
     private readonly trail: AuditEventsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly db: Db,
   ) {}
+
+  private readonly mutex = new KeyedMutex();
+
+  /**
+   * Runs one login attempt alone for its account and its address: the check, the password verification and the
+   * failure row, so N attempts in parallel are checked one after the other and at most the limit is ever tried.
+   * In this process a keyed mutex; across instances on PostgreSQL, transaction-scoped advisory locks on the same
+   * keys, and fn writes its audit row in that transaction (q), so the next holder's check sees it.
+   */
+  async exclusive<T>(username: string, clientIp: string | null, fn: (q: Queryable | null) => Promise<T>): Promise<T> {
+    const keys = [`login-account:${username}`, ...(clientIp ? [`login-address:${clientIp}`] : [])].sort();
+    return this.mutex.run(keys, async () => {
+      if (this.db.dialect !== 'postgres') return fn(null);
+      return this.db.transaction(async (tx) => {
+        for (const key of keys) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+        return fn(tx);
+      });
+    });
+  }
 
   /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
   async retryAfterSeconds(username: string, clientIp: string | null): Promise<number> {
