@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
+import { AuditArchive } from '../src/audit/audit-archive';
 import { AuditVerifier } from '../src/audit/audit-verifier';
 import type { AuditEventInput } from '../src/audit/audit.types';
 import { AuditWriter } from '../src/audit/audit.writer';
@@ -111,7 +112,7 @@ function countTransactions(db: Db): number[] {
 }
 
 async function verifyChain(db: Db, events: number): Promise<{ valid: boolean; message: string }> {
-  const v = await new AuditVerifier(db, config).verify();
+  const v = await new AuditVerifier(db, config, new AuditArchive(db, config)).verify();
   if (!v.valid) return { valid: false, message: `${v.problem} at ${v.firstBrokenSequence}: ${v.message}` };
   if (v.checked !== events) return { valid: false, message: `checked ${v.checked} rows, expected ${events}` };
   return { valid: true, message: `${v.checked} rows, head ${v.headSequence}` };

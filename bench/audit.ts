@@ -29,6 +29,7 @@ import { seedDatabase } from '../seed/generator';
 import { RolePermissionsRepository } from '../src/access/role-permissions.repository';
 import { AuditEventsRepository } from '../src/audit/audit-events.repository';
 import { AuditQueryService } from '../src/audit/audit-query.service';
+import { AuditArchive } from '../src/audit/audit-archive';
 import { AuditVerifier } from '../src/audit/audit-verifier';
 import { UsersRepository } from '../src/auth/users.repository';
 import type { AppConfig } from '../src/config/app-config';
@@ -157,7 +158,7 @@ interface VerifyPhase {
 async function verifyPhase(file: string, opts: Options): Promise<VerifyPhase> {
   const { ds, db } = await openDb(file);
   try {
-    const verifier = new AuditVerifier(db, config);
+    const verifier = new AuditVerifier(db, config, new AuditArchive(db, config));
     const out: VerifyPhase = {
       verifySeconds: [], bareSeconds: [], checked: 0, valid: true, bareValid: true, fromCheckpointSeconds: 0, fromCheckpointChecked: 0,
       accessLogMs: [], accessLogRows: 0,

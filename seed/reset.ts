@@ -6,7 +6,8 @@ import type { Db } from '../src/database/db';
  * not forgotten. The append-only audit tables refuse DELETE by trigger (HIPAA 164.312(b)); a reset is the one
  * operation that wipes the trail, chain and all, so their triggers are lifted for it and put back as they were.
  */
-const KEEP = `('migrations', 'typeorm_metadata')`;
+// The closed audit epochs survive every reset: a reset never destroys audit history (HIPAA 164.316(b)(2)(i): six years).
+const KEEP = `('migrations', 'typeorm_metadata', 'audit_epochs', 'audit_events_archive')`;
 
 export async function deleteAllData(db: Db): Promise<void> {
   if (db.dialect === 'postgres') return deleteAllPostgres(db);

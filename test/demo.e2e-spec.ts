@@ -143,4 +143,27 @@ describe('classroom: scenarios and reset', () => {
     }
     await (await instructor()).post('/demo/reset').send({ patients: 2 }).expect(400);
   });
+  it('a reset never destroys audit history: the trail is kept as a closed epoch, verified, and planted rows are marked (issue 11, finding 4)', async () => {
+    await (await instructor()).post('/demo/scenarios/snooping').expect(200);
+    const planted = await t.db.query<{ details: string }>(`SELECT details FROM audit_events WHERE details LIKE '%"planted":true%'`);
+    expect(planted.length).toBeGreaterThan(3);
+    // The evidence before the reset: a chart read by a nurse.
+    await (await t.as('nurse.patel')).get('/patients/1/record').expect(200);
+    const before = (await t.db.one<{ n: number; hi: number }>('SELECT COUNT(*) AS n, MAX(seq) AS hi FROM audit_events'))!;
+    const reset = (await (await instructor()).post('/demo/reset').send({ patients: 12 }).expect(200)).body;
+    const first = (await t.db.one<{ details: string }>('SELECT details FROM audit_events WHERE seq = 1'))!;
+    const archived = JSON.parse(first.details).archivedEpoch;
+    expect(archived).toMatchObject({ epoch: expect.any(Number), rows: Number(before.n), finalSeq: reset.previousHead.seq });
+    // The nurse's read is still there, in the epoch, and the epoch verifies.
+    const kept = await t.db.query<{ seq: number }>("SELECT seq FROM audit_events_archive WHERE epoch = $1 AND actor_username = 'nurse.patel' AND action = 'read'", [archived.epoch]);
+    expect(kept.length).toBeGreaterThan(0);
+    const v = await verify();
+    expect(v.valid).toBe(true);
+    // The tamper demos earlier in this suite left broken epochs: they stay broken and named, whatever resets followed.
+    expect(v.historyValid).toBe(v.epochs.every((e: { valid: boolean }) => e.valid));
+    expect(v.epochs.some((e: { valid: boolean }) => !e.valid)).toBe(true);
+    expect(v.epochs).toContainEqual(expect.objectContaining({ epoch: archived.epoch, valid: true, rows: Number(before.n), closedBy: 'instructor' }));
+    // The archive is append-only, and a change to it is named.
+    await expect(rawSql(t, `UPDATE audit_events_archive SET actor_username = 'someone' WHERE epoch = ${archived.epoch} AND seq = 2`)).rejects.toMatchObject({ message: expect.stringMatching(/append-only/) });
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
+import { AuditArchive, EpochCheck } from './audit-archive';
 import type { AuditRow } from './audit.types';
 import { chainHash, ChainFinding, checkLink, checkpointGenuine, GENESIS_HASH, headGenuine, sameHex } from './hash-chain';
 
@@ -14,6 +15,10 @@ export interface VerifyResult {
   firstBrokenSequence?: number;
   problem?: string;
   message?: string;
+  /** The closed epochs (the trails before each demo reset), checked by a full verify (from 0). */
+  epochs?: EpochCheck[];
+  /** Every closed epoch is intact (a full verify only). */
+  historyValid?: boolean;
 }
 
 interface Checkpoint {
@@ -36,6 +41,7 @@ export class AuditVerifier {
   constructor(
     private readonly db: Db,
     config: AppConfig,
+    private readonly archive: AuditArchive,
   ) {
     this.key = config.get('AUDIT_HMAC_KEY') as string;
   }
@@ -81,7 +87,12 @@ export class AuditVerifier {
 
     finding ??= this.checkHeadAndCheckpoints(prevSeq, prevHash, checkpoints, head);
     finding ??= await this.foreignRowAfter(head ? Number(head.seq) : prevSeq);
-    return this.result(checked, prevSeq, prevHash, start.seq, checkpoints.length, finding);
+    const result = this.result(checked, prevSeq, prevHash, start.seq, checkpoints.length, finding);
+    if (fromSequence > 0) return result;
+    // A full verify covers every closed epoch too (the trails kept by demo resets): `valid` is about the trail since
+    // the last reset, `historyValid` about every epoch before it, so a reset can neither erase nor hide history.
+    const epochs = await this.archive.verifyEpochs();
+    return { ...result, historyValid: epochs.every((e) => e.valid), epochs };
   }
 
   private startingPoint(from: number, checkpoints: Checkpoint[]): { seq: number; hash: string } | ChainFinding & { seq: number; hash: string } {

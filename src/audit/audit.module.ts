@@ -7,6 +7,7 @@ import { AuditDataModule } from './audit-data.module';
 import { AnomalyService } from './anomalies/anomaly.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditArchive } from './audit-archive';
 import { AuditVerifier } from './audit-verifier';
 import { AuditController } from './audit.controller';
 import { AuditWriter } from './audit.writer';
@@ -16,8 +17,8 @@ import { PatientAccessLogService } from './patient-access-log.service';
   // Users, patients, care teams and grants are read through their owners (docs/architecture.md, section 2).
   imports: [AuditDataModule, UsersDataModule, RecordsDataModule, AccessDataModule],
   controllers: [AuditController],
-  providers: [AuditWriter, AuditVerifier, AuditQueryService, AuditExportService, AnomalyService, PatientAccessLogService],
-  exports: [AuditWriter, AuditVerifier, AuditQueryService, AnomalyService],
+  providers: [AuditArchive, AuditWriter, AuditVerifier, AuditQueryService, AuditExportService, AnomalyService, PatientAccessLogService],
+  exports: [AuditArchive, AuditWriter, AuditVerifier, AuditQueryService, AnomalyService],
 })
 export class AuditModule implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;

@@ -7,3 +7,4 @@ export * from './audit-query.service';
 export * from './audit.types';
 export * from './audit.writer';
 export * from './audit-verifier';
+export * from './audit-archive';

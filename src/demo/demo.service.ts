@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DEMO_SEEDER, DemoSeeder } from './demo-seeder';
 import { AccessPolicyService } from '../access/access-policy.service';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
+import { AuditArchive } from '../audit/audit-archive';
 import { AuditWriter, CHAIN_LOCK_KEY, fromContext } from '../audit/audit.writer';
 import { UsersRepository } from '../auth/users.repository';
 import { Clock } from '../common/clock';
@@ -48,6 +49,7 @@ export class DemoService {
     private readonly trail: AuditEventsRepository,
     private readonly audit: AuditWriter,
     @Inject(DEMO_SEEDER) private readonly seeder: DemoSeeder,
+    private readonly archive: AuditArchive,
   ) {}
 
   list(): { name: string; title: string; description: string }[] {
@@ -64,12 +66,14 @@ export class DemoService {
     return this.audit.exclusive(() =>
       this.withChainLock(async (inTransaction) => {
         const previousHead = await this.trail.head();
+        // The trail being reset is kept as a closed epoch first: a reset never destroys audit history.
+        const archived = await this.archive.closeEpoch(ctx.user.username, this.clock.nowIso());
         await this.seeder.reseed(this.db, patients);
         const [row] = await inTransaction((tx) =>
           this.audit.appendWithin(tx, [
             {
               ...fromContext(ctx), action: 'demo-reset', outcome: 'success', resourceType: 'database',
-              details: { patients, seed: this.seeder.seed, seedNow: this.seeder.seedNow.toISOString(), previousHead },
+              details: { patients, seed: this.seeder.seed, seedNow: this.seeder.seedNow.toISOString(), previousHead, archivedEpoch: archived },
             },
           ]),
         );

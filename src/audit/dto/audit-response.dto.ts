@@ -48,6 +48,21 @@ export class VerifyResultDto {
   @ApiPropertyOptional({ type: 'integer' }) firstBrokenSequence?: number;
   @ApiPropertyOptional({ enum: ['row-altered', 'link-broken', 'row-missing', 'tail-truncated', 'head-altered', 'checkpoint-mismatch', 'foreign-row'] }) problem?: string;
   @ApiPropertyOptional() message?: string;
+  @ApiPropertyOptional({ type: () => [EpochCheckDto], description: 'A full verify (from 0) also checks every closed epoch: the trails kept by each demo reset' })
+  epochs?: EpochCheckDto[];
+  @ApiPropertyOptional({ description: 'Every closed epoch is intact (`valid` is about the trail since the last reset)' }) historyValid?: boolean;
+}
+
+/** One closed epoch of the trail (kept by a demo reset), recomputed against its final head. */
+export class EpochCheckDto {
+  @ApiProperty({ type: 'integer' }) epoch: number;
+  @ApiProperty() closedAt: string;
+  @ApiProperty({ nullable: true, type: String }) closedBy: string | null;
+  @ApiProperty({ type: 'integer' }) rows: number;
+  @ApiProperty() valid: boolean;
+  @ApiPropertyOptional({ type: 'integer' }) firstBrokenSequence?: number;
+  @ApiPropertyOptional() problem?: string;
+  @ApiPropertyOptional() message?: string;
 }
 
 export class CheckpointResultDto {

@@ -88,7 +88,10 @@ export class ScenarioKit {
 
   /** Appends one planted row at the scenario time and remembers its sequence number. */
   async record(ctx: RequestContext, event: Omit<AuditEventInput, 'actor' | 'requestId' | 'clientIp' | 'userAgent'>): Promise<AuditRow> {
-    const row = await this.writer.append({ ...fromContext(ctx), ...event, purposeOfUse: event.purposeOfUse ?? ctx.purposeOfUse });
+    // Marked as planted in its details (and so in every export): a class can tell staged rows from real ones.
+    const row = await this.writer.append({
+      ...fromContext(ctx), ...event, purposeOfUse: event.purposeOfUse ?? ctx.purposeOfUse, details: { ...(event.details ?? {}), planted: true },
+    });
     this.seqs.push(Number(row.seq));
     return row;
   }
