@@ -68,7 +68,7 @@ describe('auth', () => {
     expect(res.headers['retry-after']).toBeDefined();
     await login('analyst.wong', DEMO_PASSWORD, '10.9.9.10').expect(200);
     t.clock.advance(16 * 60_000);
-  });
+  }, 180_000);
 
   it('refuses a disabled account, and its existing token stops working on the next request', async () => {
     const admin = await t.as('admin');
