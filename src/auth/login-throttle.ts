@@ -24,13 +24,15 @@ export class LoginThrottle {
   private readonly mutex = new KeyedMutex();
 
   /**
-   * Runs one login attempt alone for its account and its address: the check, the password verification and the
-   * failure row, so N attempts in parallel are checked one after the other and at most the limit is ever tried.
+   * Runs one login attempt alone for its account: the check, the password verification and the failure row, so N
+   * attempts in parallel at one account are checked one after the other and at most the limit is ever tried.
    * In this process a keyed mutex; across instances on PostgreSQL, transaction-scoped advisory locks on the same
    * keys, and fn writes its audit row in that transaction (q), so the next holder's check sees it.
    */
-  async exclusive<T>(username: string, clientIp: string | null, fn: (q: Queryable | null) => Promise<T>): Promise<T> {
-    const keys = [`login-account:${username}`, ...(clientIp ? [`login-address:${clientIp}`] : [])].sort();
+  async exclusive<T>(username: string, _clientIp: string | null, fn: (q: Queryable | null) => Promise<T>): Promise<T> {
+    // Per account only: a class behind one NAT shares an address, and its logins must not queue behind each other
+    // (the per-address limit stays a count of failures, checked before each attempt).
+    const keys = [`login-account:${username}`];
     return this.mutex.run(keys, async () => {
       if (this.db.dialect !== 'postgres') return fn(null);
       return this.db.transaction(async (tx) => {
