@@ -29,6 +29,7 @@ const SCREENS = [
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = null;
+let navigation = 0;
 
 /** The first screen the role can use: where signing in lands. */
 export function homeOf() {
@@ -50,7 +51,10 @@ async function route() {
       return;
     }
   } else {
+    // The matrix may have changed since the last screen: ask for the role's permissions again.
+    const ticket = ++navigation;
     await refreshPermissions();
+    if (ticket !== navigation) return; // a newer navigation has started meanwhile
   }
   const { screen, params } = parse(location.hash || homeOf());
   if (!screen) {

@@ -23,8 +23,8 @@ export function h(tag, props = {}, ...children) {
 }
 
 /** Appends children: nodes, strings and numbers (as text), arrays (flattened); skips null, undefined and false. */
-export function append(el, children) {
-  for (const child of [children].flat(Infinity)) {
+export function append(el, ...children) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -34,7 +34,7 @@ export function append(el, children) {
 /** Replaces an element's content. */
 export function replace(el, ...children) {
   el.replaceChildren();
-  return append(el, children);
+  return append(el, ...children);
 }
 
 /** A unique id for label/aria wiring. */

@@ -30,14 +30,17 @@ export function anomalies() {
 
 function finding(f) {
   const evidence = h('div', { class: 'evidence' });
-  const button = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, `Show the ${plural(f.evidence.length, 'evidence row')}`);
+  const label = plural(f.evidence.length, 'evidence row');
+  const button = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, `Show the ${label}`);
   button.addEventListener('click', async () => {
     if (button.getAttribute('aria-expanded') === 'true') {
       button.setAttribute('aria-expanded', 'false');
+      replace(button, `Show the ${label}`);
       replace(evidence);
       return;
     }
     button.setAttribute('aria-expanded', 'true');
+    replace(button, `Hide the ${label}`);
     replace(evidence, h('p', { class: 'loading' }, 'Reading the rows…'));
     replace(evidence, await evidenceRows(f));
   });

@@ -1,7 +1,7 @@
 // Audit: the verification badge, the instructor's classroom controls, anomaly findings with their evidence,
 // break-the-glass review and the live trail, each shown when the role holds its permission.
 
-import { h } from '../lib/dom.js';
+import { append, h } from '../lib/dom.js';
 import { session } from '../lib/session.js';
 import { anomalies } from './audit-anomalies.js';
 import { auditTrail } from './audit-trail.js';
@@ -21,7 +21,7 @@ export function render(root) {
   if (badge) stops.push(badge.stop);
   if (trail) stops.push(trail.stop);
 
-  root.append(
+  append(root,
     h('div', { class: 'title-row' }, h('h1', { tabindex: '-1' }, 'Audit trail'), badge?.element),
     !badge && !trail ? h('p', { class: 'card' }, `The role ${session.user().role} holds neither audit:read nor audit:verify.`) : null,
     controls?.element,

@@ -2,7 +2,7 @@
 // explanation; where the role may break the glass (break-glass:use), a form asks for the reason first.
 
 import { api, messageOf } from '../lib/api.js';
-import { announce, field, h, replace } from '../lib/dom.js';
+import { announce, append, field, h, replace } from '../lib/dom.js';
 import { refusal } from '../lib/refusal.js';
 import { session } from '../lib/session.js';
 import { recordView } from './record-sections.js';
@@ -35,7 +35,7 @@ export function render(root, { id }) {
     }
   };
 
-  root.append(
+  append(root,
     h('p', {}, h('a', { href: '#/patients' }, '← Back to the patient list')),
     title,
     h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'secondary', onclick: load }, 'Read the chart again')),

@@ -2,7 +2,7 @@
 
 import { DEMO_PASSWORD, DEMO_USERS } from '../demo-users.js';
 import { messageOf, signIn } from '../lib/api.js';
-import { field, h, replace } from '../lib/dom.js';
+import { append, field, h, replace } from '../lib/dom.js';
 import { session } from '../lib/session.js';
 
 export function render(root, _params, { homeOf }) {
@@ -22,7 +22,7 @@ export function render(root, _params, { homeOf }) {
     location.hash = homeOf();
   };
 
-  root.append(
+  append(root,
     h('h1', { tabindex: '-1' }, 'Sign in as a role'),
     h('p', { class: 'lead' }, 'Pick a demo user. Each role sees a different slice of the same hospital, and every request it makes is decided by the ',
       'access policy and written to the audit trail. Your sign-in lasts as long as this browser tab.'),

@@ -4,7 +4,7 @@
 // Keyboard: Tab reaches the grid once; arrow keys, Home and End move between cells; Space or Enter toggles.
 
 import { api, messageOf } from '../lib/api.js';
-import { announce, h, replace } from '../lib/dom.js';
+import { announce, append, h, replace } from '../lib/dom.js';
 import { poll } from '../lib/poller.js';
 import { session } from '../lib/session.js';
 
@@ -51,15 +51,13 @@ export function render(root) {
     await load();
   };
 
-  root.append(
+  append(root,
     h('h1', { tabindex: '-1' }, 'Role matrix'),
     h('p', { class: 'lead' }, editable
       ? 'Toggle a cell to give a role a permission or take it away. The change is audited and takes effect on the next request of every user of that role.'
       : 'What each role may do. The instructor can change it during class: this screen follows the changes.'),
     status,
-    grid,
-    h('h2', {}, 'The roles'),
-    descriptions);
+    h('div', { class: 'matrix-layout' }, grid, h('div', {}, h('h2', {}, 'The roles'), descriptions)));
   return poll(load, 10_000);
 }
 

@@ -2,7 +2,7 @@
 // accounting of disclosures (GET /me/disclosures), 45 CFR 164.524 and 164.528.
 
 import { api, messageOf } from '../lib/api.js';
-import { h, replace } from '../lib/dom.js';
+import { append, h, replace } from '../lib/dom.js';
 import { dateTime, text } from '../lib/format.js';
 import { table } from '../lib/table.js';
 import { recordView } from './record-sections.js';
@@ -11,9 +11,9 @@ export function render(root) {
   const log = h('section', { class: 'card', 'aria-labelledby': 'log-title' }, h('h2', { id: 'log-title' }, 'Who opened my record'));
   const disclosures = h('section', { class: 'card', 'aria-labelledby': 'disclosures-title' }, h('h2', { id: 'disclosures-title' }, 'My accounting of disclosures'));
   const record = h('div', { 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'Reading your record…'));
-  root.append(h('h1', { tabindex: '-1' }, 'My record'), log, disclosures, h('h2', {}, 'My designated record set'), record);
+  append(root, h('h1', { tabindex: '-1' }, 'My record'), log, disclosures, h('h2', {}, 'My designated record set'), record);
 
-  api('GET', '/me/access-log', { query: { pageSize: 20 } }).then((r) => log.append(r.ok
+  api('GET', '/me/access-log', { query: { pageSize: 20 } }).then((r) => append(log, r.ok
     ? table({
       caption: 'The latest accesses to my record', captionHidden: true, rows: r.data.items, empty: 'Nobody has opened your record.',
       columns: [
@@ -25,7 +25,7 @@ export function render(root) {
     })
     : h('p', { class: 'form-error' }, messageOf(r))));
 
-  api('GET', '/me/disclosures').then((r) => disclosures.append(r.ok
+  api('GET', '/me/disclosures').then((r) => append(disclosures, r.ok
     ? [h('p', { class: 'hint' }, `${dateTime(r.data.from)} to ${dateTime(r.data.to)}; disclosures exempt from the accounting (treatment, payment, operations...) are not listed.`),
       table({
         caption: 'Disclosures of my record', captionHidden: true, rows: r.data.items, empty: 'No disclosure to list.',

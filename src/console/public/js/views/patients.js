@@ -2,7 +2,7 @@
 // kept while the tab is open, so going back from a chart finds the list as it was.
 
 import { api, messageOf } from '../lib/api.js';
-import { field, h, replace } from '../lib/dom.js';
+import { append, field, h, replace } from '../lib/dom.js';
 import { date, text } from '../lib/format.js';
 import { session } from '../lib/session.js';
 import { table } from '../lib/table.js';
@@ -30,7 +30,7 @@ export function render(root) {
     replace(results, resultsTable(result.data, load));
   };
 
-  root.append(
+  append(root,
     h('h1', { tabindex: '-1' }, 'Patients and charts'),
     h('div', { class: 'toolbar' },
       h('form', {

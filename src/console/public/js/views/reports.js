@@ -3,7 +3,7 @@
 // A quality analyst always gets de-identified outcomes; the answer says so and states the suppression rule.
 
 import { api, messageOf } from '../lib/api.js';
-import { announce, field, h, replace } from '../lib/dom.js';
+import { announce, append, field, h, replace } from '../lib/dom.js';
 import { dateTime } from '../lib/format.js';
 import { session } from '../lib/session.js';
 import { definitions, reportTables } from './report-tables.js';
@@ -20,9 +20,9 @@ export function render(root) {
   const allowed = REPORTS.filter((r) => session.can(r.permission));
   if (!allowed.some((r) => r.type === state.type)) state.type = allowed[0]?.type ?? null;
   const output = h('div', { class: 'report-output', 'aria-live': 'polite' });
-  root.append(h('h1', { tabindex: '-1' }, 'Reports'));
+  append(root, h('h1', { tabindex: '-1' }, 'Reports'));
   if (!allowed.length) {
-    root.append(h('p', { class: 'card' }, `The role ${session.user().role} may run no report.`));
+    append(root, h('p', { class: 'card' }, `The role ${session.user().role} may run no report.`));
     return undefined;
   }
 
@@ -57,7 +57,7 @@ export function render(root) {
   groupBy, interval, deidField,
   h('button', { class: 'primary' }, 'Run the report'));
   showOptions();
-  root.append(form, output);
+  append(root, form, output);
   run(output);
   return undefined;
 }

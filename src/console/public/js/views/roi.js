@@ -2,7 +2,7 @@
 // with the actions the state machine accepts now; ROI staff log new requests (POST /roi/requests).
 
 import { api, messageOf } from '../lib/api.js';
-import { announce, field, h, replace } from '../lib/dom.js';
+import { announce, append, field, h, replace } from '../lib/dom.js';
 import { date, text } from '../lib/format.js';
 import { session } from '../lib/session.js';
 import { table } from '../lib/table.js';
@@ -15,9 +15,9 @@ const state = { status: 'open', selected: null };
 export function render(root) {
   const queue = h('div', { 'aria-live': 'polite' });
   const detail = h('div');
-  root.append(h('h1', { tabindex: '-1' }, 'Release of information'));
+  append(root, h('h1', { tabindex: '-1' }, 'Release of information'));
   if (!session.can('roi:process')) {
-    root.append(h('p', { class: 'card' }, `The role ${session.user().role} does not process requests (no roi:process).`));
+    append(root, h('p', { class: 'card' }, `The role ${session.user().role} does not process requests (no roi:process).`));
     return;
   }
 
@@ -50,7 +50,7 @@ export function render(root) {
 
   const statusSelect = h('select', { onchange: () => { state.status = statusSelect.value; load(); } },
     [['open', 'open'], ['overdue', 'overdue'], ['all', 'all']].map(([v, l]) => h('option', { value: v, selected: state.status === v }, l)));
-  root.append(
+  append(root,
     h('div', { class: 'toolbar' }, field('Show', statusSelect), h('button', { type: 'button', class: 'secondary', onclick: load }, 'Reload the queue')),
     queue, detail,
     session.can('roi:create') ? newRequestForm(async (id) => { await load(); await open(id); }) : null);
