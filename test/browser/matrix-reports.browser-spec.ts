@@ -27,7 +27,7 @@ describeInBrowser('console: role matrix, reports, release of information, my rec
     const clinicalRow = await cell.getAttribute('data-row');
     for (let i = 0; i < Number(nurseCol); i += 1) await instructor.page.keyboard.press('ArrowRight');
     for (let i = 0; i < Number(clinicalRow); i += 1) await instructor.page.keyboard.press('ArrowDown');
-    await expect(instructor.page.evaluate(() => (document.activeElement as HTMLElement).getAttribute('aria-label'))).resolves.toBe('nurse: clinical:read');
+    await expect(instructor.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('nurse: clinical:read');
     await instructor.page.keyboard.press('Space');
     await instructor.page.locator('.status').getByText('nurse no longer has clinical:read').waitFor();
     await expect(cell.getAttribute('aria-pressed')).resolves.toBe('false');
@@ -72,7 +72,7 @@ describeInBrowser('console: role matrix, reports, release of information, my rec
     const ms = Number(await chart.getAttribute('data-render-ms'));
     console.log(`[browser tests] outcomes chart drawn ${ms} ms after the request started`);
     expect(ms).toBeLessThan(1000);
-    await expect(chart.evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBeGreaterThan(0);
+    await expect(chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBeGreaterThan(0);
     await expect(page.locator('.report-output').textContent()).resolves.toContain('de-identified');
     await expect(page.locator('.suppression').textContent()).resolves.toContain('Counts from 1 to 10');
     await expect(page.locator('.definitions dt').count()).resolves.toBeGreaterThan(3);

@@ -100,7 +100,7 @@ describeInBrowser('console: patients, charts and the API panel', () => {
     await tab.checkScreen('07-api-panel');
 
     await entry.getByRole('button', { name: /Copy as curl/ }).click();
-    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    const curl = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(curl).toMatch(/^curl -s 'http:\/\/127\.0\.0\.1:\d+\/patients\/1\/record' -H 'authorization: Bearer [\w.-]+'$/);
     // The token is shortened on screen (the panel may be projected); the clipboard has it whole.
     await expect(entry.locator('pre').textContent()).resolves.toContain('…');
