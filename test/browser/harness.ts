@@ -113,10 +113,8 @@ export class ConsoleTab {
   /** axe-core on the page as it stands; returns the serious and critical violations (id: targets). */
   async axe(): Promise<string[]> {
     // page.evaluate is not subject to the page's CSP, so axe runs with the policy on.
-    if (!(await this.page.evaluate(() => 'axe' in window))) await this.page.evaluate(axeCore.source);
-    const result = await this.page.evaluate(() =>
-      (window as unknown as { axe: typeof axeCore }).axe.run(document, { resultTypes: ['violations'] }),
-    );
+    if (!(await this.page.evaluate<boolean>("'axe' in window"))) await this.page.evaluate(axeCore.source);
+    const result = await this.page.evaluate<axeCore.AxeResults>("axe.run(document, { resultTypes: ['violations'] })");
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

@@ -27,7 +27,7 @@ describeInBrowser('console: role matrix, reports, release of information, my rec
     const clinicalRow = await cell.getAttribute('data-row');
     for (let i = 0; i < Number(nurseCol); i += 1) await instructor.page.keyboard.press('ArrowRight');
     for (let i = 0; i < Number(clinicalRow); i += 1) await instructor.page.keyboard.press('ArrowDown');
-    await expect(instructor.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('nurse: clinical:read');
+    await expect(instructor.page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).resolves.toBe('nurse: clinical:read');
     await instructor.page.keyboard.press('Space');
     await instructor.page.locator('.status').getByText('nurse no longer has clinical:read').waitFor();
     await expect(cell.getAttribute('aria-pressed')).resolves.toBe('false');
