@@ -100,14 +100,16 @@ export class ConsoleTab {
   async signIn(username: string): Promise<void> {
     if (!(await this.page.locator('.user-card').count())) await this.go('login');
     await this.page.getByRole('button', { name: `Sign in as ${username}`, exact: true }).click();
-    await this.page.waitForFunction(() => location.hash !== '#/login');
+    await this.page.waitForFunction("location.hash !== '#/login'");
     await this.page.waitForSelector('main h1');
   }
 
   /** Navigate by the hash router, e.g. go('audit'), go('patients/4'). */
   async go(route: string): Promise<void> {
-    await this.page.evaluate((r) => { location.hash = `#/${r}`; }, route);
-    await this.page.waitForFunction((r) => location.hash === `#/${r}` && document.querySelector('main h1') !== null, route);
+    // String expressions: they run in the page (this project's TypeScript has no DOM types).
+    const hash = JSON.stringify(`#/${route}`);
+    await this.page.evaluate(`location.hash = ${hash}`);
+    await this.page.waitForFunction(`location.hash === ${hash} && document.querySelector('main h1') !== null`);
   }
 
   /** axe-core on the page as it stands; returns the serious and critical violations (id: targets). */
