@@ -112,6 +112,16 @@ export class ConsoleTab {
     await this.page.waitForFunction(`location.hash === ${hash} && document.querySelector('main h1') !== null`);
   }
 
+  /** Presses Tab until the focused element's text (or aria-label) matches, as a keyboard user would. */
+  async tabTo(name: string | RegExp, max = 80): Promise<void> {
+    for (let i = 0; i < max; i += 1) {
+      await this.page.keyboard.press('Tab');
+      const focused = await this.page.evaluate<string>("(document.activeElement.getAttribute('aria-label') || document.activeElement.textContent || '').trim()");
+      if (typeof name === 'string' ? focused === name : name.test(focused)) return;
+    }
+    throw new Error(`${String(name)} is not reachable with Tab`);
+  }
+
   /** axe-core on the page as it stands; returns the serious and critical violations (id: targets). */
   async axe(): Promise<string[]> {
     // page.evaluate is not subject to the page's CSP, so axe runs with the policy on.

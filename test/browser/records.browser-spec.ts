@@ -113,6 +113,29 @@ describeInBrowser('console: patients, charts and the API panel', () => {
     expect(body).toEqual(direct.body);
   });
 
+  it('works from the keyboard alone: sign in, search, open a chart, open the API panel', async () => {
+    const tab = await ConsoleTab.open(h);
+    const { page } = tab;
+    await tab.tabTo('Sign in as nurse.patel');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Patients and charts' }).waitFor();
+    await tab.tabTo(/^$/); // the search field (empty)
+    await page.keyboard.type('Rivera');
+    await expect(page.getByRole('searchbox').inputValue()).resolves.toBe('Rivera');
+    await page.keyboard.press('Enter');
+    await page.getByRole('table', { name: 'Patients matching "Rivera"' }).waitFor();
+    await page.getByRole('link', { name: 'Open chart 1' }).waitFor();
+    await tab.tabTo('Open chart 1');
+    await page.keyboard.press('Enter');
+    await page.locator('.chart[data-state="shown"]').waitFor();
+    await page.keyboard.press('Shift+Tab'); // back up to the header
+    await tab.tabTo(/^API calls/);
+    await page.keyboard.press('Enter');
+    await page.locator('#api-panel:not([hidden])').waitFor();
+    await tab.tabTo(/^Copy as curl: GET \/patients\/1\/record/);
+    expect(tab.errors).toEqual([]);
+  });
+
   it('Swagger UI at /docs still works under its own relaxed policy', async () => {
     const page = await h.context.newPage();
     const errors: string[] = [];

@@ -29,6 +29,7 @@ export function verifyBadge() {
     else delete badge.dataset.brokenAt;
     lastValid = v.valid;
   };
-  const stop = poll(check, 4000);
+  // Every verify recomputes the whole chain and is itself audited: every 10 s is enough for a class to watch.
+  const stop = poll(check, 10_000);
   return { element: badge, stop, check, valid: () => lastValid };
 }
