@@ -28,6 +28,15 @@ export function describeInBrowser(name: string, fn: () => void): void {
   console.warn(`[browser tests] ${CHROMIUM} is missing: "${name}" skipped. Install it with: apt-get install -y chromium`);
 }
 
+/**
+ * The little of the page's globals the harness touches, typed here because this project's TypeScript has no DOM
+ * library. (waitForFunction takes functions, not strings: a string would need 'unsafe-eval', which the CSP refuses.)
+ */
+interface PageGlobals {
+  location: { hash: string };
+  document: { querySelector(selector: string): unknown };
+}
+
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
@@ -100,16 +109,17 @@ export class ConsoleTab {
   async signIn(username: string): Promise<void> {
     if (!(await this.page.locator('.user-card').count())) await this.go('login');
     await this.page.getByRole('button', { name: `Sign in as ${username}`, exact: true }).click();
-    await this.page.waitForFunction("location.hash !== '#/login'");
+    await this.page.waitForFunction(() => (globalThis as unknown as PageGlobals).location.hash !== '#/login');
     await this.page.waitForSelector('main h1');
   }
 
   /** Navigate by the hash router, e.g. go('audit'), go('patients/4'). */
   async go(route: string): Promise<void> {
-    // String expressions: they run in the page (this project's TypeScript has no DOM types).
-    const hash = JSON.stringify(`#/${route}`);
-    await this.page.evaluate(`location.hash = ${hash}`);
-    await this.page.waitForFunction(`location.hash === ${hash} && document.querySelector('main h1') !== null`);
+    await this.page.evaluate((hash) => { (globalThis as unknown as PageGlobals).location.hash = hash; }, `#/${route}`);
+    await this.page.waitForFunction((hash) => {
+      const g = globalThis as unknown as PageGlobals;
+      return g.location.hash === hash && g.document.querySelector('main h1') !== null;
+    }, `#/${route}`);
   }
 
   /** Presses Tab until the focused element's text (or aria-label) matches, as a keyboard user would. */
