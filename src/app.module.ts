@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { requestIdOf } from './common/body-parsing';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW, seedDatabase } from '../seed/generator';
@@ -37,7 +38,7 @@ const logging = LoggerModule.forRootAsync({
   }),
 });
 
-const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule];
+const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule, ConsoleModule];
 
 /** The demo reset seeds again with the seed generator (a tool beside the app, so it is wired here). */
 const demo = DemoModule.withSeeder({

@@ -2,13 +2,13 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { assignRequestId, bodyParsers, noStore } from './common/body-parsing';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation';
+import { securityHeaders } from './console';
 
 
 const DEMO_USERS = [
@@ -27,7 +27,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('etag', false);
   app.use(noStore);
   app.use(assignRequestId);
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // Helmet's headers with a Content-Security-Policy: strict everywhere, relaxed for Swagger UI at /docs.
+  app.use(securityHeaders);
   app.use(...bodyParsers);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   const port = config.get('PORT');
   await app.listen(port);
-  logger.log(`Listening on http://localhost:${port} (API docs at /docs, database: ${db.dialect})`);
+  logger.log(`Listening on http://localhost:${port} (classroom console at /console, API docs at /docs, database: ${db.dialect})`);
 }
 
 void main();

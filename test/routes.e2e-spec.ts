@@ -28,8 +28,9 @@ describe('route inventory', () => {
     expect(current).toEqual(stored);
   });
 
-  it('only login, refresh (it carries its own credential), health and the docs are public', () => {
+  it('only login, refresh (it carries its own credential), health, the docs and the console\'s static files are public', () => {
     const publicRoutes = routeInventory(t.app).filter((r) => r.permission === 'public').map((r) => r.route);
-    expect(publicRoutes.sort()).toEqual(['GET /health', 'POST /auth/login', 'POST /auth/refresh']);
+    // The console's files hold no data: the page calls the API with the signed-in user's token (src/console/).
+    expect(publicRoutes.sort()).toEqual(['GET /console', 'GET /console/*path', 'GET /health', 'POST /auth/login', 'POST /auth/refresh']);
   });
 });
