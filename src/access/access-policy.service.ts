@@ -99,11 +99,6 @@ export class AccessPolicyService {
     return (await this.explain(user, 'demographics:read', patientId)).decision === 'allow';
   }
 
-  /** An item-level question about a patient whose facts are already loaded (no query). */
-  allows(user: AuthUser, permission: Permission, facts: PatientFacts, item: ItemFacts): Decision {
-    return decide(subjectOf(user), permission, facts, item);
-  }
-
   /** The caller of the item-visibility rule: who asks, through which view, with the facts already loaded. */
   callerFor(user: AuthUser, facts: PatientFacts): Caller {
     return { subject: subjectOf(user), facts, view: recordViewFor(user.role, user.permissions) };

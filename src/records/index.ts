@@ -2,7 +2,7 @@
  * What the records module offers the others (docs/architecture.md): the chart as a caller may see it, and the
  * reads of the clinical tables it owns. Anything not exported here is the module's own.
  */
-export { ClinicalReads, dayAfter } from './clinical.repository';
+export { ClinicalReads } from './clinical.repository';
 export type { DateRange } from './clinical.repository';
 export { DATE_COLUMN, ITEM_TYPES } from './clinical-items';
 export type { ItemRow, ItemType } from './clinical-items';

@@ -1,5 +1,5 @@
 import type { RoiRequestFacts, RoiScope } from '../access/policy';
-import { ITEM_TYPES, ItemType, RECORD_TYPES, RecordType } from '../access/item-visibility';
+import { RECORD_TYPES, RecordType } from '../access/item-visibility';
 import { Authorization, authorizedCategories } from './authorization';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 
@@ -44,15 +44,4 @@ export function scopeOf(r: ScopedRequest): RoiScope {
 /** What an open request tells the access policy: its scope, and whether the privacy officer approved the release. */
 export function requestFacts(id: number, r: ScopedRequest): RoiRequestFacts {
   return { id, scope: scopeOf(r), privacyApproved: r.privacyApproved };
-}
-
-export function isItemType(t: string): t is ItemType {
-  return (ITEM_TYPES as readonly string[]).includes(t);
-}
-
-/** The first instant after the last day of the range (dates are inclusive; times are compared as ISO text). */
-export function dayAfter(date: string): string {
-  const d = new Date(`${date}T00:00:00.000Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString();
 }
