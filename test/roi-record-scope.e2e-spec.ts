@@ -33,4 +33,21 @@ describe('proposal: GET /patients/:id/record for an ROI specialist applies the c
     const own = await (await t.as('roi.garcia')).post(`/roi/requests/${res.body.id}/transitions`).send({ action: 'approve', version }).expect(403);
     expect(own.body.message).toMatch(/separation of duties/);
   });
+
+  it('a "self" request logged by ROI staff does not open the chart to the account that logged it (separation of duties)', async () => {
+    const garcia = await t.as('roi.garcia');
+    const res = await garcia.post('/roi/requests').send({
+      patientId: 6, requesterType: 'self', purpose: 'Own copy, by phone', recordTypes: ['diagnoses'], format: 'electronic',
+    }).expect(201);
+    const nguyen = await t.as('roi.nguyen');
+    let version = res.body.version as number;
+    for (const action of ['verify-identity', 'confirm-right-of-access']) {
+      version = (await nguyen.post(`/roi/requests/${res.body.id}/transitions`).send({ action, version }).expect(200)).body.version;
+    }
+    const refused = await garcia.post(`/roi/requests/${res.body.id}/transitions`).send({ action: 'begin-review', version }).expect(403);
+    expect(refused.body.message).toMatch(/separation of duties/);
+    await nguyen.post(`/roi/requests/${res.body.id}/transitions`).send({ action: 'begin-review', version }).expect(200);
+    await garcia.get('/patients/6/record').expect(403);
+    await nguyen.get('/patients/6/record').expect(200);
+  });
 });

@@ -12,8 +12,8 @@ import { READING_STATUSES } from './roi-state-machine';
  * patient's records, and with what scope. A request covers its patient from the start of its review until it is
  * closed, and only while its authorization (when it needs one) is in force: the day it expires or is revoked, the
  * specialist is refused. Requests belong to the ROI department's queue, so any ROI specialist working it is covered,
- * except the one who logged it (separation of duties: no single account both takes in a third party's request and
- * releases through it); the soonest due request answers when several are open.
+ * except the one who logged it (separation of duties: no single account both takes in a request and releases
+ * through it); the soonest due request answers when several are open.
  */
 @Injectable()
 export class RoiScopeRegistry implements RoiScopeSource {
@@ -29,8 +29,9 @@ export class RoiScopeRegistry implements RoiScopeSource {
       [patientId],
     );
     for (const r of rows) {
-      // Separation of duties: the account that logged a third party's request never reads records through it.
-      if (r.requester_type !== 'self' && Number(r.created_by) === userId) continue;
+      // Separation of duties: the account that logged a request never reads records through it (a patient's own
+      // request logged by the patient is worked by any ROI specialist; one logged by staff, by another one).
+      if (Number(r.created_by) === userId) continue;
       const authorization = r.authorization_json ? (JSON.parse(r.authorization_json) as Authorization) : null;
       const legalBasis = r.legal_basis ?? defaultLegalBasis(r.requester_type, authorization !== null);
       if (LEGAL_BASES[legalBasis].needsAuthorization && !authorizationInForce(authorization, at.slice(0, 10))) continue;

@@ -152,11 +152,12 @@ function checkAuthorizationInForce(row: RoiRow, dto: RoiTransitionDto, now: stri
 
 /**
  * Separation of duties (HIPAA 164.308(a)(3)-(4); the issue's finding: one account created, reviewed and released a
- * chart alone): the account that logged a third party's request does not review, approve or release it. A
- * patient's own request is logged by the patient, so any ROI specialist works it.
+ * chart alone): the account that logged a request does not review, approve or release it, whoever the requester
+ * (a "self" request logged by staff included). A patient's own request logged by the patient is worked by any ROI
+ * specialist.
  */
 function separationOfDuties(row: RoiRow, dto: RoiTransitionDto, userId: number): string | null {
-  if (row.requester_type === 'self' || Number(row.created_by) !== userId) return null;
+  if (Number(row.created_by) !== userId) return null;
   if (!['begin-review', 'approve', 'fulfil'].includes(dto.action)) return null;
   return `separation of duties: the account that logged release-of-information request ${row.id} may not ${dto.action} it; another ROI specialist must`;
 }
