@@ -394,7 +394,10 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
         if (trace?.test(`${op.method} ${op.path}`)) opts.log?.(`trace: ${op.method.toUpperCase()} ${url.slice(0, 300)} as ${user} with ${JSON.stringify(payload)?.slice(0, 400)} -> ${res.status} ${JSON.stringify(res.body)?.slice(0, 400)}`);
         // An admin's PATCH /users may disable a demo user or change their role: put them back, so the run keeps
         // sending requests as every role (the next request's digest is taken after this).
+        // Such a change also revokes the user's tokens (token_version), and a logout revokes its token: mint current
+        // ones, as a fresh login would, so the run keeps exercising every role.
         if (op.path === '/users/{id}' && res.status < 300) await restoreDemoUsers(t);
+        if ((op.path === '/users/{id}' || op.path === '/auth/logout') && res.status < 300) await mintTokens(t, tokens);
         report.requests += 1;
         report.byStatus[res.status] = (report.byStatus[res.status] ?? 0) + 1;
         const opStats = (report.byOperation[`${op.method} ${op.path}`] ??= {});
@@ -428,10 +431,7 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
     // The excluded operations are not fuzzed (they reset the database or rewrite the role matrix for everyone), but
     // their answers must still match the document: each is sent once, valid, after the run.
     if (report.failures.length === 0) {
-      // The run may have changed the instructor's password (a valid PATCH /users/:id), which revokes its tokens:
-      // mint one for the account as it is now.
-      const instructor = (await t.db.one<{ id: number; role: string; token_version: number }>("SELECT id, role, token_version FROM users WHERE username = 'instructor'"))!;
-      tokens.set('instructor', t.app.get(TokenService).sign({ id: Number(instructor.id), role: instructor.role, token_version: Number(instructor.token_version) }));
+      await mintTokens(t, tokens);
       const excluded = loadOperations(doc, []).filter((op) => !ops.some((o) => o.operationId === op.operationId));
       for (const [method, url, body] of EXCLUDED_SAMPLES) {
         const op = excluded.find((o) => o.method === method && new RegExp(`^${o.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(url));
@@ -453,4 +453,11 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
   }
   opts.log?.(`fuzz: ${report.requests} requests over ${report.operations} operations; statuses ${JSON.stringify(report.byStatus)}; failures ${report.failures.length}; 2xx without a documented schema: ${report.undocumented.length}`);
   return report;
+}
+
+/** Tokens for every fuzzed user as their accounts stand now (after a PATCH /users revoked the old ones). */
+async function mintTokens(t: TestApp, tokens: Map<string, string>): Promise<void> {
+  const rows = await t.db.query<{ id: number; username: string; role: string; token_version: number }>('SELECT id, username, role, token_version FROM users');
+  const signer = t.app.get(TokenService);
+  for (const u of rows) if (tokens.has(u.username)) tokens.set(u.username, signer.sign({ id: Number(u.id), role: u.role, token_version: Number(u.token_version) }));
 }
