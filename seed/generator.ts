@@ -6,6 +6,7 @@ import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } 
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
+import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
@@ -105,8 +106,9 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
-  await setPasswords(db, await hashing);
   await resetIdentitySequences(db);
+  await plantRepresentatives(db, users, nowMs);
+  await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
 }
@@ -149,7 +151,7 @@ export function useDemoPasswordHashes(hashes: readonly string[]): void {
 const NO_PASSWORD_YET = '!pending';
 
 /**
- * Inserts the demo users with ids 1..12 in DEMO_USERS order, without a usable password yet (see setPasswords);
+ * Inserts the demo users with ids 1..N in DEMO_USERS order, without a usable password yet (see setPasswords);
  * answers user id by username.
  */
 async function insertDemoUsers(db: Db, createdAt: string): Promise<Record<DemoUsername, number>> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { deadlineQueueClauses } from '../common/deadline-queue';
-import { AccessPolicyService, Granted } from '../access/access-policy.service';
+import { AccessPolicyService, actsAsIndividual, Granted } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
@@ -55,9 +55,12 @@ export class AmendmentsService {
         [patientId, ctx.user.id, dto.itemType, dto.itemId, dto.requestedChange, dto.justification, receivedAt, dueDateFor(receivedAt)],
       ))!;
       await this.audit.appendWithin(tx, [
-        this.event(ctx, grant, row, 'request', null, row, { itemType: dto.itemType, itemId: dto.itemId, onBehalf: ctx.user.patientId !== patientId }),
+        this.event(ctx, grant, row, 'request', null, row, {
+          itemType: dto.itemType, itemId: dto.itemId, onBehalf: ctx.user.patientId !== patientId, actingFor: grant.actingFor,
+        }),
       ]);
-      return this.toDto(row);
+      // A personal representative files as the individual (164.502(g)): the answer says on whose behalf.
+      return grant.actingFor ? { ...this.toDto(row), actingFor: grant.actingFor } : this.toDto(row);
     });
   }
 
@@ -220,8 +223,8 @@ export class AmendmentsService {
     const existing = await findAmendment(this.db, id);
     const patientId = Number(existing.patient_id);
     const grant = await this.policy.require(ctx, 'amendment:request', patientId, { resourceType: 'amendment', resourceId: id });
-    if (ctx.user.patientId !== patientId) {
-      await this.policy.refuse(ctx, 'only the individual whose amendment was denied files a statement of disagreement', { resourceType: 'amendment', resourceId: id, patientId });
+    if (!actsAsIndividual(grant)) {
+      await this.policy.refuse(ctx, 'only the individual whose amendment was denied (or their personal representative) files a statement of disagreement', { resourceType: 'amendment', resourceId: id, patientId });
     }
     return this.db.transaction(async (tx) => {
       const before = await findAmendment(tx, id);
@@ -247,8 +250,8 @@ export class AmendmentsService {
     const target = { resourceType: 'amendment', resourceId: Number(row.id) };
     if (ctx.user.permissions.has('amendment:decide')) return this.policy.require(ctx, 'amendment:decide', patientId, target);
     const grant = await this.policy.require(ctx, 'amendment:request', patientId, target);
-    if (ctx.user.patientId !== patientId) {
-      await this.policy.refuse(ctx, 'an amendment request is readable by HIM (amendment:decide) and by the individual it belongs to', { ...target, patientId });
+    if (!actsAsIndividual(grant)) {
+      await this.policy.refuse(ctx, 'an amendment request is readable by HIM (amendment:decide) and by the individual it belongs to (or their personal representative)', { ...target, patientId });
     }
     return grant;
   }

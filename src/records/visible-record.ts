@@ -24,13 +24,14 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
       sensitivity: row.sensitivity === 'restricted' ? 'restricted' : 'normal',
       category: row.sensitivity_category ?? null,
       date: row.admitted_at,
+      encounterId: Number(row.id),
     },
     sensitiveFields: [{ field: 'reason', categories: [...own, ...(reasonCategories.get(Number(row.id)) ?? [])] }],
   };
 }
 
 export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
-  return { type, facts: { ...itemFacts(type, row), date: (row[DATE_COLUMN[type]] as string | null) ?? null } };
+  return { type, facts: { ...itemFacts(type, row), date: (row[DATE_COLUMN[type]] as string | null) ?? null, encounterId: Number(row.encounter_id) } };
 }
 
 function withRedactions(dto: Dto, redactions: Redaction[]): Dto {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessPolicyService } from '../access/access-policy.service';
+import { AccessPolicyService, actsAsIndividual, individualPermission } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
@@ -65,9 +65,9 @@ export class AccountingService {
   }
 
   /** POST /me/accounting-requests: the individual asks for an accounting; due in 60 days; the first in 12 months is free. */
-  async file(ctx: RequestContext): Promise<AccountingRequestDto> {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+  async file(ctx: RequestContext, represented?: number): Promise<AccountingRequestDto> {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request' });
     return this.db.transaction(async (tx) => {
       const receivedAt = this.clock.nowIso();
       const earlier = num((await tx.one<{ n: unknown }>(
@@ -83,21 +83,22 @@ export class AccountingService {
       ))!;
       await this.audit.appendWithin(tx, [{
         ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'accounting-request', resourceId: Number(row.id), patientId,
-        details: { dueAt: row.due_at, feeCents: fee.feeCents },
+        details: { dueAt: row.due_at, feeCents: fee.feeCents, actingFor: grant.actingFor },
       }]);
-      return this.toDto(row, receivedAt);
+      // A personal representative asks as the individual (164.502(g)); the answer says on whose behalf.
+      return grant.actingFor ? { ...this.toDto(row, receivedAt), actingFor: grant.actingFor } : this.toDto(row, receivedAt);
     });
   }
 
   /** GET /me/accounting-requests. */
-  async mine(ctx: RequestContext, q: AccountingQueueQueryDto): Promise<Page<AccountingRequestDto>> {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+  async mine(ctx: RequestContext, q: AccountingQueueQueryDto, represented?: number): Promise<Page<AccountingRequestDto> & { actingFor?: unknown }> {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request' });
     const page = await this.list([['patient_id = $?', patientId]], q, 'received_at DESC, id DESC');
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', patientId, details: { view: 'own', results: page.items.length },
     });
-    return page;
+    return grant.actingFor ? { ...page, actingFor: grant.actingFor } : page;
   }
 
   /** GET /accounting-requests: the ROI queue, soonest due first. */
@@ -119,9 +120,13 @@ export class AccountingService {
     const patientId = Number(row.patient_id);
     const staff = ctx.user.permissions.has('roi:process');
     if (staff) await this.policy.require(ctx, 'disclosure:read', patientId, { resourceType: 'accounting-request', resourceId: id });
-    else if (ctx.user.patientId !== patientId) {
+    else if (ctx.user.role !== 'representative' && ctx.user.patientId !== patientId) {
       await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', { resourceType: 'accounting-request', resourceId: id, patientId });
-    } else await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request', resourceId: id });
+    } else {
+      // The patient, or their personal representative (the policy decides whether the representation is in force).
+      const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request', resourceId: id });
+      if (!actsAsIndividual(grant)) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', { resourceType: 'accounting-request', resourceId: id, patientId });
+    }
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
       purposeOfUse: staff ? 'DISCLOSURE' : ctx.purposeOfUse, details: { status: row.status },
