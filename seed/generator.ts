@@ -107,7 +107,9 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
     await source.close();
   }
   await resetIdentitySequences(db);
-  await plantRepresentatives(db, users, nowMs);
+  // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
+  const planted = await plantRepresentatives(db, users, nowMs);
+  if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
   await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };

@@ -89,9 +89,8 @@ export function ageOn(birthDate: string, day: string): number {
 export function linkProblem(link: RepresentationLink, facts: Pick<RepresentationFacts, 'birthDate' | 'deceasedAt' | 'at'>, right: Right | undefined): string | null {
   const kind = KIND[link.relationship];
   const day = facts.at.slice(0, 10);
-  if (link.declinedAt !== null) {
-    return `the covered entity declined to treat this person as the personal representative (45 CFR 164.502(g)(5))${link.declinedReason ? `: ${link.declinedReason}` : ''}`;
-  }
+  // The reason stays on the link for HIM: telling it to the person believed to endanger the patient could harm them.
+  if (link.declinedAt !== null) return 'the covered entity declined to treat this person as the personal representative (45 CFR 164.502(g)(5))';
   if (day < link.validFrom) return `the personal representation on file is valid only from ${link.validFrom}`;
   if (link.validTo !== null && day > link.validTo) return `the personal representation on file ended on ${link.validTo}`;
   if (kind.of === 'estate') {
