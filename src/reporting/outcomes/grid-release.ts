@@ -124,10 +124,23 @@ export function monthRelease(m: MonthGrid): MonthRelease {
     tables.push(...groupingTables(grouping, groups));
   }
   const hidden = new Set([...values.keys()].filter((n) => (HIDDEN_MEASURES as readonly string[]).includes(n.split(SEP)[0])));
-  const suppressed = tables.length === 0 ? new Set<string>() : suppressLinkedTables(tables, values, hidden);
+  const suppressed = tables.length === 0 ? new Set<string>() : suppressOrWithholdMonth(tables, values, hidden);
   return {
     month: m.month,
     isPublished: (measure, grouping, group) => !suppressed.has(cellName(measure, grouping, group)),
     suppressed,
   };
+}
+
+/**
+ * The linked suppression, or, when it finds no published cell left to protect a count with (a rare shape of
+ * counts), the whole month withheld: every non-zero count suppressed. That is always safe: the true counts scaled
+ * by any factor satisfy every relation, so no non-zero count is pinned down when all of them are unknown.
+ */
+function suppressOrWithholdMonth(tables: string[][][], values: ReadonlyMap<string, number>, hidden: ReadonlySet<string>): Set<string> {
+  try {
+    return suppressLinkedTables(tables, values, hidden);
+  } catch {
+    return new Set([...values].filter(([name, v]) => v !== 0 && !hidden.has(name)).map(([name]) => name));
+  }
 }
