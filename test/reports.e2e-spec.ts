@@ -23,11 +23,11 @@ interface Stay {
   department?: string;
 }
 
-async function insertPatient(tx: Queryable, mrn: string): Promise<number> {
+async function insertPatient(tx: Queryable, mrn: string, birthDate = '1960-01-01'): Promise<number> {
   const row = await tx.one<{ id: number }>(
     `INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, created_at, updated_at)
-     VALUES ($1, 'Test', 'Report', '1960-01-01', 'female', '2029-01-01T00:00:00.000Z', '2029-01-01T00:00:00.000Z') RETURNING id`,
-    [mrn],
+     VALUES ($1, 'Test', 'Report', $2, 'female', '2029-01-01T00:00:00.000Z', '2029-01-01T00:00:00.000Z') RETURNING id`,
+    [mrn, birthDate],
   );
   return Number(row!.id);
 }
@@ -66,8 +66,23 @@ async function insertStay(tx: Queryable, patientId: number, s: Stay): Promise<nu
  *  P8  S19 10-01 -> 10-02        home       LOS 1  not R: the visit on 10-05 is an emergency visit, not an admission
  *      E   10-05 emergency; O 10-06 outpatient
  *
- * Totals: 17 discharges, 14 index stays, 4 readmitted (4/14 = 0.2857), LOS sum 34: average 2, median 2,
- * 1 death over 16 eligible discharges (0.0625); home 13, home-health 1, transfer-acute 1, ama 1, expired 1.
+ * November: the readmission cohort of the CMS hospital-wide measure (item 6 of issue 13). All home.
+ *  P9  (born 2015: a child) S20 11-01 -> 11-03, S21 11-10 -> 11-12 (Pediatrics)   no index stay: under 18
+ *  P10 S22 11-02 -> 11-06 F32.9 (Psychiatry)   not index: primary psychiatric; so S23 is no readmission of it
+ *      S23 11-15 -> 11-16 J18.9                index, not R
+ *  P11 S24 11-03 -> 11-05 F10.239              index (substance use stays in the cohort), R (S25, day 15)
+ *      S25 11-20 -> 11-21 F10.239              index, not R
+ *  P12 S26 11-04 -> 11-05 Z51.11 (Oncology)    not index: chemotherapy (medical treatment of cancer)
+ *      S27 11-08 -> 11-10 C34.90 (Oncology)    not index: cancer, no surgical procedure
+ *      S28 11-20 -> 11-22 C18.9 + 0DTN0ZZ resection (Surgery)   index (cancer surgery), not R
+ *  P13 S29 11-05 -> 11-12 Z47.1 (Orthopedics)  not index: rehabilitation (aftercare after joint replacement)
+ *  P14 S30 11-01 -> 11-03 I50.9                index, not R: the next two admissions are planned
+ *      S31 11-10 -> 11-11 Z51.11 (Oncology)    planned (maintenance chemotherapy); not index
+ *      S32 11-14 -> 11-20 N18.6 + 0TY00Z0 kidney transplant (Surgery)   planned (transplant); index, not R
+ *  Died, left against advice, transferred out: S12, S8, S6 above.
+ *
+ * Totals: 30 discharges, 20 index stays, 5 readmitted (5/20 = 0.25), LOS sum 67: average 2.23, median 2,
+ * 1 death over 29 eligible discharges (0.0345); home 26, home-health 1, transfer-acute 1, ama 1, expired 1.
  */
 async function buildYear(t: TestApp): Promise<void> {
   await t.db.transaction(async (tx) => {
@@ -111,6 +126,73 @@ async function buildYear(t: TestApp): Promise<void> {
       );
     await dx(s1, p1, 'I21.4', 'Diseases of the circulatory system (I00-I99)', 'active');
     await dx(s4, p2, 'J18.9', 'Diseases of the respiratory system (J00-J99)', 'entered-in-error');
+    await buildCohortCases(tx, z, dx);
+  });
+}
+
+const CHAPTER = {
+  C: 'Neoplasms (C00-D49)',
+  F: 'Mental, behavioral and neurodevelopmental disorders (F01-F99)',
+  I: 'Diseases of the circulatory system (I00-I99)',
+  J: 'Diseases of the respiratory system (J00-J99)',
+  N: 'Diseases of the genitourinary system (N00-N99)',
+  Z: 'Factors influencing health status and contact with health services (Z00-Z99)',
+} as const;
+
+/** November 2030: one case per exclusion of the readmission cohort, and planned readmissions (see the table above). */
+async function buildCohortCases(
+  tx: Queryable,
+  z: (d: string, time?: string) => string,
+  dx: (encounterId: number, patientId: number, code: string, chapter: string, status: string) => Promise<unknown>,
+): Promise<void> {
+  const stay = async (patient: number, admit: string, discharge: string, code: string | null, department = 'Medicine') => {
+    const id = await insertStay(tx, patient, { admit: z(admit), discharge: z(discharge), department });
+    if (code) await dx(id, patient, code, CHAPTER[code[0] as keyof typeof CHAPTER], 'active');
+    return id;
+  };
+  const procedure = (encounterId: number, patientId: number, code: string) =>
+    tx.execute(
+      `INSERT INTO procedures (encounter_id, patient_id, code_system, code, description, performed_at, status, created_at, updated_at)
+       VALUES ($1, $2, 'ICD-10-PCS', $3, 'test', '2030-11-15T10:00:00.000Z', 'active', '2030-11-15T10:00:00.000Z', '2030-11-15T10:00:00.000Z')`,
+      [encounterId, patientId, code],
+    );
+  const child = await insertPatient(tx, 'RPT2030-9', '2015-06-01');
+  await stay(child, '11-01', '11-03', null, 'Pediatrics');
+  await stay(child, '11-10', '11-12', null, 'Pediatrics');
+  const p10 = await insertPatient(tx, 'RPT2030-10');
+  await stay(p10, '11-02', '11-06', 'F32.9', 'Psychiatry');
+  await stay(p10, '11-15', '11-16', 'J18.9');
+  const p11 = await insertPatient(tx, 'RPT2030-11');
+  await stay(p11, '11-03', '11-05', 'F10.239');
+  await stay(p11, '11-20', '11-21', 'F10.239');
+  const p12 = await insertPatient(tx, 'RPT2030-12');
+  await stay(p12, '11-04', '11-05', 'Z51.11', 'Oncology');
+  await stay(p12, '11-08', '11-10', 'C34.90', 'Oncology');
+  await procedure(await stay(p12, '11-20', '11-22', 'C18.9', 'Surgery'), p12, '0DTN0ZZ');
+  const p13 = await insertPatient(tx, 'RPT2030-13');
+  await stay(p13, '11-05', '11-12', 'Z47.1', 'Orthopedics');
+  const p14 = await insertPatient(tx, 'RPT2030-14');
+  await stay(p14, '11-01', '11-03', 'I50.9');
+  await stay(p14, '11-10', '11-11', 'Z51.11', 'Oncology');
+  await procedure(await stay(p14, '11-14', '11-20', 'N18.6', 'Surgery'), p14, '0TY00Z0');
+}
+
+/**
+ * The one-child differencing case of issue 13, item 8, in 2031: September has 12 children in Pediatrics and 14 adults
+ * in Medicine; October has 15 adults in Medicine and one child, discharged home from Pediatrics on 25 October.
+ */
+async function buildDifferencingCase(t: TestApp): Promise<void> {
+  await t.db.transaction(async (tx) => {
+    let n = 0;
+    const one = async (birth: string, department: string, discharge: string, los: number) => {
+      const p = await insertPatient(tx, `RPT2031-${++n}`, birth);
+      const admit = new Date(Date.parse(`${discharge}T09:00:00.000Z`) - los * 86_400_000).toISOString();
+      await insertStay(tx, p, { admit, discharge: `${discharge}T15:00:00.000Z`, department });
+    };
+    for (let k = 0; k < 12; k++) await one('2020-03-01', 'Pediatrics', `2031-09-${String(3 + k).padStart(2, '0')}`, 3 + (k % 3));
+    for (let k = 0; k < 14; k++) await one('1970-03-01', 'Medicine', `2031-09-${String(10 + k).padStart(2, '0')}`, 2 + (k % 4));
+    for (let k = 0; k < 15; k++) await one('1970-03-01', 'Medicine', `2031-10-${String(2 + k).padStart(2, '0')}`, 2 + (k % 5));
+    await one('2019-05-05', 'Pediatrics', '2031-10-25', 2);
   });
 }
 
@@ -121,6 +203,7 @@ describe('reports', () => {
   beforeAll(async () => {
     t = await createTestApp({ patients: 30 });
     await buildYear(t);
+    await buildDifferencingCase(t);
   });
   afterAll(() => t.close());
 
@@ -137,9 +220,9 @@ describe('reports', () => {
       expect(body.deidentified).toBe(false);
       expect(body.lengthOfStayConvention).toBe('midnights');
       expect(body.total).toEqual({
-        group: 'Total', discharges: 17, indexStays: 14, readmissions: 4, readmissionRate: 0.2857,
-        averageLengthOfStay: 2, medianLengthOfStay: 2, deaths: 1, mortalityEligibleDischarges: 16, mortalityRate: 0.0625,
-        dispositions: { home: 13, 'home-health': 1, 'skilled-nursing': 0, other: 0, unknown: 0, expired: 1, 'transfer-acute': 1, ama: 1 },
+        group: 'Total', discharges: 30, indexStays: 20, readmissions: 5, readmissionRate: 0.25,
+        averageLengthOfStay: 2.23, medianLengthOfStay: 2, deaths: 1, mortalityEligibleDischarges: 29, mortalityRate: 0.0345,
+        dispositions: { home: 26, 'home-health': 1, 'skilled-nursing': 0, other: 0, unknown: 0, expired: 1, 'transfer-acute': 1, ama: 1 },
       });
       // Every month of the range is there, quiet ones as zero.
       expect(body.groups.map((g: { group: string }) => g.group)).toEqual(Array.from({ length: 12 }, (_, m) => `2030-${String(m + 1).padStart(2, '0')}`));
@@ -180,20 +263,20 @@ describe('reports', () => {
 
     it('groups by department and by the chapter of the active primary diagnosis', async () => {
       const byDept = await outcomes('privacy.smith', `${YEAR}&groupBy=department`);
-      expect(byDept.groups.map((g: { group: string }) => g.group)).toEqual(['Medicine', 'Surgery']);
-      expect(group(byDept, 'Surgery')).toMatchObject({ discharges: 4, indexStays: 2, readmissions: 0, deaths: 0, mortalityEligibleDischarges: 3, mortalityRate: 0 });
-      expect(group(byDept, 'Medicine')).toMatchObject({ discharges: 13, indexStays: 12, readmissions: 4, deaths: 1, mortalityEligibleDischarges: 13, mortalityRate: 0.0769 });
+      expect(byDept.groups.map((g: { group: string }) => g.group)).toEqual(['Medicine', 'Oncology', 'Orthopedics', 'Pediatrics', 'Psychiatry', 'Surgery']);
+      expect(group(byDept, 'Surgery')).toMatchObject({ discharges: 6, indexStays: 4, readmissions: 0, deaths: 0, mortalityEligibleDischarges: 5, mortalityRate: 0 });
+      expect(group(byDept, 'Medicine')).toMatchObject({ discharges: 17, indexStays: 16, readmissions: 5, deaths: 1, mortalityEligibleDischarges: 17, mortalityRate: 0.0588 });
       const byChapter = await outcomes('privacy.smith', `${YEAR}&groupBy=diagnosisChapter`);
       expect(byChapter.groups.map((g: { group: string }) => [g.group, (g as unknown as { discharges: number }).discharges])).toEqual([
-        ['Diseases of the circulatory system (I00-I99)', 1],
-        ['No primary diagnosis recorded', 16],
+        [CHAPTER.C, 2], [CHAPTER.F, 3], [CHAPTER.I, 2], [CHAPTER.J, 1], [CHAPTER.N, 1], [CHAPTER.Z, 3],
+        ['No primary diagnosis recorded', 18],
       ]);
     });
 
     it('length of stay under the inpatient-census convention: admission day counted, discharge day not, a same-day stay 1', async () => {
       const { groups, total } = await t.app.get(OutcomesReport).counts({ from: '2030-01-01', to: '2030-12-31' }, 'month', 'inpatient-census');
       // Only S3 (the same-day stay) changes: 0 -> 1. Every other stay keeps discharge date - admission date.
-      expect(total).toMatchObject({ discharges: 17, losSum: 35, losMedian: 2 });
+      expect(total).toMatchObject({ discharges: 30, losSum: 68, losMedian: 2 });
       // February: S2 (2 days) and S3 (same day: 1).
       expect(groups.find((g) => g.group === '2030-02')).toMatchObject({ losSum: 3, losMedian: 1.5 });
     });
@@ -262,48 +345,122 @@ describe('reports', () => {
     });
   });
 
-  describe('de-identified output', () => {
+  describe('de-identified output (release grid of closed calendar months)', () => {
+    /** Runs `fn` with the app's clock moved to `iso` (2030 and 2031 are closed months only then). */
+    const asOf = async <T>(iso: string, fn: () => Promise<T>): Promise<T> => {
+      t.clock.reset();
+      t.clock.advance(Date.parse(iso) - t.clock.now().getTime());
+      try {
+        return await fn();
+      } finally {
+        t.clock.reset();
+      }
+    };
+    const LATER = '2032-01-15T12:00:00.000Z';
+    const COUNTS = ['discharges', 'indexStays', 'readmissions', 'deaths', 'mortalityEligibleDischarges'];
+    const countsOf = (g: Record<string, unknown> & { dispositions: Record<string, unknown> }): [string, unknown][] => [
+      ...COUNTS.map((k): [string, unknown] => [k, g[k]]), ...Object.entries(g.dispositions).map(([k, v]): [string, unknown] => [`disposition:${k}`, v]),
+    ];
+    const valueOf = (v: unknown) => (typeof v === 'number' ? v : 0);
+
     it('a quality analyst always gets it: no count from 1 to 10, rates from suppressed counts suppressed, zero shown', async () => {
-      const body = await outcomes('analyst.wong', `${YEAR}&groupBy=month&deidentified=false`);
+      const body = await asOf(LATER, () => outcomes('analyst.wong', `${YEAR}&groupBy=month&deidentified=false`));
       expect(body.deidentified).toBe(true);
       expect(body.suppression.suppressedCells).toBeGreaterThan(0);
-      expect(body.definitions.map((d: { measure: string }) => d.measure)).toContain('small-cell suppression (de-identified output)');
+      expect(body.definitions.map((d: { measure: string }) => d.measure)).toEqual(expect.arrayContaining(['small-cell suppression (de-identified output)', 'release grid (de-identified output)']));
       for (const g of [...body.groups, body.total]) expectNoSmallCounts(g);
       const jan = group(body, '2030-01');
       expect(jan.discharges).toEqual({ suppressed: true });
       expect(jan.readmissionRate).toEqual({ suppressed: true });
       expect(jan.averageLengthOfStay).toEqual({ suppressed: true });
-      expect(group(body, '2030-12')).toMatchObject({ discharges: 0, readmissions: 0 });
-      expect(JSON.stringify(body)).not.toMatch(/RPT2030|Report|patientId/);
+      expect(group(body, '2030-12')).toMatchObject({ discharges: 0, readmissions: 0, cellsWithheld: 0 });
+      // November (13 discharges) is shown; its 6 index stays and 1 readmission are not.
+      expect(group(body, '2030-11')).toMatchObject({ discharges: 13, indexStays: { suppressed: true }, readmissions: { suppressed: true }, cellsWithheld: 0 });
+      // The total adds up the published month cells only: November's 13, not the year's 30.
+      expect(body.total).toMatchObject({ discharges: 13, cellsWithheld: 10 });
+      expect(JSON.stringify([body.groups, body.total])).not.toMatch(/RPT2030|Report|Test|patientId/);
     });
 
-    it('anyone may ask for it; the CSV says "suppressed", never a number', async () => {
-      const res = await (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&deidentified=true&format=csv`).expect(200);
+    it('refuses dates off the grid and months not closed, naming the field and the grid (before and after the fix: issue 13, item 8)', async () => {
+      const analyst = await t.as('analyst.wong');
+      for (const to of ['2026-10-24', '2026-10-25']) {
+        const res = await analyst.get(`/reports/outcomes?groupBy=department&from=2024-11-01&to=${to}`).expect(400);
+        expect(res.body.details).toEqual([{ field: 'to', problems: [expect.stringMatching(/last day of a calendar month \(e\.g\. 2026-10-31\).*whole calendar months/)] }]);
+      }
+      const from = await analyst.get('/reports/outcomes?from=2024-11-02&to=2026-10-31').expect(400);
+      expect(from.body.details[0].field).toBe('from');
+      // 2030 is not closed today: its readmission windows are still open.
+      const open = await analyst.get(`/reports/outcomes?${YEAR}`).expect(400);
+      expect(open.body.details[0]).toMatchObject({ field: 'to', problems: [expect.stringMatching(/latest closed month/)] });
+      // An identified reader may still ask for any day.
+      await (await t.as('privacy.smith')).get('/reports/outcomes?from=2030-01-01&to=2030-10-24').expect(200);
+    });
+
+    it('the one child of 25 October 2031 cannot be found by subtracting reports of different ranges, groupings or conventions', async () => {
+      const results = await asOf(LATER, async () => {
+        const all: Record<string, { groups: Record<string, unknown>[]; total: Record<string, unknown> }> = {};
+        for (const groupBy of ['month', 'department', 'diagnosisChapter']) {
+          for (const [name, range] of [['sep', 'from=2031-09-01&to=2031-09-30'], ['oct', 'from=2031-10-01&to=2031-10-31'], ['both', 'from=2031-09-01&to=2031-10-31']]) {
+            all[`${groupBy}:${name}`] = await outcomes('analyst.wong', `${range}&groupBy=${groupBy}`);
+          }
+        }
+        return all;
+      });
+      const identified = await outcomes('privacy.smith', 'from=2031-09-01&to=2031-10-31&groupBy=department');
+      expect(group(identified, 'Pediatrics')).toMatchObject({ discharges: 13 }); // 12 in September + the child
+      // Pediatrics: September's 12 are shown; October's one child is withheld, so Sep-Oct says 12 as well.
+      const ped = (k: string) => group(results[k] as never, 'Pediatrics');
+      expect(ped('department:sep')).toMatchObject({ discharges: 12, cellsWithheld: 0 });
+      expect(ped('department:both')).toMatchObject({ discharges: 12, cellsWithheld: 1 });
+      expect(ped('department:both').averageLengthOfStay).toEqual(ped('department:sep').averageLengthOfStay);
+      // Subtracting a month from the two months (the attack), in every grouping, row by row and in the total: 0 or more than 10.
+      const rowsOf = (r: { groups: Record<string, unknown>[]; total: Record<string, unknown> }) => [...r.groups, { ...r.total, group: 'Total' }];
+      for (const groupBy of ['month', 'department', 'diagnosisChapter']) {
+        for (const part of ['sep', 'oct']) {
+          for (const whole of rowsOf(results[`${groupBy}:both`])) {
+            const piece = rowsOf(results[`${groupBy}:${part}`]).find((x) => x.group === whole.group);
+            const pieceCounts = new Map(piece ? countsOf(piece as never) : []);
+            for (const [k, v] of countsOf(whole as never)) {
+              const d = valueOf(v) - valueOf(pieceCounts.get(k));
+              expect([groupBy, part, whole.group, k, d === 0 || d > 10]).toEqual([groupBy, part, whole.group, k, true]);
+            }
+          }
+        }
+      }
+      // The totals are the same whatever the grouping (sums of the same published month cells).
+      expect(results['department:both'].total).toEqual(results['month:both'].total);
+      expect(results['diagnosisChapter:both'].total).toEqual(results['month:both'].total);
+    });
+
+    it('anyone may ask for it; the CSV says "suppressed", never a number, and counts the withheld cells', async () => {
+      const res = await asOf(LATER, async () => (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&deidentified=true&format=csv`).expect(200));
       const rows: Record<string, string>[] = parse(res.text, { columns: true });
-      expect(rows.find((r) => r.group === 'Surgery')!.discharges).toBe('suppressed');
+      expect(rows.find((r) => r.group === 'Surgery')).toMatchObject({ discharges: 'suppressed', cellsWithheld: '3', lengthOfStayConvention: 'midnights' });
       for (const r of rows) {
         for (const [k, v] of Object.entries(r)) {
-          if (k === 'group' || /Rate|LengthOfStay/.test(k)) continue;
+          if (['group', 'cellsWithheld', 'lengthOfStayConvention'].includes(k) || /Rate|LengthOfStay/.test(k)) continue;
           expect([k, v === 'suppressed' || Number(v) === 0 || Number(v) > 10]).toEqual([k, true]);
         }
       }
     });
 
-    it('over the seeded history, by department: nothing small shown, and no suppressed count follows from the published ones', async () => {
-      const body = await outcomes('analyst.wong', 'from=2024-11-01&to=2026-10-31&groupBy=department');
-      const all = [...body.groups, body.total];
-      for (const g of all) expectNoSmallCounts(g);
-      // Discharges = index stays + expired + transfer-acute + ama, in every row with all four shown.
-      for (const g of all) {
-        const parts = [g.indexStays, g.dispositions.expired, g.dispositions['transfer-acute'], g.dispositions.ama, g.discharges];
-        const hidden = parts.filter((v) => typeof v !== 'number').length;
-        expect(hidden === 1).toBe(false);
+    it('over the seeded history: nothing small shown; a range is the sum of its published months; published cells equal the identified counts', async () => {
+      const range = 'from=2026-07-01&to=2026-10-31';
+      const body = await outcomes('analyst.wong', `${range}&groupBy=department`);
+      for (const g of [...body.groups, body.total]) expectNoSmallCounts(g);
+      const months = ['07', '08', '09', '10'];
+      const single = await Promise.all(months.map((m) => outcomes('analyst.wong', `from=2026-${m}-01&to=${lastDay(`2026-${m}`)}&groupBy=department`)));
+      for (const g of body.groups) {
+        const parts = single.map((s) => s.groups.find((x: { group: string }) => x.group === g.group)).filter(Boolean);
+        expect([g.group, g.discharges]).toEqual([g.group, sumOrSuppressed(parts.map((p) => p.discharges))]);
+        expect([g.group, g.dispositions.home]).toEqual([g.group, sumOrSuppressed(parts.map((p) => p.dispositions.home))]);
       }
-      // Each column (a count across the departments and its total) never has exactly one suppressed value.
-      for (const key of ['discharges', 'indexStays', 'readmissions', 'deaths']) {
-        const hidden = all.filter((g) => typeof g[key] !== 'number').length;
-        expect([key, hidden === 1]).toEqual([key, false]);
-      }
+      const byMonth = await outcomes('analyst.wong', `${range}&groupBy=month`);
+      const identified = await outcomes('privacy.smith', `${range}&groupBy=month`);
+      byMonth.groups.forEach((g: Record<string, unknown> & { dispositions: Record<string, unknown> }, i: number) => {
+        const truth = new Map(countsOf(identified.groups[i]));
+        for (const [k, v] of countsOf(g)) if (typeof v === 'number') expect([g.group, k, v]).toEqual([g.group, k, truth.get(k)]);
+      });
     });
   });
 
@@ -324,7 +481,7 @@ describe('reports', () => {
         first[format] = res.body;
       }
       expect(run.sha256).toBe(run.outputs.json.sha256);
-      expect(JSON.parse(first.json.toString('utf8')).total.discharges).toBe(17);
+      expect(JSON.parse(first.json.toString('utf8')).total.discharges).toBe(30);
 
       // The records change; the stored run does not.
       await t.db.transaction(async (tx) => {
@@ -334,7 +491,7 @@ describe('reports', () => {
       const again = await po.get(`/reports/runs/${run.id}?format=json`).buffer(true).parse(binary as never).expect(200);
       expect(again.body.equals(first.json)).toBe(true);
       const live = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
-      expect(live.total.discharges).toBe(18);
+      expect(live.total.discharges).toBe(31);
 
       const list = await po.get('/reports/runs?pageSize=5').expect(200);
       expect(list.body).toMatchObject({ page: 1, pageSize: 5, total: expect.any(Number) });
@@ -360,7 +517,7 @@ describe('reports', () => {
       const identified = (await po.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31' } }).expect(201)).body;
       const analyst = await t.as('analyst.wong');
       await analyst.get(`/reports/runs/${identified.id}?format=csv`).expect(403);
-      const own = (await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31', deidentified: false } }).expect(201)).body;
+      const own = (await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2026-01-01', to: '2026-10-31', deidentified: false } }).expect(201)).body;
       expect(own.deidentified).toBe(true);
       const csv = await analyst.get(`/reports/runs/${own.id}?format=csv`).expect(200);
       expect(csv.text).toContain('suppressed');
@@ -523,6 +680,20 @@ describe('reports', () => {
     });
   });
 });
+
+/** The last day of a month 'YYYY-MM'. */
+function lastDay(month: string): string {
+  const d = new Date(`${month}-01T00:00:00.000Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
+
+/** What a row over several months shows: the sum of its published months, or suppressed when none adds anything. */
+function sumOrSuppressed(values: unknown[]): unknown {
+  const sum = values.reduce((a: number, v) => a + (typeof v === 'number' ? v : 0), 0);
+  return sum === 0 && values.some((v) => typeof v !== 'number') ? { suppressed: true } : sum;
+}
 
 /** A CSV field back to its JSON value. */
 function fromCsv(v: string): unknown {

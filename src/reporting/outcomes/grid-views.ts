@@ -50,6 +50,8 @@ function ratio(parts: CellPart[], needed: ShownMeasure[], numerator: (c: GridCel
   if (qualified.length === 0) return parts.length === 0 ? null : SUPPRESSED;
   const n = qualified.reduce((a, p) => a + numerator(p.cell), 0);
   const d = qualified.reduce((a, p) => a + denominator(p.cell), 0);
+  // Nothing at risk in the published cells while some were withheld: not "no denominator", just not shown.
+  if (d === 0 && qualified.length < parts.length) return SUPPRESSED;
   return f(n, d);
 }
 
