@@ -28,7 +28,6 @@ export const CANCER_TREATMENT_PDX_PREFIXES = ['Z51.0', 'Z51.1'] as const;
 export const MALIGNANT_PDX = { from: 'C00', to: 'C96' } as const;
 export const ADULT_AGE = 18;
 
-const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 /** The ICD-10 category (first three characters) of a code expression lies in [from, to]. */
 const categoryIn = (code: string, r: { from: string; to: string }) => `(substr(${code}, 1, 3) BETWEEN '${r.from}' AND '${r.to}')`;
 const startsWithAny = (code: string, prefixes: readonly string[]) =>
