@@ -124,12 +124,29 @@ export function monthRelease(m: MonthGrid): MonthRelease {
     tables.push(...groupingTables(grouping, groups));
   }
   const hidden = new Set([...values.keys()].filter((n) => (HIDDEN_MEASURES as readonly string[]).includes(n.split(SEP)[0])));
-  const suppressed = tables.length === 0 ? new Set<string>() : suppressOrWithholdMonth(tables, values, hidden);
+  const suppressed = tables.length === 0 ? new Set<string>() : decided(tables, values, hidden);
   return {
     month: m.month,
     isPublished: (measure, grouping, group) => !suppressed.has(cellName(measure, grouping, group)),
     suppressed,
   };
+}
+
+/**
+ * Decisions already taken, by the month's counts (a pure function of them, so a cached answer is the same answer):
+ * closed months rarely change, and an analyst asks for the same months again and again.
+ */
+const DECISIONS = new Map<string, Set<string>>();
+const MAX_DECISIONS = 5000;
+
+function decided(tables: string[][][], values: ReadonlyMap<string, number>, hidden: ReadonlySet<string>): Set<string> {
+  const key = JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const known = DECISIONS.get(key);
+  if (known) return known;
+  const suppressed = suppressOrWithholdMonth(tables, values, hidden);
+  if (DECISIONS.size >= MAX_DECISIONS) DECISIONS.delete(DECISIONS.keys().next().value!);
+  DECISIONS.set(key, suppressed);
+  return suppressed;
 }
 
 /**
@@ -139,7 +156,7 @@ export function monthRelease(m: MonthGrid): MonthRelease {
  */
 function suppressOrWithholdMonth(tables: string[][][], values: ReadonlyMap<string, number>, hidden: ReadonlySet<string>): Set<string> {
   try {
-    return suppressLinkedTables(tables, values, hidden);
+    return suppressLinkedTables(tables, values, hidden, undefined, { everyLeakAtOnce: true });
   } catch {
     return new Set([...values].filter(([name, v]) => v !== 0 && !hidden.has(name)).map(([name]) => name));
   }
