@@ -347,8 +347,11 @@ describe('release of information: lifecycles', () => {
       .expect(201);
     await step(res.body.id, 'verify-identity');
     await step(res.body.id, 'deny', { denialCode: 'authorization-expired', reason: 'x' }, 400);
-    const denied = await step(res.body.id, 'deny', { denialCode: 'endangerment', reason: 'The treating psychiatrist documented the risk.' });
-    expect(denied.body.denial).toMatchObject({ code: 'endangerment', reviewable: true });
+    // A reviewable ground rests on a licensed professional's determination (164.524(a)(3)): who made it is required.
+    await step(res.body.id, 'deny', { denialCode: 'endangerment', reason: 'The treating psychiatrist documented the risk.' }, 400);
+    const chen = Number((await t.db.one<{ id: number }>(`SELECT id FROM users WHERE username = 'dr.chen'`))!.id);
+    const denied = await step(res.body.id, 'deny', { denialCode: 'endangerment', reason: 'The treating psychiatrist documented the risk.', determinedBy: chen });
+    expect(denied.body.denial).toMatchObject({ code: 'endangerment', reviewable: true, determinedBy: chen });
     expect(denied.body.denial.notice.review).toMatch(/164\.524\(a\)\(4\)/);
     expect(denied.body.denial.notice.complaint).toMatch(/Secretary/);
     const row = (await t.db.one<{ denial_reviewable: unknown }>('SELECT denial_reviewable FROM roi_requests WHERE id = $1', [res.body.id]))!;
