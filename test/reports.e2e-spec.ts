@@ -259,7 +259,9 @@ describe('reports', () => {
       const ped = (k: string) => group(results[k] as never, 'Pediatrics');
       expect(ped('department:sep')).toMatchObject({ discharges: 12, cellsWithheld: 0 });
       expect(ped('department:both')).toMatchObject({ discharges: 12, cellsWithheld: 1 });
-      expect(ped('department:both').averageLengthOfStay).toEqual(ped('department:sep').averageLengthOfStay);
+      // No average over part of a row: Sep-Oct shows none (4.53 -> 4.49 was the other giveaway).
+      expect(ped('department:sep').averageLengthOfStay).toEqual(expect.any(Number));
+      expect(ped('department:both').averageLengthOfStay).toEqual({ suppressed: true });
       // Subtracting a month from the two months (the attack), in every grouping, row by row and in the total: 0 or more than 10.
       const rowsOf = (r: { groups: Record<string, unknown>[]; total: Record<string, unknown> }) => [...r.groups, { ...r.total, group: 'Total' }];
       for (const groupBy of ['month', 'department', 'diagnosisChapter']) {
