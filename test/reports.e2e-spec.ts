@@ -366,6 +366,8 @@ describe('reports', () => {
       const identified = (await po.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31' } }).expect(201)).body;
       const analyst = await t.as('analyst.wong');
       await analyst.get(`/reports/runs/${identified.id}?format=csv`).expect(403);
+      const offGrid = await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2026-01-01', to: '2026-10-24' } }).expect(400);
+      expect(offGrid.body.details).toEqual([{ field: 'params.to', problems: [expect.stringMatching(/last day of a calendar month/)] }]);
       const own = (await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2026-01-01', to: '2026-10-31', deidentified: false } }).expect(201)).body;
       expect(own.deidentified).toBe(true);
       const csv = await analyst.get(`/reports/runs/${own.id}?format=csv`).expect(200);
