@@ -140,6 +140,7 @@ export class RoiDisclosureService {
     const disclosureId = await this.disclosures.record(tx, {
       patientId: Number(row.patient_id), roiRequestId: Number(row.id), disclosedAt: now, recipientName: row.requester_name,
       recipientAddress: row.requester_address, description: describePackage(pkg), purpose: row.purpose, exempt, exemption, recordedBy: ctx.user.id,
+      legalBasis: basis, source: 'roi', recordedAt: now,
     });
     const event: AuditEventInput = {
       ...fromContext(ctx), action: 'disclose', outcome: 'success', resourceType: 'roi-package', resourceId: Number(row.id),
