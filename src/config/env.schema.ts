@@ -105,6 +105,13 @@ export class EnvironmentVariables {
   @Min(0)
   AUDIT_CHECKPOINT_SECONDS = 300;
 
+  /** Worker threads for a long audit verify on SQLite (docs/performance.md): 0 = one per core, 1 = none (in-process). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  AUDIT_VERIFY_THREADS = 0;
+
   /** Failed logins allowed per account, then per client address, inside LOGIN_WINDOW_MINUTES. */
   @Transform(toInt)
   @IsInt()

@@ -41,6 +41,11 @@ export class ReportsService {
     }
   }
 
+  /** GET /reports/outcomes/definition: the definitions only; reads no patient data (not an export). */
+  outcomesDefinition(ctx: RequestContext, params: { deidentified?: boolean }) {
+    return this.outcomes.definition(ctx.user, params);
+  }
+
   /** GET /reports/<type>: compute, render, audit as an export, answer. */
   async export(ctx: RequestContext, type: ReportType, params: object, format: ReportFormat): Promise<{ doc: ReportDocument; rendered: RenderedReport }> {
     const doc = await this.build(ctx, type, params);
