@@ -31,7 +31,11 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
 }
 
 export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
-  return { type, facts: { ...itemFacts(type, row), date: (row[DATE_COLUMN[type]] as string | null) ?? null, encounterId: Number(row.encounter_id) } };
+  const facts = itemFacts(type, row);
+  facts.date = (row[DATE_COLUMN[type]] as string | null) ?? null;
+  // Restrictions and a minor's own care are per encounter (164.522(a), 164.502(g)(3)).
+  facts.encounterId = Number(row.encounter_id);
+  return { type, facts };
 }
 
 function withRedactions(dto: Dto, redactions: Redaction[]): Dto {
