@@ -3,6 +3,7 @@ import type { RoiScope } from '../access/policy';
 import type { Dto } from '../records';
 import type { DeniedPart } from './access-denial';
 import { canonicalJson, sha256Hex } from './canonical-json';
+import type { Delivery } from './confidential-communications';
 import { denialGround, DenialCode } from './denial-grounds';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 import { RECORD_TYPES, RecordType } from './roi-scope';
@@ -52,6 +53,8 @@ export interface PackageSource {
   generatedBy: { userId: number; username: string };
   /** A partial denial in force (164.524(d)(1)): the part left out, and its ground. */
   denied?: { part: DeniedPart; code: DenialCode } | null;
+  /** Where the package goes: the individual's alternative means or location when they asked for one (164.522(b)). */
+  delivery?: Delivery;
 }
 
 export type Withheld = Limit;
@@ -84,6 +87,8 @@ export interface DisclosurePackage {
   notices: { code: string; citation: string; text: string; items: number }[];
   /** Present only when part of the request was denied (164.524(d)(1)). */
   denied?: DeniedInPackage;
+  /** Where the package is sent (confidential communications, 164.522(b), for the individual's own copy). */
+  delivery?: Delivery;
   records: Partial<Record<RecordType, Record<string, unknown>[]>>;
 }
 
@@ -155,6 +160,7 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
       ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
       : [],
     ...(src.denied ? { denied: deniedInPackage(src.denied.part, src.denied.code) } : {}),
+    ...(src.delivery ? { delivery: src.delivery } : {}),
     records,
   };
 }
