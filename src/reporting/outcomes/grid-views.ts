@@ -10,8 +10,8 @@ import type { OutcomeCellRow, OutcomeGrouping } from './outcomes-query';
  * What a de-identified report shows, built only from published grid cells (grid-release.ts). A row over several
  * months adds up the row's published cells; a total adds up the published all-stays cells of the months. So every
  * number is a sum of the same published cells whatever the range or grouping, and subtracting two reports gives a
- * sum of published cells again, never a suppressed one. A rate or an average is computed over the cells whose
- * counts behind it are all published (so it is a function of published numbers too).
+ * sum of published cells again, never a suppressed one. A rate or an average is shown only when every cell of the
+ * row shows the counts behind it (so it is a function of published numbers too, and never a rate of part of a row).
  */
 
 /** One grid cell of a row with what of it is published. */
@@ -45,13 +45,14 @@ function count(parts: CellPart[], needed: ShownMeasure[], value: (c: GridCell) =
   return s.withheld && s.sum === 0 ? SUPPRESSED : s.sum;
 }
 
+/**
+ * A rate or an average of a row: shown only when every cell of the row shows the counts behind it (a rate over
+ * some of the months would be a different, biased number); then it is a function of published counts.
+ */
 function ratio(parts: CellPart[], needed: ShownMeasure[], numerator: (c: GridCell) => number, denominator: (c: GridCell) => number, f: (n: number, d: number) => number | null): Published<number | null> {
-  const qualified = parts.filter((p) => needed.every((m) => p.published(m)));
-  if (qualified.length === 0) return parts.length === 0 ? null : SUPPRESSED;
-  const n = qualified.reduce((a, p) => a + numerator(p.cell), 0);
-  const d = qualified.reduce((a, p) => a + denominator(p.cell), 0);
-  // Nothing at risk in the published cells while some were withheld: not "no denominator", just not shown.
-  if (d === 0 && qualified.length < parts.length) return SUPPRESSED;
+  if (!parts.every((p) => needed.every((m) => p.published(m)))) return SUPPRESSED;
+  const n = parts.reduce((a, p) => a + numerator(p.cell), 0);
+  const d = parts.reduce((a, p) => a + denominator(p.cell), 0);
   return f(n, d);
 }
 
@@ -84,7 +85,7 @@ export function rowView(group: string, parts: CellPart[]): GridRowView {
     readmissions: count(parts, ['R'], (c) => c.readmissions),
     readmissionRate: ratio(parts, ['R', 'I'], (c) => c.readmissions, (c) => c.indexStays, rate),
     averageLengthOfStay: ratio(parts, LOS_NEEDS, (c) => c.losSum, (c) => c.discharges, (n, d) => (d === 0 ? null : round(n / d, 2))),
-    medianLengthOfStay: losParts.length === 0 && parts.length > 0 ? SUPPRESSED : medianOf(hist),
+    medianLengthOfStay: losParts.length < parts.length ? SUPPRESSED : medianOf(hist),
     deaths: count(parts, ['expired'], (c) => c.dispositions.expired),
     mortalityEligibleDischarges: count(parts, ['D', 'transfer-acute'], eligible),
     mortalityRate: ratio(parts, MORTALITY_NEEDS, (c) => c.dispositions.expired, eligible, rate),

@@ -64,8 +64,8 @@ export const SUPPRESSION_DEFINITION: MeasureDefinition = {
   rule:
     'Counts from 1 to 10 are not shown ("suppressed"), and neither is any other count from which one of them could be worked out ' +
     '(complementary suppression, decided per grid cell = group x calendar month, on both groupings and the month\'s total together, ' +
-    'checked by solving every relation between the counts). Zero is shown. Rates and lengths of stay use only cells whose counts ' +
-    'behind them are shown; a cell\'s length of stay is shown only when its discharges and its number of same-day stays are counts ' +
+    'checked by solving every relation between the counts). Zero is shown. A rate or length of stay is shown only when every month ' +
+    'of its row shows the counts behind it; a cell\'s length of stay is shown only when its discharges and its number of same-day stays are counts ' +
     'that may be shown (the two length-of-stay conventions differ by exactly the same-day stays). No row names a patient.',
   source: SOURCES.cmsCellSize,
 };
