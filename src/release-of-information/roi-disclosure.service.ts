@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
-import { visibleChart } from '../records';
+import { AmendmentReads, visibleChart } from '../records';
 import { authorizationInForce } from './authorization';
 import { accountingExemption, LEGAL_BASES } from './disclosure-basis';
 import { DisclosuresService } from './disclosures.service';
@@ -81,7 +81,7 @@ export class RoiDisclosureService {
       details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts },
     });
     return {
-      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records,
+      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records, amendments: pkg.amendments,
       access: { reasons: grant.reasons, roiRequestId: id },
     };
   }
@@ -160,6 +160,7 @@ export class RoiDisclosureService {
       },
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+      disputes: await AmendmentReads.disputesOf(q, Number(row.patient_id)),
     });
   }
 }
