@@ -121,6 +121,8 @@ export class AmendmentDecisionsService {
     const overrides: Record<string, SqlParam> = {
       ...correctedColumns(a.item_type, correction), status: 'active', version: 1, replaces_id: Number(old.id),
       created_at: now, created_by: ctx.user.id, updated_at: now, updated_by: ctx.user.id,
+      // A corrected note is authenticated by the clinician who decided the correction.
+      ...(a.item_type === 'notes' ? { signed_at: now, signed_by: ctx.user.id } : {}),
     };
     const columns = ITEM_COLUMNS[a.item_type].split(',').map((c) => c.trim()).filter((c) => c !== 'id');
     const params: SqlParam[] = [Number(old.id)];

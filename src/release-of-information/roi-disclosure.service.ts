@@ -9,7 +9,10 @@ import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
 import { AmendmentReads, visibleChart } from '../records';
+import { DeniedPart, deniedPartInForce } from './access-denial';
+import { denialFactsOf, deniedPartOf } from './access-denial.service';
 import { authorizationInForce } from './authorization';
+import type { DenialCode } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES } from './disclosure-basis';
 import { DisclosuresService } from './disclosures.service';
 import { computeFee, estimatePages, Fee } from './fees';
@@ -21,6 +24,12 @@ import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 import { READING_STATUSES } from './roi-state-machine';
 import { ScopedRecordReader } from './scoped-record-reader';
+
+/** The part of a self request denied in part and not reversed on review (164.524(d)(1), (d)(4)), or null. */
+function deniedInForce(row: RoiRow): { part: DeniedPart; code: DenialCode } | null {
+  const part = deniedPartInForce(deniedPartOf(row), denialFactsOf(row).review);
+  return part && row.denial_code ? { part, code: row.denial_code as DenialCode } : null;
+}
 
 export interface PackageFile {
   body: string;
@@ -131,6 +140,7 @@ export class RoiDisclosureService {
     const disclosureId = await this.disclosures.record(tx, {
       patientId: Number(row.patient_id), roiRequestId: Number(row.id), disclosedAt: now, recipientName: row.requester_name,
       recipientAddress: row.requester_address, description: describePackage(pkg), purpose: row.purpose, exempt, exemption, recordedBy: ctx.user.id,
+      legalBasis: basis, source: 'roi', recordedAt: now,
     });
     const event: AuditEventInput = {
       ...fromContext(ctx), action: 'disclose', outcome: 'success', resourceType: 'roi-package', resourceId: Number(row.id),
@@ -161,6 +171,7 @@ export class RoiDisclosureService {
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
       disputes: await AmendmentReads.disputesOf(q, Number(row.patient_id)),
+      denied: deniedInForce(row),
     });
   }
 }
