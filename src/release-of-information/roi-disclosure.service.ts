@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
-import { visibleChart } from '../records';
+import { AmendmentReads, visibleChart } from '../records';
 import { DeniedPart, deniedPartInForce } from './access-denial';
 import { denialFactsOf, deniedPartOf } from './access-denial.service';
 import { authorizationInForce } from './authorization';
@@ -93,7 +93,7 @@ export class RoiDisclosureService {
       details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts },
     });
     return {
-      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records,
+      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records, amendments: pkg.amendments,
       access: { reasons: grant.reasons, roiRequestId: id },
     };
   }
@@ -177,6 +177,7 @@ export class RoiDisclosureService {
       },
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+      disputes: await AmendmentReads.disputesOf(q, Number(row.patient_id)),
       denied: deniedInForce(row),
       delivery,
     });
