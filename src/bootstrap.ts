@@ -15,6 +15,8 @@ const DEMO_USERS = [
   ['admin', 'admin'], ['dr.chen', 'physician'], ['dr.okafor', 'physician'], ['nurse.patel', 'nurse'],
   ['reg.lopez', 'registrar'], ['him.jones', 'him_technician'], ['coder.kim', 'coder'], ['roi.garcia', 'roi_specialist'],
   ['privacy.smith', 'privacy_officer'], ['analyst.wong', 'quality_analyst'], ['instructor', 'instructor'], ['patient.demo', 'patient'],
+  ['parent.alvarez', 'representative (parent of a minor)'], ['poa.brooks', 'representative (health care power of attorney)'],
+  ['executor.hale', 'representative (executor of a deceased patient\'s estate)'],
 ];
 
 /** Middleware, pipes, filters and docs, the same for the server and for the e2e tests. */

@@ -137,6 +137,21 @@ describe('restriction requests (164.522(a))', () => {
     expect(row).toEqual({ actor_username: 'poa.brooks', patient_id: patient });
   });
 
+  it('a clinician marks a visit paid out of pocket in full (PATCH selfPay); the patient\'s health-plan restriction of it is then required', async () => {
+    const chen = await as('dr.chen');
+    const enc = (await (await as('patient.demo')).get('/me/record').expect(200)).body.encounters[1];
+    const bad = await chen.patch(`/encounters/${enc.id}`).send({ selfPay: 'yes', version: enc.version }).expect(400);
+    expect(bad.body.details[0].field).toBe('selfPay');
+    expect((await chen.patch(`/encounters/${enc.id}`).send({ minorConsent: 'because', version: enc.version }).expect(400)).body.details[0].field).toBe('minorConsent');
+    const marked = await chen.patch(`/encounters/${enc.id}`).send({ selfPay: true, minorConsent: 'court-directed', version: enc.version }).expect(200);
+    expect(marked.body).toMatchObject({ selfPay: true, minorConsent: 'court-directed' });
+    const cleared = await chen.patch(`/encounters/${enc.id}`).send({ minorConsent: 'none', version: marked.body.version }).expect(200);
+    expect(cleared.body).toMatchObject({ selfPay: true, minorConsent: null });
+    const filed = await (await as('patient.demo')).post(`/patients/${demoId}/restrictions`)
+      .send({ purposes: ['payment', 'operations'], recipient: 'health-plan', encounterId: enc.id, description: 'I paid this visit myself' }).expect(201);
+    expect(filed.body).toMatchObject({ status: 'agreed', required: true, rule: '45 CFR 164.522(a)(1)(vi)', actingFor: null });
+  });
+
   it('an agreed discretionary restriction terminated by the covered entity still covers what was created before (164.522(a)(2)(iii))', async () => {
     const patientApi = await as('patient.demo');
     const asked = await patientApi.post(`/patients/${demoId}/restrictions`).send({ purposes: ['payment'], recipient: 'health-plan', description: 'No records to my plan' }).expect(201);

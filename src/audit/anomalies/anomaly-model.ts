@@ -86,10 +86,13 @@ const CHART_ACTIONS: ReadonlySet<string> = new Set(['read', 'create', 'update', 
 /** Rows about a patient that are oversight of the trail (a privacy officer reading an access log), not of the chart. */
 const OVERSIGHT_RESOURCES: ReadonlySet<string> = new Set(['access-log', 'audit-event', 'audit-chain']);
 
-/** A successful opening or change of a patient's chart by a workforce member (patients reading their own are not). */
+/** Roles that act as the individual: a patient, and a personal representative (45 CFR 164.502(g)); not the workforce. */
+const INDIVIDUAL_ROLES: ReadonlySet<string> = new Set(['patient', 'representative']);
+
+/** A successful opening or change of a patient's chart by a workforce member (the individual reading their own is not). */
 export function isChartAccess(e: TrailEvent): e is TrailEvent & { patientId: number; actorId: number } {
   return (
-    e.patientId !== null && e.actorId !== null && e.outcome === 'success' && e.actorRole !== 'patient' &&
+    e.patientId !== null && e.actorId !== null && e.outcome === 'success' && !INDIVIDUAL_ROLES.has(e.actorRole ?? '') &&
     CHART_ACTIONS.has(e.action) && !OVERSIGHT_RESOURCES.has(e.resourceType ?? '')
   );
 }

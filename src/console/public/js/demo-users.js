@@ -15,5 +15,8 @@ export const DEMO_USERS = [
   { username: 'analyst.wong', role: 'quality_analyst', shows: 'De-identified outcome reports only' },
   { username: 'instructor', role: 'instructor', shows: 'What the privacy officer sees, plus the role matrix and the classroom scenarios' },
   { username: 'patient.demo', role: 'patient', shows: 'Their own record (patient 1), access log and accounting of disclosures' },
+  { username: 'parent.alvarez', role: 'representative', shows: "A minor's parent (164.502(g)(3)): the child's record without the care the minor consented to; GET /me/represented" },
+  { username: 'poa.brooks', role: 'representative', shows: "An adult's health care power of attorney (164.502(g)(2)); that patient's self-pay visit is restricted from the health plan" },
+  { username: 'executor.hale', role: 'representative', shows: "A deceased patient's executor (164.502(g)(4)): acts only from the date of death" },
   { username: 'admin', role: 'admin', shows: 'Manages users; sees no patient data' },
 ];
