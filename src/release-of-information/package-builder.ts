@@ -3,6 +3,7 @@ import type { RoiScope } from '../access/policy';
 import type { AmendmentDispute, Dto } from '../records';
 import type { DeniedPart } from './access-denial';
 import { canonicalJson, sha256Hex } from './canonical-json';
+import type { Delivery } from './confidential-communications';
 import { denialGround, DenialCode } from './denial-grounds';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 import { RECORD_TYPES, RecordType } from './roi-scope';
@@ -54,6 +55,8 @@ export interface PackageSource {
   disputes?: AmendmentDispute[];
   /** A partial denial in force (164.524(d)(1)): the part left out, and its ground. */
   denied?: { part: DeniedPart; code: DenialCode } | null;
+  /** Where the package goes: the individual's alternative means or location when they asked for one (164.522(b)). */
+  delivery?: Delivery;
 }
 
 /** A denied amendment as the package carries it, beside the disputed item (164.526(d)(5)). */
@@ -102,6 +105,8 @@ export interface DisclosurePackage {
   notices: { code: string; citation: string; text: string; items: number }[];
   /** Present only when part of the request was denied (164.524(d)(1)). */
   denied?: DeniedInPackage;
+  /** Where the package is sent (confidential communications, 164.522(b), for the individual's own copy). */
+  delivery?: Delivery;
   records: Partial<Record<RecordType, Record<string, unknown>[]>>;
   /** Denied amendments of items in this package, with the statements (164.526(d)(5)); empty when none is disputed. */
   amendments: PackagedDispute[];
@@ -188,6 +193,7 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
     withheld: src.limits.filter((l) => src.scope.recordTypes.includes(l.section)),
     notices,
     ...(src.denied ? { denied: deniedInPackage(src.denied.part, src.denied.code) } : {}),
+    ...(src.delivery ? { delivery: src.delivery } : {}),
     records,
     amendments,
   };
