@@ -8,6 +8,7 @@ import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
 import { deleteAllData, resetIdentitySequences } from './reset';
+import { seedRoiRightsExamples } from './roi-rights-examples';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
@@ -100,6 +101,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
+  await seedRoiRightsExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await resetIdentitySequences(db);
   await updateStatistics(db);
