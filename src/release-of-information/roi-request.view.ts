@@ -33,7 +33,7 @@ export const DISCLOSURE = 'DISCLOSURE';
 function scopedRequestOf(r: RoiRow) {
   return {
     requesterType: r.requester_type, legalBasis: basisOf(r), recordTypes: recordTypesOf(r), dateFrom: r.date_from, dateTo: r.date_to,
-    authorization: authorizationOf(r), privacyApproved: r.privacy_approved_at !== null,
+    authorization: authorizationOf(r), privacyApproved: r.privacy_approved_at !== null, createdBy: Number(r.created_by), patientId: Number(r.patient_id),
   };
 }
 
