@@ -16,7 +16,8 @@ import { computeFee, estimatePages, Fee } from './fees';
 import { serializeBundle, toFhirBundle } from './fhir-bundle';
 import { buildPackage, describePackage, DisclosurePackage, serializePackage } from './package-builder';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { authorizationOf, basisOf, DISCLOSURE, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
+import { authorizationOf, basisOf, DISCLOSURE, isDirected, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
+import { basisFactsOf } from './roi-scope';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 import { READING_STATUSES } from './roi-state-machine';
@@ -128,16 +129,21 @@ export class RoiDisclosureService {
     const fee = computeFee(this.settings.fees, row.requester_type, row.delivery_format, estimatePages(structured, notes));
     const basis = basisOf(row);
     const { exempt, exemption } = accountingExemption(basis);
+    // A copy sent at the patient's direction goes to, and is recorded as made to, the designated person (164.524(c)(3)(ii)).
+    const directed = isDirected(row);
+    const direction = directed ? basisFactsOf(row).direction : null;
     const disclosureId = await this.disclosures.record(tx, {
       patientId: Number(row.patient_id), roiRequestId: Number(row.id), disclosedAt: now, recipientName: row.requester_name,
-      recipientAddress: row.requester_address, description: describePackage(pkg), purpose: row.purpose, exempt, exemption, recordedBy: ctx.user.id,
+      recipientAddress: row.requester_address ?? direction?.sendTo ?? null,
+      description: describePackage(pkg), purpose: row.purpose, exempt,
+      exemption: directed ? `${exemption}: a copy sent to the person the individual designated in a signed written direction (164.524(c)(3)(ii))` : exemption, recordedBy: ctx.user.id,
     });
     const event: AuditEventInput = {
       ...fromContext(ctx), action: 'disclose', outcome: 'success', resourceType: 'roi-package', resourceId: Number(row.id),
       patientId: Number(row.patient_id), purposeOfUse: DISCLOSURE,
       details: {
         roiRequestId: Number(row.id), legalBasis: basis, requesterType: row.requester_type, sha256, fhirSha256: fhir.sha256, counts: pkg.counts,
-        disclosureId, exempt,
+        disclosureId, exempt, ...(directed ? { directedBy: 'individual', recipientKind: row.recipient_kind } : {}),
       },
     };
     return { json, sha256, fhirSha256: fhir.sha256, fee, disclosureId, exempt, event };
