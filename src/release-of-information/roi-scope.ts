@@ -63,7 +63,7 @@ export function scopeLimits(basis: LegalBasis, legalProcess?: LegalProcess | nul
   const psychotherapy = basis === 'individual'
     ? 'psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))'
     : 'psychotherapy notes are disclosed only under an authorization that names them (45 CFR 164.508(a)(2))';
-  const sensitive = 'this service releases behavioral health, HIV, reproductive and genetic information to a third party only under an authorization naming the category or an order expressly reaching it (stricter state laws, 45 CFR 160.203(b)), beyond the minimum necessary of 45 CFR 164.502(b)';
+  const sensitive = 'this service releases behavioral health, HIV, reproductive and genetic information to a third party only under an authorization naming the category or an order expressly reaching it (stricter state laws, 45 CFR 160.203(b))';
   switch (basis) {
     case 'individual':
       return { scope: 'the individual\'s request, which defines what is released (45 CFR 164.524(c)(1); minimum necessary does not apply, 164.502(b)(2)(ii))', categories: 'not part of the right of access', psychotherapy };
@@ -82,10 +82,10 @@ export function scopeLimits(basis: LegalBasis, legalProcess?: LegalProcess | nul
     const cite = basis === 'judicial' ? '164.512(e)(1)(i)' : '164.512(f)(1)(ii)(A)-(B)';
     return {
       scope: `what the ${lp.type} expressly reaches (45 CFR ${cite}; required by law, 164.512(a), so minimum necessary does not apply, 164.502(b)(2)(v))`,
-      categories: lp.type && ORDERS.includes(lp.type) ? `the ${lp.type} does not expressly reach this category (45 CFR ${cite})` : sensitive, psychotherapy,
+      categories: ORDERS.includes(lp.type) ? `the ${lp.type} does not expressly reach this category (45 CFR ${cite})` : `the ${lp.type} does not reach it: ${sensitive}`, psychotherapy,
     };
   }
-  return { scope: 'minimum necessary (45 CFR 164.502(b), 164.514(d))', categories: sensitive, psychotherapy };
+  return { scope: 'minimum necessary (45 CFR 164.502(b), 164.514(d))', categories: `${sensitive}, beyond the minimum necessary of 45 CFR 164.502(b)`, psychotherapy };
 }
 
 /** The request's own record types and dates, narrowed to what its legal process allows (164.512(e)(1)(i)). */
