@@ -12,8 +12,9 @@ export const PERMISSIONS = {
   'note:read:psychotherapy': 'Read psychotherapy notes (45 CFR 164.501; the author only)',
   'clinical:write': 'Write diagnoses, procedures, notes, encounters',
   'observation:write': 'Record observations and nursing notes',
-  'coding:read': 'Read encounters, diagnoses and procedures for coding',
-  'coding:write': 'Assign and correct diagnosis and procedure codes',
+  'coding:read': 'Read an encounter\'s documentation for coding (notes included; never psychotherapy notes or 42 CFR Part 2 records) and its coding abstract',
+  'coding:write': 'Assign the final codes on an encounter\'s coding abstract and send provider queries (never the clinical documentation itself)',
+  'deficiency:read': 'Chart deficiency lists of every physician (HIM record completion)',
   'record:him': 'Full designated record set for HIM work (45 CFR 164.501)',
   'careteam:manage': 'Add and remove care-team members',
   'amendment:request': 'Request an amendment of a record (45 CFR 164.526)',
@@ -92,12 +93,12 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     permissions: [
       'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted',
       'note:read', 'coding:read', 'record:him', 'careteam:manage', 'amendment:request', 'amendment:decide',
-      'disclosure:read',
+      'disclosure:read', 'deficiency:read',
     ],
   },
   coder: {
-    description: 'Medical coder: encounters, diagnoses and procedures; no note text, no restricted items',
-    permissions: ['patient:search', 'demographics:read', 'coding:read', 'coding:write'],
+    description: 'Medical coder: reads the whole documentation (no psychotherapy notes, no Part 2 records), writes the coding abstract and provider queries; never clinical documentation',
+    permissions: ['patient:search', 'demographics:read', 'coding:read', 'clinical:read:restricted', 'coding:write'],
   },
   roi_specialist: {
     description: 'Release-of-information specialist: records only inside an open ROI request\'s scope',
@@ -127,7 +128,7 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
  */
 export const PATIENT_DATA_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted', 'note:read',
-  'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'record:him', 'careteam:manage',
+  'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'deficiency:read', 'record:him', 'careteam:manage',
   'amendment:request', 'amendment:decide', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
 ]);
 

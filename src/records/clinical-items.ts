@@ -22,7 +22,7 @@ export const ITEM_COLUMNS: Record<ItemType, string> = {
   diagnoses: `${COMMON}, code, description, chapter, is_primary, recorded_at`,
   procedures: `${COMMON}, code_system, code, description, performed_at`,
   observations: `${COMMON}, loinc_code, display, value_num, value_text, unit, observed_at`,
-  notes: `${COMMON}, note_type, author_user_id, text, authored_at`,
+  notes: `${COMMON}, note_type, author_user_id, text, authored_at, signed_at, signed_by, query_id`,
 };
 
 /** The clinical date of each record type: what a date range (an ROI request's) is applied to. */
@@ -77,7 +77,12 @@ export function toItemDto(type: ItemType, r: ItemRow, withText = true): Record<s
         unit: r.unit, observedAt: r.observed_at,
       };
     case 'notes': {
-      const note = { ...base, noteType: r.note_type, authorUserId: r.author_user_id === null ? null : Number(r.author_user_id), authoredAt: r.authored_at };
+      const note = {
+        ...base, noteType: r.note_type, authorUserId: r.author_user_id === null ? null : Number(r.author_user_id), authoredAt: r.authored_at,
+        // Authentication of the entry by its author (42 CFR 482.24(c)(1)); unsigned notes are chart deficiencies.
+        signedAt: r.signed_at ?? null, signedBy: r.signed_by == null ? null : Number(r.signed_by),
+        queryId: r.query_id == null ? null : Number(r.query_id),
+      };
       return withText ? { ...note, text: r.text } : note;
     }
   }

@@ -6,6 +6,13 @@ import { DisclosuresModule } from '../release-of-information/disclosures.module'
 import { AmendmentsController } from './amendments.controller';
 import { AmendmentsService } from './amendments.service';
 import { CareTeamService } from './care-team.service';
+import { ChartAccess } from './chart-access';
+import { CodingAbstractService } from './coding/coding-abstract.service';
+import { CodingController } from './coding/coding.controller';
+import { ProviderQueriesService } from './coding/provider-queries.service';
+import { DeficienciesController } from './deficiencies/deficiencies.controller';
+import { DeficienciesService } from './deficiencies/deficiencies.service';
+import { NoteSigningService } from './note-signing.service';
 import { ClinicalService } from './clinical.service';
 import { EncountersController } from './encounters.controller';
 import { MeController } from './me.controller';
@@ -16,8 +23,11 @@ import { RecordService } from './record.service';
 
 @Module({
   imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule],
-  controllers: [PatientsController, EncountersController, MeController, AmendmentsController],
-  providers: [PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService],
+  controllers: [PatientsController, EncountersController, MeController, AmendmentsController, CodingController, DeficienciesController],
+  providers: [
+    PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService,
+    ChartAccess, CodingAbstractService, ProviderQueriesService, DeficienciesService, NoteSigningService,
+  ],
   exports: [RecordService],
 })
 export class RecordsModule {}

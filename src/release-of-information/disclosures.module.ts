@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountingSuspensionsRepository } from './accounting-suspensions.repository';
 import { DisclosuresService } from './disclosures.service';
 
-@Module({ providers: [DisclosuresService], exports: [DisclosuresService] })
+@Module({ providers: [DisclosuresService, AccountingSuspensionsRepository], exports: [DisclosuresService, AccountingSuspensionsRepository] })
 export class DisclosuresModule {}

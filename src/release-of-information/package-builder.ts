@@ -1,7 +1,9 @@
 import type { Limit } from '../access/item-visibility';
 import type { RoiScope } from '../access/policy';
 import type { Dto } from '../records';
+import type { DeniedPart } from './access-denial';
 import { canonicalJson, sha256Hex } from './canonical-json';
+import { denialGround, DenialCode } from './denial-grounds';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 
@@ -48,9 +50,21 @@ export interface PackageSource {
   limits: Limit[];
   generatedAt: string;
   generatedBy: { userId: number; username: string };
+  /** A partial denial in force (164.524(d)(1)): the part left out, and its ground. */
+  denied?: { part: DeniedPart; code: DenialCode } | null;
 }
 
 export type Withheld = Limit;
+
+/** What a partial denial left out of the package, with its ground: the rest was released (164.524(d)(1)). */
+export interface DeniedInPackage {
+  sections: string[];
+  items: { recordType: string; id: number }[];
+  code: string;
+  citation: string;
+  ground: string;
+  notice: string;
+}
 
 export interface DisclosurePackage {
   format: 'hit-roi-package';
@@ -68,7 +82,31 @@ export interface DisclosurePackage {
   counts: Partial<Record<RecordType, number>>;
   withheld: Withheld[];
   notices: { code: string; citation: string; text: string; items: number }[];
+  /** Present only when part of the request was denied (164.524(d)(1)). */
+  denied?: DeniedInPackage;
   records: Partial<Record<RecordType, Record<string, unknown>[]>>;
+}
+
+/**
+ * The records minus a denied part: denied sections and items are left out, and a reference to a denied encounter is
+ * dropped from the items that keep it (every reference of the package resolves inside it).
+ */
+export function withoutDeniedPart(records: Partial<Record<RecordType, Dto[]>>, part: DeniedPart): Partial<Record<RecordType, Dto[]>> {
+  const denied = new Set(part.items.map((i) => `${i.recordType}/${i.id}`));
+  const deniedEncounters = new Set(part.items.filter((i) => i.recordType === 'encounters').map((i) => i.id));
+  const out: Partial<Record<RecordType, Dto[]>> = {};
+  for (const type of RECORD_TYPES) {
+    const list = records[type];
+    if (!list) continue;
+    if (part.sections.includes(type)) {
+      out[type] = [];
+      continue;
+    }
+    out[type] = list
+      .filter((item) => !denied.has(`${type}/${String(item.id)}`))
+      .map((item) => ('encounterId' in item && (part.sections.includes('encounters') || deniedEncounters.has(Number(item.encounterId))) ? { ...item, encounterId: null } : item));
+  }
+  return out;
 }
 
 /** Part 2 information (42 CFR 2.11): an item of the substance-use category, or an encounter reason restating one. */
@@ -80,10 +118,11 @@ export function isPart2(item: Dto): boolean {
 export function buildPackage(src: PackageSource): DisclosurePackage {
   const records: Partial<Record<RecordType, Record<string, unknown>[]>> = {};
   const counts: Partial<Record<RecordType, number>> = {};
+  const released = src.denied ? withoutDeniedPart(src.records, src.denied.part) : src.records;
   let part2Items = 0;
   for (const type of RECORD_TYPES) {
     if (!src.scope.recordTypes.includes(type)) continue;
-    records[type] = (src.records[type] ?? []).map((shown) => {
+    records[type] = (released[type] ?? []).map((shown) => {
       if (!isPart2(shown)) return shown;
       part2Items += 1;
       return { ...shown, redisclosureNotice: PART2_REDISCLOSURE_NOTICE };
@@ -115,7 +154,16 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
     notices: part2Items
       ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
       : [],
+    ...(src.denied ? { denied: deniedInPackage(src.denied.part, src.denied.code) } : {}),
     records,
+  };
+}
+
+function deniedInPackage(part: DeniedPart, code: DenialCode): DeniedInPackage {
+  const ground = denialGround(code);
+  return {
+    sections: [...part.sections], items: part.items.map((i) => ({ recordType: i.recordType, id: i.id })), code, citation: ground.citation,
+    ground: ground.description, notice: 'Part of the information you asked for is denied on the ground above; this package gives you access to the rest (45 CFR 164.524(d)(1)).',
   };
 }
 

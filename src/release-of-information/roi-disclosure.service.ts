@@ -9,7 +9,10 @@ import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
 import { visibleChart } from '../records';
+import { DeniedPart, deniedPartInForce } from './access-denial';
+import { denialFactsOf, deniedPartOf } from './access-denial.service';
 import { authorizationInForce } from './authorization';
+import type { DenialCode } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES } from './disclosure-basis';
 import { DisclosuresService } from './disclosures.service';
 import { computeFee, estimatePages, Fee } from './fees';
@@ -22,6 +25,12 @@ import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 import { READING_STATUSES } from './roi-state-machine';
 import { ScopedRecordReader } from './scoped-record-reader';
+
+/** The part of a self request denied in part and not reversed on review (164.524(d)(1), (d)(4)), or null. */
+function deniedInForce(row: RoiRow): { part: DeniedPart; code: DenialCode } | null {
+  const part = deniedPartInForce(deniedPartOf(row), denialFactsOf(row).review);
+  return part && row.denial_code ? { part, code: row.denial_code as DenialCode } : null;
+}
 
 export interface PackageFile {
   body: string;
@@ -137,6 +146,7 @@ export class RoiDisclosureService {
       recipientAddress: row.requester_address ?? direction?.sendTo ?? null,
       description: describePackage(pkg), purpose: row.purpose, exempt,
       exemption: directed ? `${exemption}: a copy sent to the person the individual designated in a signed written direction (164.524(c)(3)(ii))` : exemption, recordedBy: ctx.user.id,
+      legalBasis: basis, source: 'roi', recordedAt: now,
     });
     const event: AuditEventInput = {
       ...fromContext(ctx), action: 'disclose', outcome: 'success', resourceType: 'roi-package', resourceId: Number(row.id),
@@ -166,6 +176,7 @@ export class RoiDisclosureService {
       },
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+      denied: deniedInForce(row),
     });
   }
 }

@@ -4,8 +4,10 @@ import { bool, Queryable } from '../database/db';
 import type { FieldProblem } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Authorization, authorizationProblems } from './authorization';
+import { DeniedPart, DenialReview, reviewDecisionNotice } from './access-denial';
 import { DenialCode, denialNotice } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES, LegalBasis } from './disclosure-basis';
+import type { DenialDto } from './dto/denial.dto';
 import type { RoiHistoryEntryDto, RoiRequestDto, RoiRequestSummaryDto } from './dto/roi.dto';
 import type { Fee } from './fees';
 import { daysLeft, isOverdue } from './roi-deadlines';
@@ -20,7 +22,9 @@ export const kindOf = (r: RoiRow): RequesterKind => (r.requester_type === 'self'
 export const basisOf = (r: RoiRow): LegalBasis => basisOfColumns(r);
 export const authorizationOf = (r: RoiRow): Authorization | null => (r.authorization_json ? (JSON.parse(r.authorization_json) as Authorization) : null);
 export const recordTypesOf = (r: RoiRow): string[] => JSON.parse(r.record_types) as string[];
-export const stateOf = (r: RoiRow): RoiState => ({ status: r.status, kind: kindOf(r), dueAt: r.due_at, extended: bool(r.extended) });
+export const stateOf = (r: RoiRow): RoiState => ({
+  status: r.status, kind: kindOf(r), dueAt: r.due_at, extended: bool(r.extended), deniedInPart: r.denial_parts_json !== null,
+});
 export const today = (now: string): string => now.slice(0, 10);
 /** A patient's own request whose copy goes to someone else at the patient's direction (164.524(c)(3)(ii)). */
 export const isDirected = (r: RoiRow): boolean => r.requester_type === 'self' && r.recipient_kind !== null && r.recipient_kind !== 'individual';
@@ -76,9 +80,7 @@ export function summaryOf(r: RoiRow, now: string): RoiRequestSummaryDto {
     extended: bool(r.extended),
     extensionDays: r.extension_days === null ? null : Number(r.extension_days),
     extensionReason: r.extension_reason,
-    denial: code
-      ? { code, reviewable: r.denial_reviewable === null ? null : bool(r.denial_reviewable), reason: r.denial_reason, notice: denialNotice(code, r.denial_reason) }
-      : null,
+    denial: code ? denialOf(r, code) : null,
     fee: r.fee_json ? (JSON.parse(r.fee_json) as Fee) : null,
     packageSha256: r.package_sha256,
     packageFhirSha256: r.package_fhir_sha256,
@@ -87,6 +89,22 @@ export function summaryOf(r: RoiRow, now: string): RoiRequestSummaryDto {
     createdBy: Number(r.created_by),
     privacyApproval: r.privacy_approved_at ? { by: Number(r.privacy_approved_by), at: r.privacy_approved_at, note: r.privacy_approval_note } : null,
     version: Number(r.version),
+  };
+}
+
+/** The denial as the answer shows it: ground, determination, denied part, written notice, review (164.524(a), (d)). */
+function denialOf(r: RoiRow, code: DenialCode): DenialDto {
+  const part = r.denial_parts_json ? (JSON.parse(r.denial_parts_json) as DeniedPart) : null;
+  const review = r.denial_review_json ? (JSON.parse(r.denial_review_json) as DenialReview) : null;
+  return {
+    code,
+    reviewable: r.denial_reviewable === null ? null : bool(r.denial_reviewable),
+    reason: r.denial_reason,
+    determinedBy: r.denial_determined_by === null ? null : Number(r.denial_determined_by),
+    partial: part !== null,
+    deniedPart: part,
+    notice: denialNotice(code, r.denial_reason, part !== null),
+    review: review ? { ...review, notice: review.decision ? reviewDecisionNotice(review.decision, part !== null) : null } : null,
   };
 }
 

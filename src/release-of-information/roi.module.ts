@@ -3,7 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { DisclosuresModule } from './disclosures.module';
+import { AccessDenialService } from './access-denial.service';
 import { AccountingController } from './accounting.controller';
+import { DenialReviewController } from './denial-review.controller';
+import { DisclosureLogController } from './disclosure-log.controller';
+import { DisclosureLogService } from './disclosure-log.service';
 import { AccountingService } from './accounting.service';
 import { RoiController } from './roi.controller';
 import { parseRoiSettings, ROI_SETTINGS } from './roi-settings';
@@ -24,14 +28,16 @@ const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI
  */
 @Module({
   imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule, RecordsDataModule],
-  controllers: [RoiController, AccountingController],
+  controllers: [RoiController, AccountingController, DenialReviewController, DisclosureLogController],
   providers: [
     RoiRequestsRepository,
     RoiRequestView,
     RoiIntakeService,
     RoiWorkflowService,
     RoiDisclosureService,
+    AccessDenialService,
     AccountingService,
+    DisclosureLogService,
     ScopedRecordReader,
     {
       provide: ROI_SETTINGS,
