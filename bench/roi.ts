@@ -43,6 +43,7 @@ import { RoiRequestsRepository, RoiRow } from '../src/release-of-information/roi
 import { RoiRequestView, scopeOfRow } from '../src/release-of-information/roi-request.view';
 import { RoiIntakeService } from '../src/release-of-information/roi-intake.service';
 import { AccountingSuspensionsRepository } from '../src/release-of-information/accounting-suspensions.repository';
+import { ConfidentialCommunicationsRepository } from '../src/release-of-information/confidential-communications.repository';
 import { AccessDenialService } from '../src/release-of-information/access-denial.service';
 import { RoiWorkflowService } from '../src/release-of-information/roi-workflow.service';
 import { ScopedRecordReader } from '../src/release-of-information/scoped-record-reader';
@@ -161,8 +162,9 @@ async function main(): Promise<void> {
     const reader = new ScopedRecordReader(patients);
     const users = new UsersRepository(db, patients, new RolePermissionsRepository(db));
     const requests = new RoiRequestsRepository(db, patients, users);
-    const view = new RoiRequestView(requests, policy);
-    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock, new AccountingSuspensionsRepository()), parseRoiSettings({}));
+    const communications = new ConfidentialCommunicationsRepository();
+    const view = new RoiRequestView(requests, policy, communications);
+    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock, new AccountingSuspensionsRepository()), parseRoiSettings({}), communications);
     // The API's two entry points the bench measures: transitions (fulfil) and the package download.
     const denials = new AccessDenialService(db, clock, policy, audit, requests, view, reader, users);
     const workflow = new RoiWorkflowService(db, clock, policy, audit, requests, view, disclosure, denials);

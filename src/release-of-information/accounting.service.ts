@@ -10,6 +10,8 @@ import { bool, Db, num, Queryable, SqlParam } from '../database/db';
 import {
   accountingDueDate, accountingFee, accountingPeriod, AccountingStatus, FeeDecision, narrowProblems, nextAccountingState, nextFeeDecision, OPEN_ACCOUNTING_STATUSES, twelveMonthsBefore,
 } from './accounting-rules';
+import { individualNoticeDelivery } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DisclosuresService } from './disclosures.service';
 import { AccountingDto, AccountingQueueQueryDto, FeeDecisionDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto } from './dto/accounting.dto';
 import { daysLeft, isOverdue } from './roi-deadlines';
@@ -66,6 +68,7 @@ export class AccountingService {
     private readonly audit: AuditWriter,
     private readonly disclosures: DisclosuresService,
     @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   /** GET /patients/:id/disclosures: the accounting as of now, for whoever the policy lets read it. */
@@ -103,7 +106,7 @@ export class AccountingService {
         ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'accounting-request', resourceId: Number(row.id), patientId,
         details: { dueAt: row.due_at, feeCents: fee.feeCents, quotedCents: fee.quotedCents, status },
       }]);
-      return this.toDto(row, receivedAt);
+      return this.withDelivery(tx, this.toDto(row, receivedAt));
     });
   }
 
@@ -140,7 +143,7 @@ export class AccountingService {
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
       purposeOfUse: staff ? 'DISCLOSURE' : ctx.purposeOfUse, details: { status: row.status },
     });
-    return this.toDto(row, this.clock.nowIso());
+    return this.withDelivery(this.db, this.toDto(row, this.clock.nowIso()));
   }
 
   /** extend (once, before the due date) or fulfil (the accounting of the six years before the request is stored with it). */
@@ -175,7 +178,7 @@ export class AccountingService {
         ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId, purposeOfUse: 'DISCLOSURE',
         details: { action: dto.action, from: before.status, to: after.status, dueAt: after.due_at, late: next.late || undefined, version: Number(after.version) },
       }]);
-      return this.toDto(after, now);
+      return this.withDelivery(tx, this.toDto(after, now));
     });
   }
 
@@ -214,7 +217,7 @@ export class AccountingService {
         ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
         details: { action: 'fee-decision', decision: dto.decision, from: before.status, to: after.status, feeCents: next.feeCents, quotedCents: next.quotedCents, version: Number(after.version) },
       }]);
-      return this.toDto(after, now);
+      return this.withDelivery(tx, this.toDto(after, now));
     });
   }
 
@@ -234,6 +237,11 @@ export class AccountingService {
       [...sets.map(([, v]) => v), id, version],
     );
     if (changed !== 1) throw new Conflict(`accounting request ${id} was changed by someone else`);
+  }
+
+  /** Where the fee notice and the accounting go: the individual's alternative means or location, if any (164.522(b)). */
+  private async withDelivery(q: Queryable, dto: AccountingRequestDto): Promise<AccountingRequestDto> {
+    return { ...dto, deliverTo: individualNoticeDelivery(await this.communications.inForce(q, dto.patientId)) };
   }
 
   private async list(filters: [string, SqlParam][], q: AccountingQueueQueryDto, order: string): Promise<Page<AccountingRequestDto>> {

@@ -8,10 +8,12 @@ import { Clock } from '../common/clock';
 import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
-import { visibleChart } from '../records';
+import { AmendmentReads, visibleChart } from '../records';
 import { DeniedPart, deniedPartInForce } from './access-denial';
 import { denialFactsOf, deniedPartOf } from './access-denial.service';
 import { authorizationInForce } from './authorization';
+import { deliveryOf } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import type { DenialCode } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES } from './disclosure-basis';
 import { DisclosuresService } from './disclosures.service';
@@ -19,7 +21,7 @@ import { computeFee, estimatePages, Fee } from './fees';
 import { serializeBundle, toFhirBundle } from './fhir-bundle';
 import { buildPackage, describePackage, DisclosurePackage, serializePackage } from './package-builder';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { authorizationOf, basisOf, DISCLOSURE, isDirected, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
+import { authorizationOf, basisOf, deliveryRequestOf, DISCLOSURE, isDirected, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
 import { basisFactsOf } from './roi-scope';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
@@ -67,6 +69,7 @@ export class RoiDisclosureService {
     private readonly reader: ScopedRecordReader,
     private readonly disclosures: DisclosuresService,
     @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   /**
@@ -91,7 +94,7 @@ export class RoiDisclosureService {
       details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts },
     });
     return {
-      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records,
+      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records, amendments: pkg.amendments,
       access: { reasons: grant.reasons, roiRequestId: id },
     };
   }
@@ -169,6 +172,10 @@ export class RoiDisclosureService {
     const rows = await this.reader.read(q, Number(row.patient_id), scope);
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);
     const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: request });
+    const delivery = deliveryOf(
+      deliveryRequestOf(row),
+      await this.communications.inForce(q, Number(row.patient_id)),
+    );
     return buildPackage({
       request: {
         id: Number(row.id), requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address,
@@ -176,7 +183,9 @@ export class RoiDisclosureService {
       },
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+      disputes: await AmendmentReads.disputesOf(q, Number(row.patient_id)),
       denied: deniedInForce(row),
+      delivery,
     });
   }
 }

@@ -5,6 +5,8 @@ import type { FieldProblem } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Authorization, authorizationProblems } from './authorization';
 import { DeniedPart, DenialReview, reviewDecisionNotice } from './access-denial';
+import { deliveryOf } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DenialCode, denialNotice } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES, LegalBasis } from './disclosure-basis';
 import type { DenialDto } from './dto/denial.dto';
@@ -28,6 +30,19 @@ export const stateOf = (r: RoiRow): RoiState => ({
 export const today = (now: string): string => now.slice(0, 10);
 /** A patient's own request whose copy goes to someone else at the patient's direction (164.524(c)(3)(ii)). */
 export const isDirected = (r: RoiRow): boolean => r.requester_type === 'self' && r.recipient_kind !== null && r.recipient_kind !== 'individual';
+
+/**
+ * Where the copy goes, as confidential-communications.ts deliveryOf reads it: a copy sent at the patient's
+ * direction goes to the designated person at the address of the direction (164.524(c)(3)(ii)), not to the patient's
+ * alternative address.
+ */
+export function deliveryRequestOf(r: RoiRow) {
+  const directed = isDirected(r);
+  return {
+    requesterType: directed ? ('other' as const) : r.requester_type, requesterName: r.requester_name,
+    requesterAddress: r.requester_address ?? (directed ? basisFactsOf(r).direction?.sendTo ?? null : null), format: r.delivery_format,
+  };
+}
 
 /** Every ROI staff event about a patient carries this purpose of use (with the request id in its details). */
 export const DISCLOSURE = 'DISCLOSURE';
@@ -117,6 +132,7 @@ export class RoiRequestView {
   constructor(
     private readonly requests: RoiRequestsRepository,
     private readonly policy: AccessPolicyService,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   async detail(q: Queryable, r: RoiRow, staff: boolean, now: string): Promise<RoiRequestDto> {
@@ -135,9 +151,13 @@ export class RoiRequestView {
       authorizationCheck = { valid: problems.length === 0, problems };
     }
     const basisCheck = staff ? await this.basisCheck(r, now, q) : null;
+    const delivery = deliveryOf(
+      deliveryRequestOf(r),
+      await this.communications.inForce(q, Number(r.patient_id)),
+    );
     return {
       ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, basisFacts: basisFactsOf(r) as Record<string, unknown>, basisCheck,
-      allowedActions: allowedActions(stateOf(r), now), history,
+      allowedActions: allowedActions(stateOf(r), now), history, delivery,
     };
   }
 

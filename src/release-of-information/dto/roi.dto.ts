@@ -7,7 +7,7 @@ import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 import { NAMEABLE_CATEGORIES } from '../authorization';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
-import { DeniedItemDto, DenialDto } from './denial.dto';
+import { DeliveryDto, DeniedItemDto, DenialDto } from './denial.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
 import { RECORD_TYPES } from '../roi-scope';
@@ -227,10 +227,8 @@ export class RoiQueueQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REQUESTER_TYPES })
   @IsOptional() @IsIn(REQUESTER_TYPES, { message: `requesterType must be one of ${REQUESTER_TYPES.join(', ')}` })
   requesterType?: (typeof REQUESTER_TYPES)[number];
-
   @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'Only requests under this basis (judicial: the legal process desk)' })
-  @IsOptional() @IsIn(LEGAL_BASIS_CODES, { message: `legalBasis must be one of ${LEGAL_BASIS_CODES.join(', ')}` })
-  legalBasis?: (typeof LEGAL_BASIS_CODES)[number];
+  @IsOptional() @IsIn(LEGAL_BASIS_CODES, { message: `legalBasis must be one of ${LEGAL_BASIS_CODES.join(', ')}` }) legalBasis?: (typeof LEGAL_BASIS_CODES)[number];
 }
 
 export class PackageQueryDto {
@@ -347,4 +345,6 @@ export class RoiRequestDto extends RoiRequestSummaryDto {
   @ApiProperty({ nullable: true, type: BasisCheckDto, description: 'The basis\'s conditions as of now (164.512(b), (e), (f), 164.506(c)(4), 164.524(c)(3)(ii)); null when it has none' }) basisCheck: BasisCheckDto | null;
   @ApiProperty({ enum: ROI_ACTIONS, isArray: true, description: 'What the state machine accepts now' }) allowedActions: string[];
   @ApiProperty({ type: [RoiHistoryEntryDto] }) history: RoiHistoryEntryDto[];
+  @ApiProperty({ type: DeliveryDto, description: 'Where the package and the notices of this request (denial, review) go: the individual\'s alternative means or location for their own request (164.522(b))' })
+  delivery: DeliveryDto;
 }
