@@ -7,6 +7,7 @@ import { DEFAULT_SEED, DEFAULT_SEED_NOW } from './defaults';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
+import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
@@ -100,8 +101,11 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
-  await setPasswords(db, await hashing);
   await resetIdentitySequences(db);
+  // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
+  const planted = await plantRepresentatives(db, users, nowMs);
+  if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
+  await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
 }
@@ -144,7 +148,7 @@ export function useDemoPasswordHashes(hashes: readonly string[]): void {
 const NO_PASSWORD_YET = '!pending';
 
 /**
- * Inserts the demo users with ids 1..12 in DEMO_USERS order, without a usable password yet (see setPasswords);
+ * Inserts the demo users with ids 1..N in DEMO_USERS order, without a usable password yet (see setPasswords);
  * answers user id by username.
  */
 async function insertDemoUsers(db: Db, createdAt: string): Promise<Record<DemoUsername, number>> {

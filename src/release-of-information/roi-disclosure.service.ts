@@ -167,7 +167,8 @@ export class RoiDisclosureService {
    * this request (its scope in the policy facts), the same rule as every other answer that carries chart items.
    */
   private async assemble(q: Queryable, ctx: RequestContext, row: RoiRow, facts: PatientFacts, now: string): Promise<DisclosurePackage> {
-    const request = requestFactsOfRow(row);
+    // The request's own facts, with the representative who filed it, if one did (a minor's own care stays out).
+    const request = await this.policy.withRepresentative(requestFactsOfRow(row), now);
     const scope = request.scope;
     const rows = await this.reader.read(q, Number(row.patient_id), scope);
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);

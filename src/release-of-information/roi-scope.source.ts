@@ -20,9 +20,9 @@ export class RoiScopeRegistry implements RoiScopeSource {
   constructor(private readonly db: Db) {}
 
   async openRequestCovering(userId: number, patientId: number, at: string): Promise<RoiRequestFacts | null> {
-    const rows = await this.db.query<ScopeColumns & { id: number; created_by: number }>(
-      `SELECT id, requester_type, legal_basis, recipient_kind, record_types, date_from, date_to, authorization_json, basis_facts_json, created_by,
-              privacy_approved_at FROM roi_requests
+    const rows = await this.db.query<ScopeColumns & { id: number }>(
+      `SELECT id, patient_id, requester_type, legal_basis, recipient_kind, record_types, date_from, date_to, authorization_json, basis_facts_json,
+              created_by, privacy_approved_at FROM roi_requests
         WHERE patient_id = $1 AND status IN (${READING_STATUSES.map((s) => `'${s}'`).join(', ')}) ORDER BY due_at, id`,
       [patientId],
     );

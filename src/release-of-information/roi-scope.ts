@@ -37,6 +37,9 @@ export interface ScopedRequest {
   legalProcess?: LegalProcess | null;
   /** The privacy officer approved the release (VIP charts, Part 2 records to a third party). */
   privacyApproved: boolean;
+  /** The account that logged it (a personal representative may file the individual's own request). */
+  createdBy?: number;
+  patientId?: number;
 }
 
 /** The restricted categories a release carries, by its basis. */
@@ -109,7 +112,8 @@ export function scopeOf(r: ScopedRequest): RoiScope {
 
 /** What an open request tells the access policy: its scope, and whether the privacy officer approved the release. */
 export function requestFacts(id: number, r: ScopedRequest): RoiRequestFacts {
-  return { id, scope: scopeOf(r), privacyApproved: r.privacyApproved };
+  // The basis and the recipient: what an agreed restriction is matched against (164.522(a), src/access/restriction-rule.ts).
+  return { id, patientId: r.patientId, scope: scopeOf(r), privacyApproved: r.privacyApproved, disclosure: { legalBasis: r.legalBasis, requesterType: r.requesterType, createdBy: r.createdBy } };
 }
 
 /** The columns of a roi_requests row the scope is made from (the repository's row and the scope source's). */
@@ -123,6 +127,8 @@ export interface ScopeColumns {
   authorization_json: string | null;
   basis_facts_json: string | null;
   privacy_approved_at: string | null;
+  created_by: number;
+  patient_id: number;
 }
 
 export const basisFactsOf = (r: Pick<ScopeColumns, 'basis_facts_json'>): BasisFacts => (r.basis_facts_json ? (JSON.parse(r.basis_facts_json) as BasisFacts) : {});
@@ -135,6 +141,7 @@ export function scopedRequestOfColumns(r: ScopeColumns): ScopedRequest {
   return {
     requesterType: r.requester_type, legalBasis: basisOfColumns(r), recordTypes: JSON.parse(r.record_types) as string[], dateFrom: r.date_from,
     dateTo: r.date_to, authorization: r.authorization_json ? (JSON.parse(r.authorization_json) as Authorization) : null,
-    legalProcess: basisFactsOf(r).legalProcess ?? null, privacyApproved: r.privacy_approved_at !== null,
+    legalProcess: basisFactsOf(r).legalProcess ?? null, privacyApproved: r.privacy_approved_at !== null, createdBy: Number(r.created_by),
+    patientId: Number(r.patient_id),
   };
 }
