@@ -52,7 +52,9 @@ export class RoiIntakeService {
     if (!patientName) throw InvalidInput.field('patientId', 'names no patient of this organization');
 
     const hasAuthorization = dto.authorization !== undefined;
-    const { recipientKind, basis, facts } = establishBasis(dto, patientName);
+    // A personal representative acting as the individual (164.502(g)) receives the copy as the individual: naming
+    // themselves is not a direction to a third party.
+    const { recipientKind, basis, facts } = establishBasis(dto, patientName, grant?.actingFor ? ctx.user.displayName : null);
     const problems: FieldProblem[] = basisProblems({ requesterType: dto.requesterType, recipientKind, hasAuthorization, hasLegalProcess: !!dto.legalProcess }, basis)
       .map((p) => ({ field: p.field, problems: [p.problem] }));
     if (dto.requesterType !== 'self' && !dto.requesterName) problems.push({ field: 'requesterName', problems: ['is required for a third party\'s request'] });
@@ -209,12 +211,13 @@ export async function replaceBasisFacts(
  * recipient the request states and what came with it (disclosure-basis.ts). A patient's own request naming someone
  * else is a direction to send the copy there (164.524(c)(3)(ii)): its recipient is that person, never 'individual'.
  */
-function establishBasis(dto: CreateRoiRequestDto, patientName: string): { recipientKind: RecipientKind | null; basis: LegalBasis | null; facts: BasisFacts } {
+function establishBasis(dto: CreateRoiRequestDto, patientName: string, representativeName: string | null): { recipientKind: RecipientKind | null; basis: LegalBasis | null; facts: BasisFacts } {
   const facts: BasisFacts = {};
   for (const k of ['legalProcess', 'lawEnforcement', 'publicHealth', 'operations', 'direction'] as const) if (dto[k] !== undefined) Object.assign(facts, { [k]: dto[k] });
   let recipientKind: RecipientKind | null;
   if (dto.requesterType === 'self') {
-    const directed = isDirectedToThirdParty(dto.recipientKind ?? null, dto.requesterName, patientName);
+    const directed = isDirectedToThirdParty(dto.recipientKind ?? null, dto.requesterName, patientName)
+      && !(representativeName && dto.requesterName && isDirectedToThirdParty(null, dto.requesterName, representativeName) === false);
     recipientKind = directed ? (dto.recipientKind && dto.recipientKind !== 'individual' ? dto.recipientKind : 'other') : 'individual';
   } else {
     recipientKind = dto.recipientKind ?? defaultRecipientKind(dto.requesterType);
