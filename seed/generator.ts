@@ -3,6 +3,7 @@ import { hashPassword } from '../src/auth/password';
 import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
+import { plantDeficiencies } from './documentation-integrity';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
@@ -105,6 +106,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
+  await plantDeficiencies(db, users, nowMs);
   await setPasswords(db, await hashing);
   await resetIdentitySequences(db);
   await updateStatistics(db);
