@@ -20,6 +20,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import { seedAccessCatalogue } from '../seed/generator';
 import { AccessPolicyService } from '../src/access/access-policy.service';
+import { PrivacyFactsRepository } from '../src/access/privacy-facts.repository';
 import { DEFAULT_ROLE_MATRIX } from '../src/access/catalogue';
 import type { Permission } from '../src/access/catalogue';
 import { AuditWriter } from '../src/audit/audit.writer';
@@ -43,6 +44,7 @@ import { RoiRequestsRepository, RoiRow } from '../src/release-of-information/roi
 import { RoiRequestView, scopeOfRow } from '../src/release-of-information/roi-request.view';
 import { RoiIntakeService } from '../src/release-of-information/roi-intake.service';
 import { AccountingSuspensionsRepository } from '../src/release-of-information/accounting-suspensions.repository';
+import { ConfidentialCommunicationsRepository } from '../src/release-of-information/confidential-communications.repository';
 import { AccessDenialService } from '../src/release-of-information/access-denial.service';
 import { RoiWorkflowService } from '../src/release-of-information/roi-workflow.service';
 import { ScopedRecordReader } from '../src/release-of-information/scoped-record-reader';
@@ -156,13 +158,14 @@ async function main(): Promise<void> {
     const clock = new Clock();
     const config = { get: (k: string) => (k === 'AUDIT_HMAC_KEY' ? HMAC_KEY : undefined) } as unknown as AppConfig;
     const audit = new AuditWriter(db, clock, config);
-    const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db));
+    const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db), new PrivacyFactsRepository(db));
     const patients = new PatientsRepository(db);
     const reader = new ScopedRecordReader(patients);
     const users = new UsersRepository(db, patients, new RolePermissionsRepository(db));
     const requests = new RoiRequestsRepository(db, patients, users);
-    const view = new RoiRequestView(requests, policy);
-    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock, new AccountingSuspensionsRepository()), parseRoiSettings({}));
+    const communications = new ConfidentialCommunicationsRepository();
+    const view = new RoiRequestView(requests, policy, communications);
+    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock, new AccountingSuspensionsRepository()), parseRoiSettings({}), communications);
     // The API's two entry points the bench measures: transitions (fulfil) and the package download.
     const denials = new AccessDenialService(db, clock, policy, audit, requests, view, reader, users);
     const workflow = new RoiWorkflowService(db, clock, policy, audit, requests, view, disclosure, denials);

@@ -3,14 +3,17 @@ import { hashPassword } from '../src/auth/password';
 import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
+import { DEFAULT_SEED, DEFAULT_SEED_NOW } from './defaults';
 import { plantDeficiencies } from './documentation-integrity';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
+import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
+export { DEFAULT_SEED, DEFAULT_SEED_NOW, isDatabaseEmpty } from './defaults';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 
 /**
@@ -41,16 +44,9 @@ export interface SeedTotals extends GeneratedCounts {
   seconds: number;
 }
 
-export const DEFAULT_SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
-export const DEFAULT_SEED = 0x5eed2026;
 /** Patients generated and written per transaction. */
 const BATCH_PATIENTS = 1000;
 const WORKER_FROM_PATIENTS = 5000;
-
-/** True when the database has no users (the app seeds such a database at start when SEED_ON_EMPTY=true). */
-export async function isDatabaseEmpty(db: Db): Promise<boolean> {
-  return (await db.one('SELECT 1 AS present FROM users LIMIT 1')) === undefined;
-}
 
 /** Copies the role matrix into roles, permissions and role_permissions. Idempotent: does nothing if roles exist. */
 export async function seedAccessCatalogue(db: Db): Promise<void> {
@@ -107,10 +103,13 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
     await source.close();
   }
   // Planted chart deficiencies: some discharge summaries are never written, so the note count drops by those.
-  const planted = await plantDeficiencies(db, users, nowMs);
-  counts = { ...counts, notes: counts.notes - planted.missingDischargeSummaries };
-  await setPasswords(db, await hashing);
+  const deficiencies = await plantDeficiencies(db, users, nowMs);
+  counts = { ...counts, notes: counts.notes - deficiencies.missingDischargeSummaries };
   await resetIdentitySequences(db);
+  // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
+  const planted = await plantRepresentatives(db, users, nowMs);
+  if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
+  await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
 }
@@ -153,7 +152,7 @@ export function useDemoPasswordHashes(hashes: readonly string[]): void {
 const NO_PASSWORD_YET = '!pending';
 
 /**
- * Inserts the demo users with ids 1..12 in DEMO_USERS order, without a usable password yet (see setPasswords);
+ * Inserts the demo users with ids 1..N in DEMO_USERS order, without a usable password yet (see setPasswords);
  * answers user id by username.
  */
 async function insertDemoUsers(db: Db, createdAt: string): Promise<Record<DemoUsername, number>> {

@@ -58,8 +58,8 @@ export function setupSwagger(app: INestApplication): void {
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Built on the first request for /docs or /docs-json, not at boot: most runs never ask (docs/performance.md).
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }
 
 export async function createApp(): Promise<NestExpressApplication> {

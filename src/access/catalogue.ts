@@ -18,7 +18,8 @@ export const PERMISSIONS = {
   'record:him': 'Full designated record set for HIM work (45 CFR 164.501)',
   'careteam:manage': 'Add and remove care-team members',
   'amendment:request': 'Request an amendment of a record (45 CFR 164.526)',
-  'amendment:decide': 'Accept, deny or extend amendment requests',
+  'amendment:decide': 'Coordinate amendment requests (HIM): intake, routing to the deciding clinician, deadlines and the one extension, rebuttals',
+  'amendment:respond': 'Decide an amendment routed to you as the author of the item or a clinician responsible for it (45 CFR 164.526)',
   'audit:read': 'Read the audit trail',
   'audit:verify': 'Verify the audit chain',
   'audit:export': 'Export the audit trail',
@@ -31,10 +32,14 @@ export const PERMISSIONS = {
   'disclosure:read': 'Read a patient\'s accounting of disclosures',
   'break-glass:use': 'Open a chart outside the care team in an emergency (audited, reviewed)',
   'break-glass:review': 'Review break-the-glass accesses',
+  'breach:manage': 'Open breach incidents, assess their risk and decide on notification (45 CFR 164.402-164.414)',
   'user:manage': 'Create, disable and change users',
   'role:manage': 'Edit the role-permission matrix',
   'demo:reset': 'Reset the demo database and plant classroom scenarios',
   'self:record': 'Read one\'s own record, access log and disclosures (45 CFR 164.524, 164.528)',
+  'representative:manage': 'Link, list and decline personal representatives (45 CFR 164.502(g))',
+  'restriction:request': 'Ask for a restriction of uses and disclosures, or end one (45 CFR 164.522(a))',
+  'restriction:decide': 'Agree to or refuse a restriction request, or terminate an agreed one (45 CFR 164.522(a))',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -52,6 +57,7 @@ export const ROLES = [
   'quality_analyst',
   'instructor',
   'patient',
+  'representative',
 ] as const;
 export type RoleName = (typeof ROLES)[number];
 
@@ -74,14 +80,14 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     description: 'Attending provider: full chart of care-team patients, including restricted items',
     permissions: [
       'patient:search', 'demographics:read', 'clinical:read', 'clinical:read:restricted', 'note:read',
-      'note:read:psychotherapy', 'clinical:write', 'observation:write', 'break-glass:use',
+      'note:read:psychotherapy', 'clinical:write', 'observation:write', 'break-glass:use', 'amendment:respond',
     ],
   },
   nurse: {
     description: 'Nurse: chart of care-team patients except psychotherapy notes; writes observations and nursing notes',
     permissions: [
       'patient:search', 'demographics:read', 'clinical:read', 'clinical:read:restricted', 'note:read',
-      'observation:write', 'break-glass:use',
+      'observation:write', 'break-glass:use', 'amendment:respond',
     ],
   },
   registrar: {
@@ -93,7 +99,7 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     permissions: [
       'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted',
       'note:read', 'coding:read', 'record:him', 'careteam:manage', 'amendment:request', 'amendment:decide',
-      'disclosure:read', 'deficiency:read',
+      'disclosure:read', 'deficiency:read', 'representative:manage',
     ],
   },
   coder: {
@@ -106,7 +112,7 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
   },
   privacy_officer: {
     description: 'Privacy / compliance officer: audit trail and reports; approves VIP and Part 2 releases; no clinical access',
-    permissions: [...privacyOfficer, 'roi:approve'],
+    permissions: [...privacyOfficer, 'roi:approve', 'breach:manage', 'representative:manage', 'restriction:decide'],
   },
   quality_analyst: {
     description: 'Quality / outcomes analyst: de-identified aggregates only',
@@ -118,7 +124,13 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
   },
   patient: {
     description: 'A patient: own record, own access log, own accounting of disclosures',
-    permissions: ['self:record', 'amendment:request', 'roi:create'],
+    permissions: ['self:record', 'amendment:request', 'roi:create', 'restriction:request'],
+  },
+  representative: {
+    description: 'Personal representative (45 CFR 164.502(g)): acts for the patients they represent, in the individual\'s rights',
+    // The individual's rights, exercised only for the patients a representation in force links to the account
+    // (src/access/representation.ts); disclosure:read is the right to an accounting of disclosures (164.528).
+    permissions: ['self:record', 'amendment:request', 'roi:create', 'disclosure:read', 'restriction:request'],
   },
 };
 
@@ -129,7 +141,8 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
 export const PATIENT_DATA_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted', 'note:read',
   'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'deficiency:read', 'record:him', 'careteam:manage',
-  'amendment:request', 'amendment:decide', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
+  'amendment:request', 'amendment:decide', 'amendment:respond', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
+  'representative:manage', 'restriction:request', 'restriction:decide',
 ]);
 
 /**

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccessDataModule } from '../access/access-data.module';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { UsersDataModule } from '../auth/users-data.module';
 import { DisclosuresModule } from '../release-of-information/disclosures.module';
+import { AmendmentDecisionsService } from './amendment-decisions.service';
+import { AmendmentRoutingService } from './amendment-routing.service';
+import { AmendmentStatementsService } from './amendment-statements.service';
 import { AmendmentsController } from './amendments.controller';
 import { AmendmentsService } from './amendments.service';
 import { CareTeamService } from './care-team.service';
@@ -22,10 +26,10 @@ import { PatientsService } from './patients.service';
 import { RecordService } from './record.service';
 
 @Module({
-  imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule],
+  imports: [AccessModule, AccessDataModule, AuditModule, DisclosuresModule, UsersDataModule],
   controllers: [PatientsController, EncountersController, MeController, AmendmentsController, CodingController, DeficienciesController],
   providers: [
-    PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService,
+    PatientsService, RecordService, CareTeamService, ClinicalService, MeService, AmendmentsService, AmendmentRoutingService, AmendmentDecisionsService, AmendmentStatementsService,
     ChartAccess, CodingAbstractService, ProviderQueriesService, DeficienciesService, NoteSigningService,
   ],
   exports: [RecordService],

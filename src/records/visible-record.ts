@@ -24,13 +24,18 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
       sensitivity: row.sensitivity === 'restricted' ? 'restricted' : 'normal',
       category: row.sensitivity_category ?? null,
       date: row.admitted_at,
+      encounterId: Number(row.id),
     },
     sensitiveFields: [{ field: 'reason', categories: [...own, ...(reasonCategories.get(Number(row.id)) ?? [])] }],
   };
 }
 
 export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
-  return { type, facts: { ...itemFacts(type, row), date: (row[DATE_COLUMN[type]] as string | null) ?? null } };
+  const facts = itemFacts(type, row);
+  facts.date = (row[DATE_COLUMN[type]] as string | null) ?? null;
+  // Restrictions and a minor's own care are per encounter (164.522(a), 164.502(g)(3)).
+  facts.encounterId = Number(row.encounter_id);
+  return { type, facts };
 }
 
 function withRedactions(dto: Dto, redactions: Redaction[]): Dto {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessPolicyService } from '../access/access-policy.service';
+import { AccessPolicyService, actsAsIndividual, individualPermission } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
@@ -10,6 +10,8 @@ import { bool, Db, num, Queryable, SqlParam } from '../database/db';
 import {
   accountingDueDate, accountingFee, accountingPeriod, AccountingStatus, FeeDecision, narrowProblems, nextAccountingState, nextFeeDecision, OPEN_ACCOUNTING_STATUSES, twelveMonthsBefore,
 } from './accounting-rules';
+import { individualNoticeDelivery } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DisclosuresService } from './disclosures.service';
 import { AccountingDto, AccountingQueueQueryDto, FeeDecisionDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto } from './dto/accounting.dto';
 import { daysLeft, isOverdue } from './roi-deadlines';
@@ -66,6 +68,7 @@ export class AccountingService {
     private readonly audit: AuditWriter,
     private readonly disclosures: DisclosuresService,
     @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   /** GET /patients/:id/disclosures: the accounting as of now, for whoever the policy lets read it. */
@@ -81,9 +84,9 @@ export class AccountingService {
   }
 
   /** POST /me/accounting-requests: the individual asks for an accounting; due in 60 days; the first in 12 months is free. */
-  async file(ctx: RequestContext): Promise<AccountingRequestDto> {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+  async file(ctx: RequestContext, represented?: number): Promise<AccountingRequestDto> {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request' });
     return this.db.transaction(async (tx) => {
       const receivedAt = this.clock.nowIso();
       const earlier = num((await tx.one<{ n: unknown }>(
@@ -101,21 +104,23 @@ export class AccountingService {
       ))!;
       await this.audit.appendWithin(tx, [{
         ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'accounting-request', resourceId: Number(row.id), patientId,
-        details: { dueAt: row.due_at, feeCents: fee.feeCents, quotedCents: fee.quotedCents, status },
+        details: { dueAt: row.due_at, feeCents: fee.feeCents, quotedCents: fee.quotedCents, status, actingFor: grant.actingFor },
       }]);
-      return this.toDto(row, receivedAt);
+      const dto = await this.withDelivery(tx, this.toDto(row, receivedAt));
+      // A personal representative asks as the individual (164.502(g)); the answer says on whose behalf.
+      return grant.actingFor ? { ...dto, actingFor: grant.actingFor } : dto;
     });
   }
 
   /** GET /me/accounting-requests. */
-  async mine(ctx: RequestContext, q: AccountingQueueQueryDto): Promise<Page<AccountingRequestDto>> {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+  async mine(ctx: RequestContext, q: AccountingQueueQueryDto, represented?: number): Promise<Page<AccountingRequestDto> & { actingFor?: unknown }> {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request' });
     const page = await this.list([['patient_id = $?', patientId]], q, 'received_at DESC, id DESC');
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', patientId, details: { view: 'own', results: page.items.length },
     });
-    return page;
+    return grant.actingFor ? { ...page, actingFor: grant.actingFor } : page;
   }
 
   /** GET /accounting-requests: the ROI queue, soonest due first. */
@@ -140,7 +145,7 @@ export class AccountingService {
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
       purposeOfUse: staff ? 'DISCLOSURE' : ctx.purposeOfUse, details: { status: row.status },
     });
-    return this.toDto(row, this.clock.nowIso());
+    return this.withDelivery(this.db, this.toDto(row, this.clock.nowIso()));
   }
 
   /** extend (once, before the due date) or fulfil (the accounting of the six years before the request is stored with it). */
@@ -175,7 +180,7 @@ export class AccountingService {
         ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId, purposeOfUse: 'DISCLOSURE',
         details: { action: dto.action, from: before.status, to: after.status, dueAt: after.due_at, late: next.late || undefined, version: Number(after.version) },
       }]);
-      return this.toDto(after, now);
+      return this.withDelivery(tx, this.toDto(after, now));
     });
   }
 
@@ -214,7 +219,7 @@ export class AccountingService {
         ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
         details: { action: 'fee-decision', decision: dto.decision, from: before.status, to: after.status, feeCents: next.feeCents, quotedCents: next.quotedCents, version: Number(after.version) },
       }]);
-      return this.toDto(after, now);
+      return this.withDelivery(tx, this.toDto(after, now));
     });
   }
 
@@ -223,8 +228,12 @@ export class AccountingService {
     const patientId = Number(row.patient_id);
     const target = { resourceType: 'accounting-request', resourceId: Number(row.id), patientId };
     if (ctx.user.permissions.has('roi:process')) await this.policy.require(ctx, 'disclosure:read', patientId, target);
-    else if (ctx.user.patientId !== patientId) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
-    else await this.policy.require(ctx, 'self:record', patientId, target);
+    else if (ctx.user.role !== 'representative' && ctx.user.patientId !== patientId) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
+    else {
+      // The patient, or their personal representative: the policy decides whether the representation is in force (164.502(g)).
+      const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, target);
+      if (!actsAsIndividual(grant)) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
+    }
     return patientId;
   }
 
@@ -234,6 +243,11 @@ export class AccountingService {
       [...sets.map(([, v]) => v), id, version],
     );
     if (changed !== 1) throw new Conflict(`accounting request ${id} was changed by someone else`);
+  }
+
+  /** Where the fee notice and the accounting go: the individual's alternative means or location, if any (164.522(b)). */
+  private async withDelivery(q: Queryable, dto: AccountingRequestDto): Promise<AccountingRequestDto> {
+    return { ...dto, deliverTo: individualNoticeDelivery(await this.communications.inForce(q, dto.patientId)) };
   }
 
   private async list(filters: [string, SqlParam][], q: AccountingQueueQueryDto, order: string): Promise<Page<AccountingRequestDto>> {

@@ -75,6 +75,26 @@ export class DisclosuresService {
   }
 
   /**
+   * Earlier disclosures to others whose package carried one item (the stored package lists every item it released):
+   * the persons known to hold the information, told of an accepted amendment (45 CFR 164.526(c)(3)(ii)).
+   * Disclosures to the individual are left out: the individual is told in any case.
+   */
+  async recipientsOfItem(q: Queryable, patientId: number, itemType: string, itemId: number): Promise<{ disclosureId: number; name: string; address: string | null; disclosedAt: string }[]> {
+    const rows = await q.query<{ id: number; recipient_name: string; recipient_address: string | null; disclosed_at: string; package_json: string | null }>(
+      `SELECT d.id, d.recipient_name, d.recipient_address, d.disclosed_at, r.package_json
+         FROM disclosures d JOIN roi_requests r ON r.id = d.roi_request_id
+        WHERE d.patient_id = $1 AND r.requester_type <> 'self' AND r.package_json IS NOT NULL ORDER BY d.disclosed_at, d.id`,
+      [patientId],
+    );
+    return rows
+      .filter((r) => {
+        const records = (JSON.parse(r.package_json!) as { records?: Record<string, { id?: unknown }[]> }).records ?? {};
+        return (records[itemType] ?? []).some((i) => Number(i.id) === itemId);
+      })
+      .map((r) => ({ disclosureId: Number(r.id), name: r.recipient_name, address: r.recipient_address, disclosedAt: r.disclosed_at }));
+  }
+
+  /**
    * The accounting: the non-exempt disclosures of the period (six years back from `asOf` unless narrowed, 164.528(a)(1),
    * (c)(2)), without those a suspension of 164.528(a)(2) in force at `at` (when the accounting is provided) covers.
    * The individual's answer does not say that anything is suspended: that would tell them what the agency asked to keep

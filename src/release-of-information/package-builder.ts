@@ -1,8 +1,9 @@
 import type { Limit } from '../access/item-visibility';
 import type { RoiScope } from '../access/policy';
-import type { Dto } from '../records';
+import type { AmendmentDispute, Dto } from '../records';
 import type { DeniedPart } from './access-denial';
 import { canonicalJson, sha256Hex } from './canonical-json';
+import type { Delivery } from './confidential-communications';
 import { denialGround, DenialCode } from './denial-grounds';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 import { RECORD_TYPES, RecordType } from './roi-scope';
@@ -50,9 +51,29 @@ export interface PackageSource {
   limits: Limit[];
   generatedAt: string;
   generatedBy: { userId: number; username: string };
+  /** The patient's denied amendments that travel with disclosures (records AmendmentReads.disputesOf, 164.526(d)(5)). */
+  disputes?: AmendmentDispute[];
   /** A partial denial in force (164.524(d)(1)): the part left out, and its ground. */
   denied?: { part: DeniedPart; code: DenialCode } | null;
+  /** Where the package goes: the individual's alternative means or location when they asked for one (164.522(b)). */
+  delivery?: Delivery;
 }
+
+/** A denied amendment as the package carries it, beside the disputed item (164.526(d)(5)). */
+export interface PackagedDispute {
+  amendmentId: number;
+  itemType: string;
+  itemId: number;
+  citation: string;
+  request: { receivedAt: string; requestedChange: string; justification: string };
+  denial: { decidedAt: string; ground: string; groundCitation: string; basis: string };
+  disagreement: string | null;
+  rebuttal: string | null;
+}
+
+export const AMENDMENT_DISPUTE_NOTICE =
+  'The individual asked this organization to amend information in this disclosure and the request was denied. The request, the denial, ' +
+  'the individual\'s statement of disagreement and any rebuttal accompany the disputed information (45 CFR 164.526(d)(5)).';
 
 export type Withheld = Limit;
 
@@ -84,7 +105,21 @@ export interface DisclosurePackage {
   notices: { code: string; citation: string; text: string; items: number }[];
   /** Present only when part of the request was denied (164.524(d)(1)). */
   denied?: DeniedInPackage;
+  /** Where the package is sent (confidential communications, 164.522(b), for the individual's own copy). */
+  delivery?: Delivery;
   records: Partial<Record<RecordType, Record<string, unknown>[]>>;
+  /** Denied amendments of items in this package, with the statements (164.526(d)(5)); empty when none is disputed. */
+  amendments: PackagedDispute[];
+}
+
+/** Only the disputes of items the package actually carries travel: a package without the disputed item carries none. */
+export function disputesIn(records: Partial<Record<RecordType, Record<string, unknown>[]>>, disputes: readonly AmendmentDispute[]): PackagedDispute[] {
+  return disputes
+    .filter((d) => (records[d.itemType as RecordType] ?? []).some((i) => Number(i.id) === d.itemId))
+    .map((d) => ({
+      amendmentId: d.amendmentId, itemType: d.itemType, itemId: d.itemId, citation: d.citation, request: d.request, denial: d.denial,
+      disagreement: d.disagreement, rebuttal: d.rebuttal,
+    }));
 }
 
 /**
@@ -131,6 +166,11 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
   }
 
   const p = src.patient;
+  const amendments = disputesIn(records, src.disputes ?? []);
+  const notices = part2Items
+    ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
+    : [];
+  if (amendments.length) notices.push({ code: 'amendment-dispute', citation: '45 CFR 164.526(d)(5)', text: AMENDMENT_DISPUTE_NOTICE, items: amendments.length });
   return {
     format: 'hit-roi-package',
     version: 1,
@@ -151,11 +191,11 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
     },
     counts,
     withheld: src.limits.filter((l) => src.scope.recordTypes.includes(l.section)),
-    notices: part2Items
-      ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
-      : [],
+    notices,
     ...(src.denied ? { denied: deniedInPackage(src.denied.part, src.denied.code) } : {}),
+    ...(src.delivery ? { delivery: src.delivery } : {}),
     records,
+    amendments,
   };
 }
 

@@ -8,10 +8,12 @@ import { Clock } from '../common/clock';
 import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
-import { visibleChart } from '../records';
+import { AmendmentReads, visibleChart } from '../records';
 import { DeniedPart, deniedPartInForce } from './access-denial';
 import { denialFactsOf, deniedPartOf } from './access-denial.service';
 import { authorizationInForce } from './authorization';
+import { deliveryOf } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import type { DenialCode } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES } from './disclosure-basis';
 import { DisclosuresService } from './disclosures.service';
@@ -66,6 +68,7 @@ export class RoiDisclosureService {
     private readonly reader: ScopedRecordReader,
     private readonly disclosures: DisclosuresService,
     @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   /**
@@ -90,7 +93,7 @@ export class RoiDisclosureService {
       details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts },
     });
     return {
-      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records,
+      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records, amendments: pkg.amendments,
       access: { reasons: grant.reasons, roiRequestId: id },
     };
   }
@@ -158,11 +161,16 @@ export class RoiDisclosureService {
    * this request (its scope in the policy facts), the same rule as every other answer that carries chart items.
    */
   private async assemble(q: Queryable, ctx: RequestContext, row: RoiRow, facts: PatientFacts, now: string): Promise<DisclosurePackage> {
-    const request = requestFactsOfRow(row);
+    // The request's own facts, with the representative who filed it, if one did (a minor's own care stays out).
+    const request = await this.policy.withRepresentative(requestFactsOfRow(row), now);
     const scope = request.scope;
     const rows = await this.reader.read(q, Number(row.patient_id), scope);
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);
     const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: request });
+    const delivery = deliveryOf(
+      { requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address, format: row.delivery_format },
+      await this.communications.inForce(q, Number(row.patient_id)),
+    );
     return buildPackage({
       request: {
         id: Number(row.id), requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address,
@@ -170,7 +178,9 @@ export class RoiDisclosureService {
       },
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+      disputes: await AmendmentReads.disputesOf(q, Number(row.patient_id)),
       denied: deniedInForce(row),
+      delivery,
     });
   }
 }

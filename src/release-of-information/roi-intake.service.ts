@@ -70,10 +70,12 @@ export class RoiIntakeService {
         {
           ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'roi-request', resourceId: Number(row.id),
           patientId: dto.patientId, purposeOfUse: staff ? DISCLOSURE : ctx.purposeOfUse, breakGlass: grant?.breakGlass ?? false,
-          details: { roiRequestId: Number(row.id), requesterType: dto.requesterType, legalBasis: basis, recordTypes, format: dto.format, dueAt, byPatient: !staff },
+          details: { roiRequestId: Number(row.id), requesterType: dto.requesterType, legalBasis: basis, recordTypes, format: dto.format, dueAt, byPatient: !staff, actingFor: grant?.actingFor },
         },
       ]);
-      return this.view.detail(tx, row, staff, receivedAt);
+      const detail = await this.view.detail(tx, row, staff, receivedAt);
+      // Filed by a personal representative as the individual (164.502(g)): the answer says on whose behalf.
+      return grant?.actingFor ? { ...detail, actingFor: grant.actingFor } : detail;
     });
   }
 
@@ -118,17 +120,18 @@ export class RoiIntakeService {
   }
 
   /** The patient's own requests, newest first. */
-  async mine(ctx: RequestContext, q: RoiQueueQueryDto): Promise<Page<RoiRequestSummaryDto>> {
-    const patientId = ctx.user.patientId;
+  async mine(ctx: RequestContext, q: RoiQueueQueryDto, represented?: number): Promise<Page<RoiRequestSummaryDto> & { actingFor?: unknown }> {
+    const patientId = represented ?? ctx.user.patientId;
     if (patientId === null) return this.policy.refuse(ctx, 'this account is not linked to a patient record', { resourceType: 'roi-request' });
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'roi-request' });
+    const grant = await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'roi-request' });
     const { page, pageSize, offset } = pageOf(q);
     const { rows, total } = await this.requests.page(['patient_id = $1', "requester_type = 'self'"], [patientId], 'received_at DESC, id DESC', pageSize, offset);
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'roi-request', patientId, details: { view: 'own-roi-requests', results: rows.length },
     });
     const now = this.clock.nowIso();
-    return { items: rows.map((r) => summaryOf(r, now)), page, pageSize, total };
+    const result = { items: rows.map((r) => summaryOf(r, now)), page, pageSize, total };
+    return grant.actingFor ? { ...result, actingFor: grant.actingFor } : result;
   }
 
   /** The corrected authorization, before it is validated (the request keeps its receipt date and deadline). */

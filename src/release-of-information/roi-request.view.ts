@@ -5,6 +5,8 @@ import type { FieldProblem } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Authorization, authorizationProblems } from './authorization';
 import { DeniedPart, DenialReview, reviewDecisionNotice } from './access-denial';
+import { deliveryOf } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DenialCode, denialNotice } from './denial-grounds';
 import { accountingExemption, defaultLegalBasis, LEGAL_BASES, LegalBasis } from './disclosure-basis';
 import type { DenialDto } from './dto/denial.dto';
@@ -31,7 +33,7 @@ export const DISCLOSURE = 'DISCLOSURE';
 function scopedRequestOf(r: RoiRow) {
   return {
     requesterType: r.requester_type, legalBasis: basisOf(r), recordTypes: recordTypesOf(r), dateFrom: r.date_from, dateTo: r.date_to,
-    authorization: authorizationOf(r), privacyApproved: r.privacy_approved_at !== null,
+    authorization: authorizationOf(r), privacyApproved: r.privacy_approved_at !== null, createdBy: Number(r.created_by), patientId: Number(r.patient_id),
   };
 }
 
@@ -117,6 +119,7 @@ export class RoiRequestView {
   constructor(
     private readonly requests: RoiRequestsRepository,
     private readonly policy: AccessPolicyService,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   async detail(q: Queryable, r: RoiRow, staff: boolean, now: string): Promise<RoiRequestDto> {
@@ -134,7 +137,11 @@ export class RoiRequestView {
       const problems = await this.authorizationCheck(r, now, q);
       authorizationCheck = { valid: problems.length === 0, problems };
     }
-    return { ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, allowedActions: allowedActions(stateOf(r), now), history };
+    const delivery = deliveryOf(
+      { requesterType: r.requester_type, requesterName: r.requester_name, requesterAddress: r.requester_address, format: r.delivery_format },
+      await this.communications.inForce(q, Number(r.patient_id)),
+    );
+    return { ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, allowedActions: allowedActions(stateOf(r), now), history, delivery };
   }
 
   /** 164.508(c) as of now, against this request and patient. */

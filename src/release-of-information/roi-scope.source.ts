@@ -37,7 +37,7 @@ export class RoiScopeRegistry implements RoiScopeSource {
       if (LEGAL_BASES[legalBasis].needsAuthorization && !authorizationInForce(authorization, at.slice(0, 10))) continue;
       return requestFacts(Number(r.id), {
         requesterType: r.requester_type, legalBasis, recordTypes: JSON.parse(r.record_types) as string[], dateFrom: r.date_from, dateTo: r.date_to,
-        authorization, privacyApproved: r.privacy_approved_at !== null,
+        authorization, privacyApproved: r.privacy_approved_at !== null, createdBy: Number(r.created_by), patientId,
       });
     }
     return null;

@@ -27,6 +27,9 @@ export interface ScopedRequest {
   authorization: Authorization | null;
   /** The privacy officer approved the release (VIP charts, Part 2 records to a third party). */
   privacyApproved: boolean;
+  /** The account that logged it (a personal representative may file the individual's own request). */
+  createdBy?: number;
+  patientId?: number;
 }
 
 /**
@@ -43,5 +46,6 @@ export function scopeOf(r: ScopedRequest): RoiScope {
 
 /** What an open request tells the access policy: its scope, and whether the privacy officer approved the release. */
 export function requestFacts(id: number, r: ScopedRequest): RoiRequestFacts {
-  return { id, scope: scopeOf(r), privacyApproved: r.privacyApproved };
+  // The basis and the recipient: what an agreed restriction is matched against (164.522(a), src/access/restriction-rule.ts).
+  return { id, patientId: r.patientId, scope: scopeOf(r), privacyApproved: r.privacyApproved, disclosure: { legalBasis: r.legalBasis, requesterType: r.requesterType, createdBy: r.createdBy } };
 }

@@ -55,6 +55,14 @@ export class RoiController {
     return this.intake.mine(ctx, q);
   }
 
+  @Authorize('self:record')
+  @Get('me/represented/:patientId/roi-requests')
+  @ApiOperation({ summary: 'A personal representative: the represented patient\'s own release-of-information requests (164.502(g))' })
+  @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
+  mineFor(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: RoiQueueQueryDto) {
+    return this.intake.mine(ctx, q, patientId);
+  }
+
   @AuthorizeAny('roi:process', 'roi:create')
   @Get('roi/requests/:id')
   @ApiOperation({ summary: 'One request: status, due date, days left, fee, denial, allowed actions and the full history (who, when, from, to, reason)' })

@@ -5,6 +5,8 @@ import { AuditModule } from '../audit/audit.module';
 import { DisclosuresModule } from './disclosures.module';
 import { AccessDenialService } from './access-denial.service';
 import { AccountingController } from './accounting.controller';
+import { ConfidentialCommunicationsController } from './confidential-communications.controller';
+import { ConfidentialCommunicationsService } from './confidential-communications.service';
 import { DenialReviewController } from './denial-review.controller';
 import { DisclosureLogController } from './disclosure-log.controller';
 import { DisclosureLogService } from './disclosure-log.service';
@@ -28,7 +30,7 @@ const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI
  */
 @Module({
   imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule, RecordsDataModule],
-  controllers: [RoiController, AccountingController, DenialReviewController, DisclosureLogController],
+  controllers: [RoiController, AccountingController, DenialReviewController, DisclosureLogController, ConfidentialCommunicationsController],
   providers: [
     RoiRequestsRepository,
     RoiRequestView,
@@ -38,6 +40,7 @@ const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI
     AccessDenialService,
     AccountingService,
     DisclosureLogService,
+    ConfidentialCommunicationsService,
     ScopedRecordReader,
     {
       provide: ROI_SETTINGS,

@@ -94,6 +94,8 @@ export class AccountingRequestDto {
   @ApiProperty() version: number;
   @ApiProperty({ nullable: true, type: AccountingDto, description: 'The accounting provided, once fulfilled' }) accounting: AccountingDto | null;
   @ApiProperty({ nullable: true, type: () => FeeNoticeDto, description: 'The advance notice of a fee (164.528(c)(2)); null for a free accounting' }) feeNotice: FeeNoticeDto | null;
+  @ApiPropertyOptional({ nullable: true, type: Object, description: 'One request\'s answers: where the fee notice and the accounting go when the individual asked for confidential communications (164.522(b)); null: the address of record' })
+  deliverTo?: { to: string; channel: string; address: string | null; confidentialCommunication: boolean; citation: string | null } | null;
 }
 
 export class FeeNoticeDto {

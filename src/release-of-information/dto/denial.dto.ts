@@ -84,3 +84,12 @@ export class DenialDto {
   @ApiProperty({ type: RoiDenialNoticeDto, description: 'The written denial (164.524(d)(2) for the patient\'s own request)' }) notice: RoiDenialNoticeDto;
 }
 
+
+/** Where a copy or a notice goes (45 CFR 164.522(b): the individual's alternative means or location). */
+export class DeliveryDto {
+  @ApiProperty() to: string;
+  @ApiProperty({ enum: ['mail', 'email', 'phone', 'electronic', 'paper'] }) channel: string;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ description: 'Sent by the alternative means or location the individual asked for' }) confidentialCommunication: boolean;
+  @ApiProperty({ nullable: true, type: String }) citation: string | null;
+}

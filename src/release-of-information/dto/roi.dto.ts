@@ -7,7 +7,7 @@ import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 import { NAMEABLE_CATEGORIES } from '../authorization';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
-import { DeniedItemDto, DenialDto } from './denial.dto';
+import { DeliveryDto, DeniedItemDto, DenialDto } from './denial.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
 import { RECORD_TYPES } from '../roi-scope';
@@ -339,4 +339,6 @@ export class RoiRequestDto extends RoiRequestSummaryDto {
   authorizationCheck: AuthorizationCheckDto | null;
   @ApiProperty({ enum: ROI_ACTIONS, isArray: true, description: 'What the state machine accepts now' }) allowedActions: string[];
   @ApiProperty({ type: [RoiHistoryEntryDto] }) history: RoiHistoryEntryDto[];
+  @ApiProperty({ type: DeliveryDto, description: 'Where the package and the notices of this request (denial, review) go: the individual\'s alternative means or location for their own request (164.522(b))' })
+  delivery: DeliveryDto;
 }
