@@ -9,6 +9,7 @@ import { RoiIndividualRights1765200000000 } from './1765200000000-roi-individual
 import { RepresentativesRestrictions1765300000000 } from './1765300000000-representatives-restrictions';
 import { CodingAndDeficiencies1765400000000 } from './1765400000000-coding-and-deficiencies';
 import { AmendmentIntegrity1765500000000 } from './1765500000000-amendment-integrity';
+import { OutcomeReleases1765600000000 } from './1765600000000-outcome-releases';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes. */
-export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000, ReleaseOfInformation1764600000000, Reporting1764700000000, RoiPrivacyApproval1764800000000, TokenRevocation1764900000000, AuditEpochs1765000000000, RoiIndividualRights1765200000000, RepresentativesRestrictions1765300000000, CodingAndDeficiencies1765400000000, AmendmentIntegrity1765500000000];
+export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000, ReleaseOfInformation1764600000000, Reporting1764700000000, RoiPrivacyApproval1764800000000, TokenRevocation1764900000000, AuditEpochs1765000000000, RoiIndividualRights1765200000000, RepresentativesRestrictions1765300000000, CodingAndDeficiencies1765400000000, AmendmentIntegrity1765500000000, OutcomeReleases1765600000000];

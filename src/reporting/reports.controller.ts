@@ -7,7 +7,7 @@ import { PageDto, PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AuditSummaryQueryDto, CreateRunDto, DeidentifiableFlagDto, OutcomesQueryDto, RoiQueryDto, RunDownloadQueryDto } from './dto/report-query.dto';
 import {
-  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, AuditSummaryReportDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
+  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, AuditSummaryReportDto, OutcomesDefinitionDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
   RoiReportDto, RoiReportParametersDto,
 } from './dto/report-response.dto';
 import type { RenderedReport } from './render/render';
@@ -68,6 +68,7 @@ export class ReportsController {
   @ApiOperation({
     summary: 'What the outcomes report states for the caller, without running it: every definition with its source, the readmission cohort and each exclusion, the length-of-stay convention, and the release grid of de-identified output',
   })
+  @ApiOkResponse({ type: OutcomesDefinitionDto })
   outcomesDefinition(@Ctx() ctx: RequestContext, @Query() q: DeidentifiableFlagDto) {
     return this.reports.outcomesDefinition(ctx, q);
   }

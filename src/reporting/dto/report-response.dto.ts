@@ -42,6 +42,11 @@ export class MeasureDefinitionDto {
 export class SuppressionDto {
   @ApiProperty() rule: string;
   @ApiProperty({ description: 'How many values were withheld' }) suppressedCells: number;
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: { type: 'string' }, example: { '2026-10': '2026-12-03T09:00:00.000Z' },
+    description: 'Outcomes: when each month of the range was first released (de-identified months are kept as first released)',
+  })
+  monthsReleasedAt?: Record<string, string>;
 }
 
 /** The header every report's JSON starts with. */
@@ -78,12 +83,41 @@ export class OutcomeGroupDto {
   @ApiProperty(PUBLISHED_COUNT) mortalityEligibleDischarges: unknown;
   @ApiProperty({ ...PUBLISHED_VALUE, description: 'A fraction' }) mortalityRate: unknown;
   @ApiProperty({ type: DispositionCountsDto }) dispositions: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'De-identified: months of the row whose discharges were withheld (the row then adds up the others)' }) cellsWithheld?: number;
+}
+
+export class CohortExclusionDto {
+  @ApiProperty({ example: 'primary psychiatric diagnosis' }) exclusion: string;
+  @ApiProperty() rule: string;
+  @ApiProperty() source: string;
+}
+
+export class ReadmissionCohortDto {
+  @ApiProperty() population: string;
+  @ApiProperty({ type: [CohortExclusionDto], description: 'Every exclusion from the index stays, with its source' }) exclusions: CohortExclusionDto[];
+  @ApiProperty({ type: [CohortExclusionDto], description: 'Parts of the CMS specification that do not apply, and why' }) notApplicable: CohortExclusionDto[];
+}
+
+export class ReleaseGridDto {
+  @ApiProperty({ example: 'calendar month' }) unit: string;
+  @ApiProperty() rule: string;
+  @ApiProperty({ example: '2026-10', description: 'The latest month whose readmission windows have closed' }) latestClosedMonth: string;
+}
+
+export class OutcomesDefinitionDto {
+  @ApiProperty({ enum: ['outcomes'] }) report: string;
+  @ApiProperty() deidentified: boolean;
+  @ApiProperty({ enum: LOS_CONVENTIONS }) lengthOfStayConvention: string;
+  @ApiProperty({ type: ReadmissionCohortDto }) readmissionCohort: ReadmissionCohortDto;
+  @ApiProperty({ type: ReleaseGridDto, nullable: true, description: 'null unless de-identified' }) releaseGrid: ReleaseGridDto | null;
+  @ApiProperty({ type: [MeasureDefinitionDto] }) definitions: MeasureDefinitionDto[];
 }
 
 export class OutcomesReportDto extends ReportHeaderDto {
   @ApiProperty({ enum: ['outcomes'] }) report: string;
   @ApiProperty({ type: OutcomesParametersDto }) parameters: OutcomesParametersDto;
   @ApiProperty({ enum: LOS_CONVENTIONS }) lengthOfStayConvention: string;
+  @ApiProperty({ type: ReadmissionCohortDto }) readmissionCohort: ReadmissionCohortDto;
   @ApiProperty({ type: [OutcomeGroupDto] }) groups: OutcomeGroupDto[];
   @ApiProperty({ type: OutcomeGroupDto }) total: OutcomeGroupDto;
   @ApiProperty({ type: SuppressionDto, nullable: true, description: 'null unless de-identified' }) suppression: SuppressionDto | null;
