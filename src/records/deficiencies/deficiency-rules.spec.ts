@@ -22,6 +22,7 @@ describe('chart deficiency rules (42 CFR 482.24(c); TJC RC.01.03.01)', () => {
     ]);
     expect(types(enc({ encounterClass: 'outpatient' }), [], [], '2026-10-02T00:00:00.000Z', 30)).toEqual([]);
     expect(types(enc(), [note({ status: 'entered-in-error' })], [], '2026-10-02T00:00:00.000Z', 30)).toEqual(['missing-discharge-summary']);
+    expect(types(enc(), [note(), note({ id: 4, noteType: 'progress', status: 'amended', signedAt: null })], [], '2026-10-02T00:00:00.000Z', 30)).toEqual([]);
   });
 
   it('is deficient before the completion period ends and delinquent from then on', () => {
