@@ -9,6 +9,7 @@ import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
 import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
+import { seedRoiRightsExamples } from './roi-rights-examples';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
@@ -105,6 +106,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
   const planted = await plantRepresentatives(db, users, nowMs);
   if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
+  await seedRoiRightsExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
