@@ -259,6 +259,11 @@ export class RoiHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'fulfil: the disclosure is exempt from the accounting (164.528(a)(1))' }) exempt?: boolean;
   @ApiPropertyOptional({ description: 'fulfil: the fee charged' }) feeCents?: number;
   @ApiPropertyOptional({ description: 'The step was taken after the due date' }) late?: boolean;
+  @ApiPropertyOptional({ description: 'deny, deny-in-part: the licensed professional who determined a reviewable ground (164.524(a)(3))' }) determinedBy?: number;
+  @ApiPropertyOptional({ type: Object, description: 'deny-in-part: the part denied, { sections, items } (164.524(d)(1))' }) deniedPart?: object;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'request-denial-review: the designated reviewing official' }) reviewerId?: number | null;
+  @ApiPropertyOptional({ enum: ['upheld', 'reversed'], description: 'denial-review-decision: the reviewer\'s determination' }) decision?: string;
+  @ApiPropertyOptional({ description: 'denial-review-decision: the written notice of the determination (164.524(d)(4))' }) notice?: string;
 }
 
 export class RoiHistoryEntryDto {
