@@ -4,6 +4,7 @@ import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW } from './defaults';
+import { plantDeficiencies } from './documentation-integrity';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
@@ -102,6 +103,9 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
+  // Planted chart deficiencies: some discharge summaries are never written, so the note count drops by those.
+  const deficiencies = await plantDeficiencies(db, users, nowMs);
+  counts = { ...counts, notes: counts.notes - deficiencies.missingDischargeSummaries };
   await resetIdentitySequences(db);
   // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
   const planted = await plantRepresentatives(db, users, nowMs);

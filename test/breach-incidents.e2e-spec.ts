@@ -28,6 +28,13 @@ describe('breach incidents (45 CFR 164.402-164.408)', () => {
   });
   afterAll(() => t.close());
 
+  it('the snooping scenario ends in the walkthrough this suite performs: finding, judgement, incident, assessment, decision, deadlines', () => {
+    const steps = (scenario.details as unknown as { walkthrough: { call: string }[] }).walkthrough.map((w) => w.call);
+    expect(steps[0]).toMatch(/^GET \/audit\/anomalies/);
+    expect(steps[1]).toMatch(/break-glass\/\d+\/review/);
+    expect(steps.slice(2).join(' ')).toMatch(/POST \/privacy\/incidents .*assessment.*decision.*notifications/);
+  });
+
   it('only the privacy officer opens incidents (403, audited); the instructor, HIM and the nurse cannot', async () => {
     const grantId = scenario.details.grants[String(scenario.details.patients.sameSurname)];
     for (const who of ['instructor', 'him.jones', 'nurse.patel', 'admin']) {

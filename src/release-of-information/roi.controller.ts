@@ -9,6 +9,7 @@ import { IdPipe } from '../common/id.pipe';
 import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { FHIR_RESOURCE_MODELS, FhirBundleDto } from './dto/fhir.dto';
+import { ReplaceBasisFactsDto } from './dto/release-basis.dto';
 import { DisclosurePackageDto, RoiRecordsDto } from './dto/package.dto';
 import {
   CreateRoiRequestDto, PackageQueryDto, PrivacyApprovalDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
@@ -109,6 +110,17 @@ export class RoiController {
   @ApiOkResponse({ type: RoiRequestDto })
   replaceAuthorization(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: ReplaceAuthorizationDto) {
     return this.intake.replaceAuthorization(ctx, id, dto);
+  }
+
+  @Authorize('roi:process')
+  @Put('roi/requests/:id/basis-facts')
+  @ApiOperation({
+    summary: 'Legal process desk: complete the documents of the basis before validation (the order or subpoena, its scope and assurances, the law enforcement path, the patient\'s direction)',
+    description: 'Replaces the facts named (legalProcess, lawEnforcement, publicHealth, operations, direction); validation then checks them (164.512(b), (e), (f), 164.524(c)(3)(ii)). 409 after validation or on a stale version.',
+  })
+  @ApiOkResponse({ type: RoiRequestDto })
+  replaceBasisFacts(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: ReplaceBasisFactsDto) {
+    return this.intake.replaceBasisFacts(ctx, id, dto);
   }
 
   @Authorize('roi:process')
