@@ -7,7 +7,7 @@ import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 import { NAMEABLE_CATEGORIES } from '../authorization';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
-import { DeliveryDto, DeniedItemDto, DenialDto } from './denial.dto';
+import { DeliveryDto, DeniedItemDto, DenialDto, DenialHistoryDetailsDto } from './denial.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
 import { RECORD_TYPES } from '../roi-scope';
@@ -248,7 +248,7 @@ export class RoiActorDto {
 }
 
 /** What a step of the history records beside its states (each key only on the steps that set it). */
-export class RoiHistoryDetailsDto {
+export class RoiHistoryDetailsDto extends DenialHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'receive: days allowed for this requester type' }) dueDays?: number;
   @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'receive: the legal basis of the disclosure' }) legalBasis?: string;
   @ApiPropertyOptional({ description: 'validate-authorization: valid, or why none is required' }) authorization?: string;
@@ -262,11 +262,6 @@ export class RoiHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'fulfil: the disclosure is exempt from the accounting (164.528(a)(1))' }) exempt?: boolean;
   @ApiPropertyOptional({ description: 'fulfil: the fee charged' }) feeCents?: number;
   @ApiPropertyOptional({ description: 'The step was taken after the due date' }) late?: boolean;
-  @ApiPropertyOptional({ description: 'deny, deny-in-part: the licensed professional who determined a reviewable ground (164.524(a)(3))' }) determinedBy?: number;
-  @ApiPropertyOptional({ type: Object, description: 'deny-in-part: the part denied, { sections, items } (164.524(d)(1))' }) deniedPart?: object;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'request-denial-review: the designated reviewing official' }) reviewerId?: number | null;
-  @ApiPropertyOptional({ enum: ['upheld', 'reversed'], description: 'denial-review-decision: the reviewer\'s determination' }) decision?: string;
-  @ApiPropertyOptional({ description: 'denial-review-decision: the written notice of the determination (164.524(d)(4))' }) notice?: string;
 }
 
 export class RoiHistoryEntryDto {
