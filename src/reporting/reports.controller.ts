@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPro
 import type { Response } from 'express';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
+import { responseHeaders } from '../common/openapi/response-headers';
 import { PageDto, PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AuditSummaryQueryDto, CreateRunDto, OutcomesQueryDto, RoiQueryDto, RunDownloadQueryDto } from './dto/report-query.dto';
@@ -26,6 +27,8 @@ function reportContent(json: Record<string, unknown>, what: string) {
       'text/csv': { schema: { type: 'string' } },
       'image/svg+xml': { schema: { type: 'string' } },
     },
+    // Set with a file rendering (csv, svg, and every stored run), see file() below.
+    headers: responseHeaders('X-Content-SHA256', 'Content-Disposition'),
   });
 }
 
