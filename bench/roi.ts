@@ -42,6 +42,9 @@ import { RoiDisclosureService } from '../src/release-of-information/roi-disclosu
 import { RoiRequestsRepository, RoiRow } from '../src/release-of-information/roi-request.repository';
 import { RoiRequestView, scopeOfRow } from '../src/release-of-information/roi-request.view';
 import { RoiIntakeService } from '../src/release-of-information/roi-intake.service';
+import { AccountingSuspensionsRepository } from '../src/release-of-information/accounting-suspensions.repository';
+import { ConfidentialCommunicationsRepository } from '../src/release-of-information/confidential-communications.repository';
+import { AccessDenialService } from '../src/release-of-information/access-denial.service';
 import { RoiWorkflowService } from '../src/release-of-information/roi-workflow.service';
 import { ScopedRecordReader } from '../src/release-of-information/scoped-record-reader';
 import { runPlainReads } from './reference/roi-plain-reads';
@@ -157,11 +160,14 @@ async function main(): Promise<void> {
     const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db));
     const patients = new PatientsRepository(db);
     const reader = new ScopedRecordReader(patients);
-    const requests = new RoiRequestsRepository(db, patients, new UsersRepository(db, patients, new RolePermissionsRepository(db)));
-    const view = new RoiRequestView(requests, policy);
-    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock), parseRoiSettings({}));
+    const users = new UsersRepository(db, patients, new RolePermissionsRepository(db));
+    const requests = new RoiRequestsRepository(db, patients, users);
+    const communications = new ConfidentialCommunicationsRepository();
+    const view = new RoiRequestView(requests, policy, communications);
+    const disclosure = new RoiDisclosureService(db, clock, policy, audit, requests, view, reader, new DisclosuresService(db, clock, new AccountingSuspensionsRepository()), parseRoiSettings({}), communications);
     // The API's two entry points the bench measures: transitions (fulfil) and the package download.
-    const workflow = new RoiWorkflowService(db, clock, policy, audit, requests, view, disclosure);
+    const denials = new AccessDenialService(db, clock, policy, audit, requests, view, reader, users);
+    const workflow = new RoiWorkflowService(db, clock, policy, audit, requests, view, disclosure, denials);
     const intake = new RoiIntakeService(db, clock, policy, audit, requests, view, parseRoiSettings({}));
     const roi = { create: intake.create.bind(intake), transition: workflow.transition.bind(workflow), package: disclosure.package.bind(disclosure) };
     const user = {

@@ -87,9 +87,10 @@ export class WorkerBatchSource implements BatchSource {
   constructor(s: GeneratorSettings) {
     const typescript = __filename.endsWith('.ts');
     const entry = join(__dirname, `generator-worker${typescript ? '.ts' : '.js'}`);
-    // Under ts-node (npm run seed) the worker compiles the TypeScript entry the same way.
+    // From TypeScript sources (npm run seed, tests) the worker compiles its entry with ts-node and SWC (transpile only:
+    // about 1 s less per worker start than TypeScript's own transpiler).
     const code = typescript
-      ? `require('ts-node').register({ transpileOnly: true, projectSearchDir: ${JSON.stringify(__dirname)} }); require(${JSON.stringify(entry)});`
+      ? `require('ts-node').register({ swc: true, transpileOnly: true, projectSearchDir: ${JSON.stringify(__dirname)} }); require(${JSON.stringify(entry)});`
       : `require(${JSON.stringify(entry)});`;
     this.worker = new Worker(code, { eval: true, workerData: s, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
     this.worker.on('message', (m: WorkerMessage) => this.deliver(m));

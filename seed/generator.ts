@@ -3,6 +3,7 @@ import { hashPassword } from '../src/auth/password';
 import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
+import { DEFAULT_SEED, DEFAULT_SEED_NOW } from './defaults';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
@@ -10,6 +11,7 @@ import { deleteAllData, resetIdentitySequences } from './reset';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
+export { DEFAULT_SEED, DEFAULT_SEED_NOW, isDatabaseEmpty } from './defaults';
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-users';
 
 /**
@@ -40,16 +42,9 @@ export interface SeedTotals extends GeneratedCounts {
   seconds: number;
 }
 
-export const DEFAULT_SEED_NOW = new Date('2026-11-01T00:00:00.000Z');
-export const DEFAULT_SEED = 0x5eed2026;
 /** Patients generated and written per transaction. */
 const BATCH_PATIENTS = 1000;
 const WORKER_FROM_PATIENTS = 5000;
-
-/** True when the database has no users (the app seeds such a database at start when SEED_ON_EMPTY=true). */
-export async function isDatabaseEmpty(db: Db): Promise<boolean> {
-  return (await db.one('SELECT 1 AS present FROM users LIMIT 1')) === undefined;
-}
 
 /** Copies the role matrix into roles, permissions and role_permissions. Idempotent: does nothing if roles exist. */
 export async function seedAccessCatalogue(db: Db): Promise<void> {

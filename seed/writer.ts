@@ -105,20 +105,21 @@ export const LAYOUTS = {
   clinical_notes: {
     // body: index into Lookups.notes (which fixes the note type); dx: the encounter's primary diagnosis
     compact: ['encounter_id', 'patient_id', 'body', 'author', 'dx', 'authored_at'],
-    columns: ['encounter_id', 'patient_id', 'note_type', 'author_user_id', 'text', 'authored_at', ...CLINICAL_TAIL],
+    // Seeded notes are signed by their author when written (seed/documentation-integrity.ts plants unsigned ones).
+    columns: ['encounter_id', 'patient_id', 'note_type', 'author_user_id', 'text', 'authored_at', ...CLINICAL_TAIL, 'signed_at', 'signed_by'],
     select: `v.column1, v.column2, n.note_type, v.column4,
       n.title || char(10) || CASE WHEN n.note_type = 'psychotherapy' THEN '' ELSE 'Reason for visit: ' || d.description || '.' || char(10) END || n.body,
       v.column6,
       CASE WHEN n.note_type = 'psychotherapy' OR d.category IS NOT NULL THEN 'restricted' ELSE 'normal' END,
       CASE WHEN n.note_type = 'psychotherapy' THEN 'psychotherapy' ELSE d.category END,
-      v.column6, v.column4, v.column6, v.column4`,
+      v.column6, v.column4, v.column6, v.column4, v.column6, v.column4`,
     joins: 'JOIN temp.seed_note n ON n.idx = v.column3 JOIN temp.seed_dx d ON d.idx = v.column5',
     expand: (v, i, l) => {
       const n = l.notes[v[i + 2] as number];
       const d = l.dx[v[i + 4] as number];
       const category = n.noteType === 'psychotherapy' ? 'psychotherapy' : d.sensitivity;
       return [v[i], v[i + 1], n.noteType, v[i + 3], noteText(n, d), v[i + 5],
-        restricted(category), category, v[i + 5], v[i + 3], v[i + 5], v[i + 3]];
+        restricted(category), category, v[i + 5], v[i + 3], v[i + 5], v[i + 3], v[i + 5], v[i + 3]];
     },
   },
 } satisfies Record<string, Layout>;

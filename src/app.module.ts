@@ -11,7 +11,7 @@ import { logFormat, logTransport } from './common/log-format';
 import { ConsoleModule } from './console/console.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
-import { DEFAULT_SEED, DEFAULT_SEED_NOW, seedDatabase } from '../seed/generator';
+import { DEFAULT_SEED, DEFAULT_SEED_NOW } from '../seed/defaults';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { RecordsModule } from './records/records.module';
@@ -33,6 +33,9 @@ const logging = LoggerModule.forRootAsync({
       serializers: {
         // Query strings can carry names (patient search): log the path only.
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        // The status only: the response headers (the CSP alone is ~400 bytes) cost a copy and a redaction pass per
+        // request and say nothing the request id does not (docs/performance.md).
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customProps: () => ({ service: 'hit-records' }),
       // JSON lines, except pino-pretty for a person at a terminal in development (common/log-format.ts).
@@ -45,7 +48,9 @@ const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessM
 
 /** The demo reset seeds again with the seed generator (a tool beside the app, so it is wired here). */
 const demo = DemoModule.withSeeder({
+  // Loaded on the first reset only: the generator and its data library are not part of the idle process.
   reseed: async (db, patients) => {
+    const { seedDatabase } = await import('../seed/generator');
     await seedDatabase(db, { patients, reset: true });
   },
   seed: DEFAULT_SEED,

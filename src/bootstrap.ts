@@ -66,9 +66,9 @@ export function setupSwagger(app: INestApplication): void {
       description: 'An access token from POST /auth/login: a JWT signed HS256 with a short lifetime (JWT_TTL), checked per RFC8725 (algorithm pinned, expiry required, revocation by token version).',
     })
     .build();
-  // Built from the controllers, then finished from the routes' metadata (src/common/openapi/finish-document.ts).
-  const document = finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ErrorDto] }), collectRouteFacts(app));
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Built on the first request for /docs or /docs-json, not at boot: most runs never ask (docs/performance.md); then
+  // finished from the routes' metadata (src/common/openapi/finish-document.ts).
+  SwaggerModule.setup('docs', app, () => finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ErrorDto] }), collectRouteFacts(app)), { jsonDocumentUrl: 'docs-json' });
 }
 
 export async function createApp(): Promise<NestExpressApplication> {

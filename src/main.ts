@@ -4,7 +4,7 @@ import { createApp } from './bootstrap';
 import { AppConfig } from './config/app-config';
 import { ConfigurationError, usesDemoSecrets, validateEnvironment } from './config/env.schema';
 import { Db } from './database/db';
-import { isDatabaseEmpty, seedDatabase } from '../seed/generator';
+import { isDatabaseEmpty } from '../seed/defaults';
 
 async function main(): Promise<void> {
   // Fail fast, with one clear line, before anything else starts (a bad or demo secret in production).
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const db = app.get(Db);
   if (config.get('SEED_ON_EMPTY') === 'true' && (await isDatabaseEmpty(db))) {
     logger.log('Empty database: seeding the demo data (200 patients, one user per role)');
+    const { seedDatabase } = await import('../seed/generator');
     await seedDatabase(db, { patients: 200 });
   }
   const port = config.get('PORT');

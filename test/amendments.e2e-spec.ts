@@ -1,7 +1,11 @@
 import { DAY_MS } from '../src/common/clock';
 import { createTestApp, TestApp } from './helpers/test-app';
 
-/** HIPAA amendment requests (45 CFR 164.526): patient.demo asks, him.jones decides. */
+/**
+ * HIPAA amendment requests (45 CFR 164.526): patient.demo asks, him.jones (HIM) coordinates and routes, dr.chen (who
+ * recorded the items and attends the patient) decides; an accepted amendment corrects the item and is told to the
+ * individual, the persons they named and earlier recipients; a denial travels with later disclosures.
+ */
 describe('amendments (45 CFR 164.526)', () => {
   let t: TestApp;
   let demoId: number;
@@ -24,6 +28,27 @@ describe('amendments (45 CFR 164.526)', () => {
       [String(id)],
     );
   const ms = (iso: string) => new Date(iso).getTime();
+  /** HIM routes a request to a clinician with the version it has now. */
+  const route = async (id: number, username: string, status = 200) => {
+    const him = await as('him.jones');
+    const current = await him.get(`/amendments/${id}`).expect(200);
+    const userId = Number((await t.db.one<{ id: number }>('SELECT id FROM users WHERE username = $1', [username]))!.id);
+    return him.post(`/amendments/${id}/route`).send({ deciderUserId: userId, version: current.body.version }).expect(status);
+  };
+  /** A release of information walked to fulfilment by roi.nguyen (roi.garcia logs it): the package as JSON and FHIR. */
+  const disclose = async (requesterName: string, recordTypes: string[]) => {
+    const created = await (await as('roi.garcia')).post('/roi/requests')
+      .send({ patientId: demoId, requesterType: 'provider', requesterName, requesterAddress: '1 Main St, Springfield', purpose: 'Continuing care', recordTypes, format: 'electronic' })
+      .expect(201);
+    const roi = await as('roi.nguyen');
+    for (const action of ['verify-identity', 'validate-authorization', 'begin-review', 'approve', 'fulfil']) {
+      const current = await roi.get(`/roi/requests/${created.body.id}`).expect(200);
+      await roi.post(`/roi/requests/${created.body.id}/transitions`).send({ action, version: current.body.version }).expect(200);
+    }
+    const json = JSON.parse((await roi.get(`/roi/requests/${created.body.id}/package?format=json`).expect(200)).text);
+    const fhir = JSON.parse((await roi.get(`/roi/requests/${created.body.id}/package?format=fhir`).expect(200)).text);
+    return { id: Number(created.body.id), json, fhir };
+  };
 
   beforeAll(async () => {
     t = await createTestApp({ patients: 12 });
@@ -114,8 +139,12 @@ describe('amendments (45 CFR 164.526)', () => {
   it('an HIM technician requests on the patient\'s behalf; other workforce roles cannot', async () => {
     const him = await as('him.jones');
     const res = await him.post(`/patients/${demoId}/amendments`)
-      .send({ itemType: 'diagnoses', itemId: diag[1], requestedChange: 'Wrong laterality.', justification: 'Patient letter received by mail.' })
+      .send({
+        itemType: 'diagnoses', itemId: diag[1], requestedChange: 'Wrong laterality.', justification: 'Patient letter received by mail.',
+        notifyPersons: [{ name: 'Dr. Alice Moreno', address: '12 Lake St, Springfield' }],
+      })
       .expect(201);
+    expect(res.body.notifyPersons).toEqual([{ name: 'Dr. Alice Moreno', address: '12 Lake St, Springfield' }]);
     accepted = res.body.id;
     expect(res.body.requestedBy).not.toBe(res.body.patientId);
     const rows = await auditRows(accepted);
@@ -142,20 +171,42 @@ describe('amendments (45 CFR 164.526)', () => {
     expect(noReason.body.details[0].field).toBe('reason');
     expect(await amendment(denied)).toMatchObject({ status: 'received' });
 
-    const res = await him.post(`/amendments/${denied}/decision`)
-      .send({ decision: 'deny', denialGround: 'accurate-and-complete', reason: 'The follow-up note confirms the diagnosis.', version: 1 })
-      .expect(200);
-    expect(res.body).toMatchObject({ status: 'denied', denialGround: 'accurate-and-complete', version: 2, daysLeft: null, overdue: false });
+    // The HIM technician no longer decides alone: 403 before routing, 403 after (audited), and nothing changes.
+    const denyBody = { decision: 'deny', denialGround: 'accurate-and-complete', reason: 'The follow-up note confirms the diagnosis.' };
+    const alone = await him.post(`/amendments/${denied}/decision`).send({ ...denyBody, version: 1 }).expect(403);
+    expect(alone.body.message).toMatch(/author of the item or a clinician responsible/);
+    // HIM sees whom to route to: dr.chen recorded the item and attends the patient; dr.okafor does neither (400).
+    const detail = await him.get(`/amendments/${denied}`).expect(200);
+    expect(detail.body.eligibleDeciders.map((d: { username: string }) => d.username)).toEqual(['dr.chen']);
+    expect((await route(denied, 'dr.okafor', 400)).body.details[0].field).toBe('deciderUserId');
+    expect((await route(denied, 'dr.chen')).body).toMatchObject({ version: 2, decider: { basis: 'recorded-by' } });
+    await him.post(`/amendments/${denied}/decision`).send({ ...denyBody, version: 2 }).expect(403);
+    const outsider = await (await as('dr.okafor')).post(`/amendments/${denied}/decision`).send({ ...denyBody, version: 2 }).expect(403);
+    expect(outsider.body.message).toMatch(/routed to another clinician/);
+    await (await as('nurse.patel')).post(`/amendments/${denied}/decision`).send({ ...denyBody, version: 2 }).expect(403);
+    const refusals = await t.db.query<{ actor_username: string }>(
+      `SELECT actor_username FROM audit_events WHERE action = 'access-denied' AND resource_type = 'amendment' AND resource_id = $1 ORDER BY seq`, [String(denied)],
+    );
+    expect(refusals.map((r) => r.actor_username)).toEqual(expect.arrayContaining(['him.jones', 'dr.okafor', 'nurse.patel']));
+    expect(await amendment(denied)).toMatchObject({ status: 'received', version: 2 });
+    // The clinician it is routed to sees it in their queue, and only theirs.
+    const chen = await as('dr.chen');
+    expect((await chen.get('/amendments').expect(200)).body.items.map((a: { id: number }) => a.id)).toEqual([denied]);
+    expect((await (await as('dr.okafor')).get('/amendments').expect(200)).body.total).toBe(0);
+
+    const res = await chen.post(`/amendments/${denied}/decision`).send({ ...denyBody, version: 2 }).expect(200);
+    expect(res.body).toMatchObject({ status: 'denied', denialGround: 'accurate-and-complete', version: 3, daysLeft: null, overdue: false });
     expect(res.body.denialNotice.basis).toMatch(/accurate and complete.*164\.526\(a\)\(2\)\(iv\)/);
     expect(res.body.denialNotice.disagreement).toMatch(/disagreement/);
     const rows = await auditRows(denied);
     expect(JSON.parse(rows.at(-1)!.details)).toMatchObject({ event: 'deny', before: { status: 'received' }, after: { status: 'denied' }, denialGround: 'accurate-and-complete' });
-    expect(rows.at(-1)).toMatchObject({ action: 'amendment', actor_username: 'him.jones', patient_id: demoId });
+    expect(rows.at(-1)).toMatchObject({ action: 'amendment', actor_username: 'dr.chen', patient_id: demoId });
 
     // Closed: any further decision is a conflict and changes nothing.
-    await him.post(`/amendments/${denied}/decision`).send({ decision: 'accept', version: 2 }).expect(409);
-    await him.post(`/amendments/${denied}/decision`).send({ decision: 'extend', extensionDays: 5, reason: 'x', version: 2 }).expect(409);
-    expect(await amendment(denied)).toMatchObject({ status: 'denied', version: 2 });
+    await chen.post(`/amendments/${denied}/decision`).send({ decision: 'accept', correction: { description: 'x' }, version: 3 }).expect(409);
+    await him.post(`/amendments/${denied}/decision`).send({ decision: 'extend', extensionDays: 5, reason: 'x', version: 3 }).expect(409);
+    await route(denied, 'dr.chen', 409);
+    expect(await amendment(denied)).toMatchObject({ status: 'denied', version: 3 });
   });
 
   it('the patient files one statement of disagreement after the denial', async () => {
@@ -165,7 +216,7 @@ describe('amendments (45 CFR 164.526)', () => {
     await him.post(`/amendments/${denied}/disagreement`).send({ statement: 'On their behalf.' }).expect(403);
     await patient.post(`/amendments/${denied}/disagreement`).send({ statement: '' }).expect(400);
     const res = await patient.post(`/amendments/${denied}/disagreement`).send({ statement: 'My cardiologist disagrees; see the letter.' }).expect(201);
-    expect(res.body).toMatchObject({ status: 'denied', disagreementStatement: 'My cardiologist disagrees; see the letter.', version: 3 });
+    expect(res.body).toMatchObject({ status: 'denied', disagreementStatement: 'My cardiologist disagrees; see the letter.', version: 4 });
     expect(res.body.denialNotice.disagreement).toMatch(/on file/);
     await patient.post(`/amendments/${denied}/disagreement`).send({ statement: 'Again.' }).expect(409);
     expect((await amendment(denied))!.disagreement_statement).toBe('My cardiologist disagrees; see the letter.');
@@ -174,33 +225,70 @@ describe('amendments (45 CFR 164.526)', () => {
     expect(rows.at(-1)!.details).not.toContain('cardiologist');
   });
 
-  it('accepting amends the item (status amended, version + 1) and links it to the amendment, in one audited transaction', async () => {
-    const him = await as('him.jones');
-    const before = (await t.db.one<{ status: string; version: number }>('SELECT status, version FROM diagnoses WHERE id = $1', [diag[1]]))!;
+  it('accepting corrects the item: a new version linked to the amendment, the old one kept; notices recorded (164.526(c))', async () => {
+    // An earlier disclosure of the item: its recipient may have relied on it (164.526(c)(3)(ii)).
+    const earlier = await disclose('Springfield Cardiology', ['diagnoses']);
+    expect(earlier.json.records.diagnoses.map((d: { id: number }) => d.id)).toContain(diag[1]);
+    await disclose('Lakeside Physical Therapy', ['observations']); // never held the item: not told
+
+    const before = (await t.db.one<{ status: string; version: number; code: string }>('SELECT status, version, code FROM diagnoses WHERE id = $1', [diag[1]]))!;
     expect(before.status).toBe('active');
-    const res = await him.post(`/amendments/${accepted}/decision`).send({ decision: 'accept', reason: 'Confirmed with the surgeon.', version: 1 }).expect(200);
-    expect(res.body).toMatchObject({ status: 'accepted', appliedItemId: diag[1], decisionReason: 'Confirmed with the surgeon.', version: 2 });
-    const item = (await t.db.one<{ status: string; version: number }>('SELECT status, version FROM diagnoses WHERE id = $1', [diag[1]]))!;
-    expect(item.status).toBe('amended');
-    expect(Number(item.version)).toBe(Number(before.version) + 1);
-    expect(Number((await amendment(accepted))!.applied_item_id)).toBe(diag[1]);
+    await route(accepted, 'dr.chen');
+    const him = await as('him.jones');
+    const chen = await as('dr.chen');
+    await him.post(`/amendments/${accepted}/decision`).send({ decision: 'accept', correction: { description: 'Left-sided' }, version: 2 }).expect(403);
+    await (await as('dr.okafor')).post(`/amendments/${accepted}/decision`).send({ decision: 'accept', correction: { description: 'Left-sided' }, version: 2 }).expect(403);
+    const noCorrection = await chen.post(`/amendments/${accepted}/decision`).send({ decision: 'accept', version: 2 }).expect(400);
+    expect(noCorrection.body.details[0].field).toBe('correction');
+    const badField = await chen.post(`/amendments/${accepted}/decision`).send({ decision: 'accept', correction: { text: 'x' }, version: 2 }).expect(400);
+    expect(badField.body.details[0].field).toBe('correction.text');
+    expect(await amendment(accepted)).toMatchObject({ status: 'received', version: 2 });
+
+    const res = await chen.post(`/amendments/${accepted}/decision`)
+      .send({ decision: 'accept', reason: 'Confirmed with the surgeon.', correction: { description: 'Left-sided, corrected per amendment' }, version: 2 })
+      .expect(200);
+    const newId = res.body.appliedItemId;
+    expect(res.body).toMatchObject({ status: 'accepted', itemId: diag[1], decisionReason: 'Confirmed with the surgeon.', version: 3, correction: { description: 'Left-sided, corrected per amendment' } });
+    expect(newId).not.toBe(diag[1]);
+    // The old version is kept (amended, version + 1); the new one carries the correction and replaces it.
+    const old = (await t.db.one<{ status: string; version: number; description: string }>('SELECT status, version, description FROM diagnoses WHERE id = $1', [diag[1]]))!;
+    expect(old.status).toBe('amended');
+    expect(Number(old.version)).toBe(Number(before.version) + 1);
+    const corrected = (await t.db.one<{ status: string; replaces_id: number; code: string; description: string; created_by: number }>(
+      'SELECT status, replaces_id, code, description, created_by FROM diagnoses WHERE id = $1', [newId],
+    ))!;
+    expect(corrected).toMatchObject({ status: 'active', code: before.code, description: 'Left-sided, corrected per amendment' });
+    expect(Number(corrected.replaces_id)).toBe(diag[1]);
+    expect(Number((await amendment(accepted))!.applied_item_id)).toBe(newId);
+
+    // The individual, the person they named, and the earlier recipient of the item; not the one who never held it.
+    expect(res.body.notifications.map((n: { recipientKind: string; recipient: { name: string }; channel: string }) => [n.recipientKind, n.recipient.name, n.channel])).toEqual([
+      ['individual', expect.any(String), 'patient-portal'],
+      ['named-by-individual', 'Dr. Alice Moreno', 'mail'],
+      ['prior-recipient', 'Springfield Cardiology', 'mail'],
+    ]);
+    expect(res.body.notifications[2].disclosureId).toBe(Number((await t.db.one<{ id: number }>('SELECT id FROM disclosures WHERE roi_request_id = $1', [earlier.id]))!.id));
+    await t.db.execute('UPDATE amendment_notifications SET channel = $1', ['x']).then(() => { throw new Error('append-only'); }, (e: Error) => expect(e.message).toMatch(/append-only/));
 
     const decision = (await auditRows(accepted)).at(-1)!;
-    expect(JSON.parse(decision.details)).toMatchObject({ event: 'accept', before: { status: 'received' }, after: { status: 'accepted' }, appliedItemId: diag[1] });
-    const itemRow = await t.db.one<{ details: string; request_id: string }>(
-      `SELECT details, request_id FROM audit_events WHERE action = 'update' AND resource_type = 'diagnoses' AND resource_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [String(diag[1])],
+    expect(JSON.parse(decision.details)).toMatchObject({ event: 'accept', before: { status: 'received' }, after: { status: 'accepted' }, appliedItemId: newId, notifications: 3 });
+    expect(decision.actor_username).toBe('dr.chen');
+    const itemRows = await t.db.query<{ action: string; resource_id: string; details: string; request_id: string }>(
+      `SELECT action, resource_id, details, request_id FROM audit_events WHERE resource_type = 'diagnoses' AND request_id = $1 ORDER BY seq`,
+      [decision.request_id],
     );
-    expect(itemRow!.request_id).toBe(decision.request_id);
-    expect(JSON.parse(itemRow!.details)).toMatchObject({ amendmentId: accepted, before: { status: 'active' }, after: { status: 'amended' } });
+    expect(itemRows.map((r) => [r.action, Number(r.resource_id)])).toEqual([['update', diag[1]], ['create', newId]]);
+    expect(JSON.parse(itemRows[0].details)).toMatchObject({ amendmentId: accepted, before: { status: 'active' }, after: { status: 'amended' }, replacedBy: newId });
   });
 
   it('the patient\'s record shows the amended item and the amendment linked to it', async () => {
     const patient = await as('patient.demo');
     const record = await patient.get('/me/record').expect(200);
     expect(record.body.diagnoses.find((d: { id: number }) => d.id === diag[1])).toMatchObject({ status: 'amended' });
+    // The corrected version is in the record too, pointing at the old one it replaces (the history stays readable).
+    expect(record.body.diagnoses.find((d: { replacesId: number | null }) => d.replacesId === diag[1])).toMatchObject({ status: 'active', description: 'Left-sided, corrected per amendment' });
     const linked = await patient.get(`/patients/${demoId}/amendments?itemType=diagnoses&itemId=${diag[1]}`).expect(200);
-    expect(linked.body).toMatchObject({ total: 1, withheld: expect.any(Array), items: [{ id: accepted, status: 'accepted', appliedItemId: diag[1] }] });
+    expect(linked.body).toMatchObject({ total: 1, withheld: expect.any(Array), items: [{ id: accepted, status: 'accepted', itemId: diag[1], appliedItemId: expect.any(Number) }] });
     const all = await patient.get(`/patients/${demoId}/amendments`).expect(200);
     expect(all.body.items.map((a: { id: number }) => a.id).sort()).toEqual([denied, accepted].sort());
     // A record reader on the care team sees them too; someone else's record stays closed to the patient.
@@ -219,10 +307,15 @@ describe('amendments (45 CFR 164.526)', () => {
     expect(mine.body).toMatchObject({ id: denied, status: 'denied', item: { id: diag[0] } });
     const him = await (await as('him.jones')).get(`/amendments/${accepted}`).expect(200);
     expect(him.body.item).toMatchObject({ id: diag[1], status: 'amended' });
+    expect(him.body.notifications).toHaveLength(3);
+    // The clinician it was routed to reads it; another clinician does not.
+    await (await as('dr.chen')).get(`/amendments/${accepted}`).expect(200);
+    await (await as('dr.okafor')).get(`/amendments/${accepted}`).expect(403);
     await (await as('nurse.patel')).get(`/amendments/${denied}`).expect(403);
     await (await as('him.jones')).get('/amendments/999999').expect(404);
     const rows = await auditRows(denied);
-    expect(rows.filter((r) => r.action === 'read').map((r) => r.actor_username)).toEqual(['patient.demo']);
+    // Every read is in the trail: HIM's while routing, the deciding clinician's, the individual's; nobody else's.
+    expect(new Set(rows.filter((r) => r.action === 'read').map((r) => r.actor_username))).toEqual(new Set(['him.jones', 'dr.chen', 'patient.demo']));
   });
 
   it('extends once, by at most 30 days, with a reason; a stale version is 409 and changes nothing', async () => {
@@ -250,7 +343,7 @@ describe('amendments (45 CFR 164.526)', () => {
 
     // Stale version: 409, no change to the amendment or the item, no audit row.
     const auditBefore = (await auditRows(extended)).length;
-    const stale = await him.post(`/amendments/${extended}/decision`).send({ decision: 'accept', version: 1 }).expect(409);
+    const stale = await him.post(`/amendments/${extended}/decision`).send({ decision: 'extend', extensionDays: 1, reason: 'More time.', version: 1 }).expect(409);
     expect(stale.body.message).toMatch(/version 2, you sent 1/);
     expect(await amendment(extended)).toMatchObject({ status: 'extended', version: 2, applied_item_id: null });
     expect((await t.db.one<{ status: string }>('SELECT status FROM diagnoses WHERE id = $1', [diag[2]]))!.status).toBe('active');
@@ -290,8 +383,57 @@ describe('amendments (45 CFR 164.526)', () => {
     expect(await amendment(late)).toMatchObject({ status: 'received', version: 1, extension_reason: null });
 
     // Still must act: a late decision is recorded as late.
-    await him.post(`/amendments/${late}/decision`).send({ decision: 'deny', denialGround: 'not-part-of-designated-record-set', reason: 'Billing copy only.', version: 1 }).expect(200);
+    await route(late, 'dr.chen');
+    await (await as('dr.chen')).post(`/amendments/${late}/decision`).send({ decision: 'deny', denialGround: 'not-part-of-designated-record-set', reason: 'Billing copy only.', version: 2 }).expect(200);
     expect(JSON.parse((await auditRows(late)).at(-1)!.details)).toMatchObject({ event: 'deny', late: true });
     expect((await him.get('/amendments?overdue=true').expect(200)).body.total).toBe(0);
+  });
+
+  it('the rebuttal: HIM, once, only after a statement of disagreement; a copy goes to the individual (164.526(d)(3))', async () => {
+    const him = await as('him.jones');
+    await (await as('patient.demo')).post(`/amendments/${denied}/rebuttal`).send({ statement: 'x' }).expect(403);
+    await him.post(`/amendments/${late}/rebuttal`).send({ statement: 'No statement to answer.' }).expect(409);
+    await him.post(`/amendments/${denied}/rebuttal`).send({ statement: '' }).expect(400);
+    const res = await him.post(`/amendments/${denied}/rebuttal`).send({ statement: 'The echocardiogram of 2026-02-03 supports the diagnosis.' }).expect(201);
+    expect(res.body.rebuttal).toMatchObject({ statement: 'The echocardiogram of 2026-02-03 supports the diagnosis.', copySentToIndividualAt: expect.any(String) });
+    await him.post(`/amendments/${denied}/rebuttal`).send({ statement: 'Again.' }).expect(409);
+    expect(JSON.parse((await auditRows(denied)).at(-1)!.details)).toMatchObject({ event: 'rebuttal', copyToIndividual: true });
+    const mine = await (await as('patient.demo')).get(`/amendments/${denied}`).expect(200);
+    expect(mine.body.rebuttal.statement).toMatch(/echocardiogram/);
+  });
+
+  it('later disclosures of the disputed item carry the request, denial, disagreement and rebuttal; other packages do not (164.526(d)(5))', async () => {
+    const dx = await disclose('Riverside Clinic', ['diagnoses']);
+    expect(dx.json.amendments).toEqual([
+      expect.objectContaining({
+        amendmentId: denied, itemType: 'diagnoses', itemId: diag[0], citation: '45 CFR 164.526(d)(5)(i)',
+        request: expect.objectContaining({ requestedChange: 'This diagnosis was ruled out at follow-up.' }),
+        denial: expect.objectContaining({ ground: 'accurate-and-complete', groundCitation: '45 CFR 164.526(a)(2)(iv)' }),
+        disagreement: 'My cardiologist disagrees; see the letter.', rebuttal: 'The echocardiogram of 2026-02-03 supports the diagnosis.',
+      }),
+    ]);
+    expect(dx.json.notices.map((n: { code: string }) => n.code)).toContain('amendment-dispute');
+    const doc = dx.fhir.entry.find((e: { resource: { id: string } }) => e.resource.id === `amendment-${denied}`).resource;
+    expect(doc).toMatchObject({ resourceType: 'DocumentReference', context: { related: [{ reference: `Condition/${diag[0]}` }] } });
+    expect(dx.fhir.entry.some((e: { resource: { resourceType: string; id: string } }) => e.resource.resourceType === 'Condition' && e.resource.id === String(diag[0]))).toBe(true);
+    // The late denial had no statement of disagreement and the individual did not ask: it does not travel.
+    expect(dx.json.amendments.map((a: { amendmentId: number }) => a.amendmentId)).not.toContain(late);
+    const obs = await disclose('Lakeside Physical Therapy', ['observations']);
+    expect(obs.json.amendments).toEqual([]);
+    expect(obs.fhir.entry.some((e: { resource: { id: string } }) => String(e.resource.id).startsWith('amendment-'))).toBe(false);
+  });
+
+  it('without a disagreement, the request and denial travel only if the individual asks (164.526(d)(5)(ii))', async () => {
+    const patient = await as('patient.demo');
+    await (await as('him.jones')).post(`/amendments/${late}/include-with-disclosures`).expect(403);
+    await patient.post(`/amendments/${denied}/include-with-disclosures`).expect(409); // a statement is on file: it travels already
+    await patient.post(`/amendments/${extended}/include-with-disclosures`).expect(409); // not denied
+    const res = await patient.post(`/amendments/${late}/include-with-disclosures`).expect(200);
+    expect(res.body.includeWithDisclosures).toBe(true);
+    await patient.post(`/amendments/${late}/include-with-disclosures`).expect(409);
+    const dx = await disclose('Hillside Urgent Care', ['diagnoses']);
+    expect(dx.json.amendments.find((a: { amendmentId: number }) => a.amendmentId === late)).toMatchObject({
+      citation: '45 CFR 164.526(d)(5)(ii)', itemId: diag[3], disagreement: null, rebuttal: null, denial: expect.objectContaining({ ground: 'not-part-of-designated-record-set' }),
+    });
   });
 });

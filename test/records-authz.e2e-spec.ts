@@ -34,8 +34,9 @@ const MATRIX: Record<string, Record<Endpoint, string>> = {
     notes: '200 200 403 -', careTeam: '200 200 200 -', addObservation: '403 403 403 -',
   },
   'coder.kim': {
+    // Coders read the whole documentation, notes included (issue 13); never write it.
     demographics: '200 200 403 -', record: '200 200 403 -', encounters: '200 200 403 -', diagnoses: '200 200 403 -',
-    notes: '403 403 403 -', careTeam: '403 403 403 -', addObservation: '403 403 403 -',
+    notes: '200 200 403 -', careTeam: '403 403 403 -', addObservation: '403 403 403 -',
   },
   'roi.garcia': {
     demographics: '200 200 403 -', record: '403 403 403 -', encounters: '403 403 403 -', diagnoses: '403 403 403 -',

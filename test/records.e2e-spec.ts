@@ -17,13 +17,20 @@ describe('records', () => {
     ))!;
 
   describe('minimum-necessary views', () => {
-    it('a coder sees encounters, diagnoses and procedures; no note text, no observations, no restricted items', async () => {
+    it('a coder reads the whole documentation with note text; never psychotherapy notes or Part 2 records (issue 13)', async () => {
       const r = await record('coder.kim', 1);
       expect(r.view).toBe('coding');
-      expect(Object.keys(r).sort()).toEqual(['access', 'demographics', 'diagnoses', 'encounters', 'patientId', 'procedures', 'view', 'withheld']);
-      expect(JSON.stringify(r)).not.toMatch(/"text"/);
-      expect(r.diagnoses.every((d: { sensitivity: string }) => d.sensitivity === 'normal')).toBe(true);
-      expect(r.withheld).toEqual(expect.arrayContaining([expect.objectContaining({ section: 'diagnoses', reason: 'restricted items are not part of this view' })]));
+      expect(Object.keys(r).sort()).toEqual(['access', 'demographics', 'diagnoses', 'encounters', 'notes', 'observations', 'patientId', 'procedures', 'view', 'withheld']);
+      expect(r.notes.length).toBeGreaterThan(0);
+      expect(r.notes.every((n: { text: string }) => typeof n.text === 'string' && n.text.length > 0)).toBe(true);
+      expect(r.notes.some((n: { noteType: string }) => n.noteType === 'psychotherapy')).toBe(false);
+      for (const section of ['diagnoses', 'procedures', 'observations', 'notes']) {
+        expect(r[section].some((i: { sensitivityCategory: string | null }) => i.sensitivityCategory === 'substance-use' || i.sensitivityCategory === 'psychotherapy')).toBe(false);
+      }
+      expect(r.withheld).toEqual(expect.arrayContaining([
+        expect.objectContaining({ section: 'notes', code: 'psychotherapy-note' }),
+        expect.objectContaining({ section: 'diagnoses', code: 'restricted-category', reason: expect.stringContaining('42 CFR Part 2') }),
+      ]));
     });
 
     it('a registrar gets demographics only', async () => {

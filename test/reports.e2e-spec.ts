@@ -1,118 +1,17 @@
 import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { AuditWriter } from '../src/audit/audit.writer';
-import type { Queryable } from '../src/database/db';
 import { OutcomesReport } from '../src/reporting/outcomes/outcomes.report';
+import { buildDifferencingCase, buildYear, CHAPTER, insertPatient, insertStay } from './helpers/outcomes-dataset';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 /**
- * Reports over a hand-built hospital year, 2030 (the seed's history ends in 2026, so nothing else falls in it).
+ * Reports over a hand-built hospital year, 2030 (helpers/outcomes-dataset.ts; the seed's history ends in 2026).
  * Every number below is worked out by hand from the stays listed in `buildYear`; the same expectations run on
  * SQLite and on PostgreSQL (E2E_DATABASE_URL), which is how the two dialects are held to the same answers.
  */
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
-
-interface Stay {
-  admit: string;
-  discharge: string | null;
-  disposition?: string | null;
-  planned?: boolean;
-  cls?: 'inpatient' | 'outpatient' | 'emergency';
-  status?: 'active' | 'entered-in-error';
-  department?: string;
-}
-
-async function insertPatient(tx: Queryable, mrn: string): Promise<number> {
-  const row = await tx.one<{ id: number }>(
-    `INSERT INTO patients (mrn, given_name, family_name, birth_date, sex, created_at, updated_at)
-     VALUES ($1, 'Test', 'Report', '1960-01-01', 'female', '2029-01-01T00:00:00.000Z', '2029-01-01T00:00:00.000Z') RETURNING id`,
-    [mrn],
-  );
-  return Number(row!.id);
-}
-
-async function insertStay(tx: Queryable, patientId: number, s: Stay): Promise<number> {
-  const row = await tx.one<{ id: number }>(
-    `INSERT INTO encounters (patient_id, encounter_class, admitted_at, discharged_at, department, disposition, planned_readmission, status, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $3) RETURNING id`,
-    [patientId, s.cls ?? 'inpatient', s.admit, s.discharge, s.department ?? 'Medicine', s.disposition === undefined ? 'home' : s.disposition,
-      s.planned ?? false, s.status ?? 'active'],
-  );
-  return Number(row!.id);
-}
-
-/**
- * The year. LOS in days (discharge date - admission date). R = readmitted index stay.
- *
- *  P1  S1  01-01 -> 01-05 08:00  home       LOS 4  R (S2 admitted 02-04 20:00: day 30, although 30.5 days later)
- *      S2  02-04 -> 02-06        home       LOS 2  R (S3, day 14): a readmission that is itself an index stay
- *      S3  02-20 -> 02-20        home-health LOS 0 (same-day stay)
- *  P2  S4  03-01 -> 03-03 23:30  home       LOS 2  not R: S5 admitted 04-03 00:10 is day 31 (only 30 days 40 min later)
- *      S5  04-03 -> 04-04        home       LOS 1
- *  P3  S6  05-01 -> 05-04        transfer-acute LOS 3  not an index stay; not in the mortality denominator (Surgery)
- *      S7  05-10 -> 05-12        home       LOS 2  (Surgery)
- *  P4  S8  06-01 -> 06-02        ama        LOS 1  not an index stay (Surgery)
- *      S9  06-05 -> 06-09        home       LOS 4  (Surgery)
- *  P5  S10 07-01 -> 07-03        home       LOS 2  not R: the next stay S11 is a planned readmission
- *      S11 07-10 -> 07-12 planned home      LOS 2  (a planned stay can be an index stay)
- *      S12 08-20 -> 08-25        expired    LOS 5  a death (day 39 after S11: no readmission)
- *  P6  S13 08-01 -> 08-02        home       LOS 1  R (S14 and S15 both within 30 days: counted once)
- *      S14 08-05 -> 08-06        home       LOS 1  R (S15)
- *      S15 08-10 -> 08-11        home       LOS 1
- *  P7  S16 09-01 -> 09-02 entered-in-error: not a stay
- *      S17 09-08 -> 09-10        home       LOS 2  not R: S18 (09-15) is entered-in-error
- *      S18 09-15 -> 09-16 entered-in-error
- *  P8  S19 10-01 -> 10-02        home       LOS 1  not R: the visit on 10-05 is an emergency visit, not an admission
- *      E   10-05 emergency; O 10-06 outpatient
- *
- * Totals: 17 discharges, 14 index stays, 4 readmitted (4/14 = 0.2857), LOS sum 34: average 2, median 2,
- * 1 death over 16 eligible discharges (0.0625); home 13, home-health 1, transfer-acute 1, ama 1, expired 1.
- */
-async function buildYear(t: TestApp): Promise<void> {
-  await t.db.transaction(async (tx) => {
-    const p = async (n: number) => insertPatient(tx, `RPT2030-${n}`);
-    const z = (d: string, time = '10:00') => `2030-${d}T${time}:00.000Z`;
-    const p1 = await p(1);
-    const s1 = await insertStay(tx, p1, { admit: z('01-01'), discharge: z('01-05', '08:00') });
-    await insertStay(tx, p1, { admit: z('02-04', '20:00'), discharge: z('02-06') });
-    await insertStay(tx, p1, { admit: z('02-20', '08:00'), discharge: z('02-20', '18:00'), disposition: 'home-health' });
-    const p2 = await p(2);
-    const s4 = await insertStay(tx, p2, { admit: z('03-01'), discharge: z('03-03', '23:30') });
-    await insertStay(tx, p2, { admit: z('04-03', '00:10'), discharge: z('04-04') });
-    const p3 = await p(3);
-    await insertStay(tx, p3, { admit: z('05-01'), discharge: z('05-04'), disposition: 'transfer-acute', department: 'Surgery' });
-    await insertStay(tx, p3, { admit: z('05-10'), discharge: z('05-12'), department: 'Surgery' });
-    const p4 = await p(4);
-    await insertStay(tx, p4, { admit: z('06-01'), discharge: z('06-02'), disposition: 'ama', department: 'Surgery' });
-    await insertStay(tx, p4, { admit: z('06-05'), discharge: z('06-09'), department: 'Surgery' });
-    const p5 = await p(5);
-    await insertStay(tx, p5, { admit: z('07-01'), discharge: z('07-03') });
-    await insertStay(tx, p5, { admit: z('07-10'), discharge: z('07-12'), planned: true });
-    await insertStay(tx, p5, { admit: z('08-20'), discharge: z('08-25'), disposition: 'expired' });
-    const p6 = await p(6);
-    await insertStay(tx, p6, { admit: z('08-01'), discharge: z('08-02') });
-    await insertStay(tx, p6, { admit: z('08-05'), discharge: z('08-06') });
-    await insertStay(tx, p6, { admit: z('08-10'), discharge: z('08-11') });
-    const p7 = await p(7);
-    await insertStay(tx, p7, { admit: z('09-01'), discharge: z('09-02'), status: 'entered-in-error' });
-    await insertStay(tx, p7, { admit: z('09-08'), discharge: z('09-10') });
-    await insertStay(tx, p7, { admit: z('09-15'), discharge: z('09-16'), status: 'entered-in-error' });
-    const p8 = await p(8);
-    await insertStay(tx, p8, { admit: z('10-01'), discharge: z('10-02') });
-    await insertStay(tx, p8, { admit: z('10-05'), discharge: z('10-05', '16:00'), cls: 'emergency', disposition: 'home' });
-    await insertStay(tx, p8, { admit: z('10-06'), discharge: z('10-06', '11:00'), cls: 'outpatient', disposition: null });
-    // Diagnosis chapters: S1's active primary diagnosis is circulatory; S4's primary was entered in error.
-    const dx = (encounterId: number, patientId: number, code: string, chapter: string, status: string) =>
-      tx.execute(
-        `INSERT INTO diagnoses (encounter_id, patient_id, code, description, chapter, is_primary, recorded_at, status, created_at, updated_at)
-         VALUES ($1, $2, $3, 'test', $4, TRUE, '2030-01-02T00:00:00.000Z', $5, '2030-01-02T00:00:00.000Z', '2030-01-02T00:00:00.000Z')`,
-        [encounterId, patientId, code, chapter, status],
-      );
-    await dx(s1, p1, 'I21.4', 'Diseases of the circulatory system (I00-I99)', 'active');
-    await dx(s4, p2, 'J18.9', 'Diseases of the respiratory system (J00-J99)', 'entered-in-error');
-  });
-}
 
 const YEAR = 'from=2030-01-01&to=2030-12-31';
 
@@ -121,6 +20,7 @@ describe('reports', () => {
   beforeAll(async () => {
     t = await createTestApp({ patients: 30 });
     await buildYear(t);
+    await buildDifferencingCase(t);
   });
   afterAll(() => t.close());
 
@@ -137,9 +37,9 @@ describe('reports', () => {
       expect(body.deidentified).toBe(false);
       expect(body.lengthOfStayConvention).toBe('midnights');
       expect(body.total).toEqual({
-        group: 'Total', discharges: 17, indexStays: 14, readmissions: 4, readmissionRate: 0.2857,
-        averageLengthOfStay: 2, medianLengthOfStay: 2, deaths: 1, mortalityEligibleDischarges: 16, mortalityRate: 0.0625,
-        dispositions: { home: 13, 'home-health': 1, 'skilled-nursing': 0, other: 0, unknown: 0, expired: 1, 'transfer-acute': 1, ama: 1 },
+        group: 'Total', discharges: 30, indexStays: 20, readmissions: 5, readmissionRate: 0.25,
+        averageLengthOfStay: 2.23, medianLengthOfStay: 2, deaths: 1, mortalityEligibleDischarges: 29, mortalityRate: 0.0345,
+        dispositions: { home: 26, 'home-health': 1, 'skilled-nursing': 0, other: 0, unknown: 0, expired: 1, 'transfer-acute': 1, ama: 1 },
       });
       // Every month of the range is there, quiet ones as zero.
       expect(body.groups.map((g: { group: string }) => g.group)).toEqual(Array.from({ length: 12 }, (_, m) => `2030-${String(m + 1).padStart(2, '0')}`));
@@ -180,20 +80,43 @@ describe('reports', () => {
 
     it('groups by department and by the chapter of the active primary diagnosis', async () => {
       const byDept = await outcomes('privacy.smith', `${YEAR}&groupBy=department`);
-      expect(byDept.groups.map((g: { group: string }) => g.group)).toEqual(['Medicine', 'Surgery']);
-      expect(group(byDept, 'Surgery')).toMatchObject({ discharges: 4, indexStays: 2, readmissions: 0, deaths: 0, mortalityEligibleDischarges: 3, mortalityRate: 0 });
-      expect(group(byDept, 'Medicine')).toMatchObject({ discharges: 13, indexStays: 12, readmissions: 4, deaths: 1, mortalityEligibleDischarges: 13, mortalityRate: 0.0769 });
+      expect(byDept.groups.map((g: { group: string }) => g.group)).toEqual(['Medicine', 'Oncology', 'Orthopedics', 'Pediatrics', 'Psychiatry', 'Surgery']);
+      expect(group(byDept, 'Surgery')).toMatchObject({ discharges: 6, indexStays: 4, readmissions: 0, deaths: 0, mortalityEligibleDischarges: 5, mortalityRate: 0 });
+      expect(group(byDept, 'Medicine')).toMatchObject({ discharges: 17, indexStays: 16, readmissions: 5, deaths: 1, mortalityEligibleDischarges: 17, mortalityRate: 0.0588 });
       const byChapter = await outcomes('privacy.smith', `${YEAR}&groupBy=diagnosisChapter`);
       expect(byChapter.groups.map((g: { group: string }) => [g.group, (g as unknown as { discharges: number }).discharges])).toEqual([
-        ['Diseases of the circulatory system (I00-I99)', 1],
-        ['No primary diagnosis recorded', 16],
+        [CHAPTER.C, 2], [CHAPTER.F, 3], [CHAPTER.I, 2], [CHAPTER.J, 1], [CHAPTER.N, 1], [CHAPTER.Z, 3],
+        ['No primary diagnosis recorded', 18],
       ]);
+    });
+
+    it('readmission cohort (CMS HWR): minors, primary psychiatric, rehabilitation and medical cancer treatment stays are no index stays', async () => {
+      const nov = group(await outcomes('privacy.smith', `${YEAR}&groupBy=month`), '2030-11');
+      expect(nov).toMatchObject({ discharges: 13, indexStays: 6, readmissions: 1, readmissionRate: 0.1667 });
+      const byDept = await outcomes('privacy.smith', `${YEAR}&groupBy=department`);
+      // The child's two stays, the depressive episode, the chemotherapy and lung cancer stays and the planned chemo, the rehabilitation.
+      for (const [dept, discharges] of [['Pediatrics', 2], ['Psychiatry', 1], ['Oncology', 3], ['Orthopedics', 1]] as const) {
+        expect(group(byDept, dept)).toMatchObject({ discharges, indexStays: 0, readmissions: 0, readmissionRate: null });
+      }
+      const byChapter = await outcomes('privacy.smith', `${YEAR}&groupBy=diagnosisChapter`);
+      // Substance use (F10) stays in the cohort, and its readmission on day 15 counts; the depressive episode (F32) does not.
+      expect(group(byChapter, CHAPTER.F)).toMatchObject({ discharges: 3, indexStays: 2, readmissions: 1 });
+      // Cancer surgery (colectomy) is an index stay; lung cancer without surgery is not.
+      expect(group(byChapter, CHAPTER.C)).toMatchObject({ discharges: 2, indexStays: 1, readmissions: 0 });
+      expect(group(byChapter, CHAPTER.Z)).toMatchObject({ discharges: 3, indexStays: 0 });
+    });
+
+    it('planned readmissions (maintenance chemotherapy, a transplant) do not count; a planned transplant stay is itself an index stay', async () => {
+      const byChapter = await outcomes('privacy.smith', `${YEAR}&groupBy=diagnosisChapter`);
+      // I: S1 (readmitted in January) and S30 (heart failure, followed only by planned chemotherapy and a kidney transplant).
+      expect(group(byChapter, CHAPTER.I)).toMatchObject({ discharges: 2, indexStays: 2, readmissions: 1 });
+      expect(group(byChapter, CHAPTER.N)).toMatchObject({ discharges: 1, indexStays: 1, readmissions: 0 });
     });
 
     it('length of stay under the inpatient-census convention: admission day counted, discharge day not, a same-day stay 1', async () => {
       const { groups, total } = await t.app.get(OutcomesReport).counts({ from: '2030-01-01', to: '2030-12-31' }, 'month', 'inpatient-census');
       // Only S3 (the same-day stay) changes: 0 -> 1. Every other stay keeps discharge date - admission date.
-      expect(total).toMatchObject({ discharges: 17, losSum: 35, losMedian: 2 });
+      expect(total).toMatchObject({ discharges: 30, losSum: 68, losMedian: 2 });
       // February: S2 (2 days) and S3 (same day: 1).
       expect(groups.find((g) => g.group === '2030-02')).toMatchObject({ losSum: 3, losMedian: 1.5 });
     });
@@ -209,6 +132,13 @@ describe('reports', () => {
       expect(byName['30-day readmission rate'].rule).toMatch(/day 30 counts, day 31 does not/);
       expect(byName['in-hospital mortality'].source).toMatch(/AHRQ Inpatient Quality Indicators/);
       expect(byName['average length of stay'].rule).toMatch(/same-day stay counts 0/);
+      expect(byName['planned readmission'].source).toMatch(/Planned Readmission Algorithm/);
+      expect(body.readmissionCohort.population).toMatch(/18 and over/);
+      expect(body.readmissionCohort.exclusions.map((x: { exclusion: string }) => x.exclusion)).toEqual([
+        'under 18', 'died in hospital', 'transferred to another acute-care hospital', 'left against medical advice',
+        'primary psychiatric diagnosis', 'rehabilitation', 'medical treatment of cancer',
+      ]);
+      for (const x of body.readmissionCohort.exclusions) expect([x.exclusion, x.source]).toEqual([x.exclusion, expect.stringMatching(/Hospital-Wide All-Cause Unplanned Readmission Measure/)]);
     });
 
     it('CSV parses back to the JSON numbers, one row per group and the total', async () => {
@@ -262,48 +192,124 @@ describe('reports', () => {
     });
   });
 
-  describe('de-identified output', () => {
+  describe('de-identified output (release grid of closed calendar months)', () => {
+    /** Runs `fn` with the app's clock moved to `iso` (2030 and 2031 are closed months only then). */
+    const asOf = async <T>(iso: string, fn: () => Promise<T>): Promise<T> => {
+      t.clock.reset();
+      t.clock.advance(Date.parse(iso) - t.clock.now().getTime());
+      try {
+        return await fn();
+      } finally {
+        t.clock.reset();
+      }
+    };
+    const LATER = '2032-01-15T12:00:00.000Z';
+    const COUNTS = ['discharges', 'indexStays', 'readmissions', 'deaths', 'mortalityEligibleDischarges'];
+    const countsOf = (g: Record<string, unknown> & { dispositions: Record<string, unknown> }): [string, unknown][] => [
+      ...COUNTS.map((k): [string, unknown] => [k, g[k]]), ...Object.entries(g.dispositions).map(([k, v]): [string, unknown] => [`disposition:${k}`, v]),
+    ];
+    const valueOf = (v: unknown) => (typeof v === 'number' ? v : 0);
+
     it('a quality analyst always gets it: no count from 1 to 10, rates from suppressed counts suppressed, zero shown', async () => {
-      const body = await outcomes('analyst.wong', `${YEAR}&groupBy=month&deidentified=false`);
+      const body = await asOf(LATER, () => outcomes('analyst.wong', `${YEAR}&groupBy=month&deidentified=false`));
       expect(body.deidentified).toBe(true);
       expect(body.suppression.suppressedCells).toBeGreaterThan(0);
-      expect(body.definitions.map((d: { measure: string }) => d.measure)).toContain('small-cell suppression (de-identified output)');
+      expect(body.definitions.map((d: { measure: string }) => d.measure)).toEqual(expect.arrayContaining(['small-cell suppression (de-identified output)', 'release grid (de-identified output)']));
       for (const g of [...body.groups, body.total]) expectNoSmallCounts(g);
       const jan = group(body, '2030-01');
       expect(jan.discharges).toEqual({ suppressed: true });
       expect(jan.readmissionRate).toEqual({ suppressed: true });
       expect(jan.averageLengthOfStay).toEqual({ suppressed: true });
-      expect(group(body, '2030-12')).toMatchObject({ discharges: 0, readmissions: 0 });
-      expect(JSON.stringify(body)).not.toMatch(/RPT2030|Report|patientId/);
+      expect(group(body, '2030-12')).toMatchObject({ discharges: 0, readmissions: 0, cellsWithheld: 0 });
+      // November (13 discharges) is shown; its 6 index stays and 1 readmission are not.
+      expect(group(body, '2030-11')).toMatchObject({ discharges: 13, indexStays: { suppressed: true }, readmissions: { suppressed: true }, cellsWithheld: 0 });
+      // The total adds up the published month cells only: November's 13, not the year's 30.
+      expect(body.total).toMatchObject({ discharges: 13, cellsWithheld: 10 });
+      expect(JSON.stringify([body.groups, body.total])).not.toMatch(/RPT2030|Report|Test|patientId/);
     });
 
-    it('anyone may ask for it; the CSV says "suppressed", never a number', async () => {
-      const res = await (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&deidentified=true&format=csv`).expect(200);
+    it('refuses dates off the grid and months not closed, naming the field and the grid (before and after the fix: issue 13, item 8)', async () => {
+      const analyst = await t.as('analyst.wong');
+      for (const to of ['2026-10-24', '2026-10-25']) {
+        const res = await analyst.get(`/reports/outcomes?groupBy=department&from=2024-11-01&to=${to}`).expect(400);
+        expect(res.body.details).toEqual([{ field: 'to', problems: [expect.stringMatching(/last day of a calendar month \(e\.g\. 2026-10-31\).*whole calendar months/)] }]);
+      }
+      const from = await analyst.get('/reports/outcomes?from=2024-11-02&to=2026-10-31').expect(400);
+      expect(from.body.details[0].field).toBe('from');
+      // 2030 is not closed today: its readmission windows are still open.
+      const open = await analyst.get(`/reports/outcomes?${YEAR}`).expect(400);
+      expect(open.body.details[0]).toMatchObject({ field: 'to', problems: [expect.stringMatching(/latest closed month/)] });
+      // An identified reader may still ask for any day.
+      await (await t.as('privacy.smith')).get('/reports/outcomes?from=2030-01-01&to=2030-10-24').expect(200);
+    });
+
+    it('the one child of 25 October 2031 cannot be found by subtracting reports of different ranges, groupings or conventions', async () => {
+      const results = await asOf(LATER, async () => {
+        const all: Record<string, { groups: Record<string, unknown>[]; total: Record<string, unknown> }> = {};
+        for (const groupBy of ['month', 'department', 'diagnosisChapter']) {
+          for (const [name, range] of [['sep', 'from=2031-09-01&to=2031-09-30'], ['oct', 'from=2031-10-01&to=2031-10-31'], ['both', 'from=2031-09-01&to=2031-10-31']]) {
+            all[`${groupBy}:${name}`] = await outcomes('analyst.wong', `${range}&groupBy=${groupBy}`);
+          }
+        }
+        return all;
+      });
+      const identified = await outcomes('privacy.smith', 'from=2031-09-01&to=2031-10-31&groupBy=department');
+      expect(group(identified, 'Pediatrics')).toMatchObject({ discharges: 13 }); // 12 in September + the child
+      // Pediatrics: September's 12 are shown; October's one child is withheld, so Sep-Oct says 12 as well.
+      const ped = (k: string) => group(results[k] as never, 'Pediatrics');
+      expect(ped('department:sep')).toMatchObject({ discharges: 12, cellsWithheld: 0 });
+      expect(ped('department:both')).toMatchObject({ discharges: 12, cellsWithheld: 1 });
+      // No average over part of a row: Sep-Oct shows none (4.53 -> 4.49 was the other giveaway).
+      expect(ped('department:sep').averageLengthOfStay).toEqual(expect.any(Number));
+      expect(ped('department:both').averageLengthOfStay).toEqual({ suppressed: true });
+      // Subtracting a month from the two months (the attack), in every grouping, row by row and in the total: 0 or more than 10.
+      const rowsOf = (r: { groups: Record<string, unknown>[]; total: Record<string, unknown> }) => [...r.groups, { ...r.total, group: 'Total' }];
+      for (const groupBy of ['month', 'department', 'diagnosisChapter']) {
+        for (const part of ['sep', 'oct']) {
+          for (const whole of rowsOf(results[`${groupBy}:both`])) {
+            const piece = rowsOf(results[`${groupBy}:${part}`]).find((x) => x.group === whole.group);
+            const pieceCounts = new Map(piece ? countsOf(piece as never) : []);
+            for (const [k, v] of countsOf(whole as never)) {
+              const d = valueOf(v) - valueOf(pieceCounts.get(k));
+              expect([groupBy, part, whole.group, k, d === 0 || d > 10]).toEqual([groupBy, part, whole.group, k, true]);
+            }
+          }
+        }
+      }
+      // The totals are the same whatever the grouping (sums of the same published month cells).
+      expect(results['department:both'].total).toEqual(results['month:both'].total);
+      expect(results['diagnosisChapter:both'].total).toEqual(results['month:both'].total);
+    });
+
+    it('anyone may ask for it; the CSV says "suppressed", never a number, and counts the withheld cells', async () => {
+      const res = await asOf(LATER, async () => (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&deidentified=true&format=csv`).expect(200));
       const rows: Record<string, string>[] = parse(res.text, { columns: true });
-      expect(rows.find((r) => r.group === 'Surgery')!.discharges).toBe('suppressed');
+      expect(rows.find((r) => r.group === 'Surgery')).toMatchObject({ discharges: 'suppressed', cellsWithheld: '3', lengthOfStayConvention: 'midnights' });
       for (const r of rows) {
         for (const [k, v] of Object.entries(r)) {
-          if (k === 'group' || /Rate|LengthOfStay/.test(k)) continue;
+          if (['group', 'cellsWithheld', 'lengthOfStayConvention'].includes(k) || /Rate|LengthOfStay/.test(k)) continue;
           expect([k, v === 'suppressed' || Number(v) === 0 || Number(v) > 10]).toEqual([k, true]);
         }
       }
     });
 
-    it('over the seeded history, by department: nothing small shown, and no suppressed count follows from the published ones', async () => {
-      const body = await outcomes('analyst.wong', 'from=2024-11-01&to=2026-10-31&groupBy=department');
-      const all = [...body.groups, body.total];
-      for (const g of all) expectNoSmallCounts(g);
-      // Discharges = index stays + expired + transfer-acute + ama, in every row with all four shown.
-      for (const g of all) {
-        const parts = [g.indexStays, g.dispositions.expired, g.dispositions['transfer-acute'], g.dispositions.ama, g.discharges];
-        const hidden = parts.filter((v) => typeof v !== 'number').length;
-        expect(hidden === 1).toBe(false);
+    it('over the seeded history: nothing small shown; a range is the sum of its published months; published cells equal the identified counts', async () => {
+      const range = 'from=2026-07-01&to=2026-10-31';
+      const body = await outcomes('analyst.wong', `${range}&groupBy=department`);
+      for (const g of [...body.groups, body.total]) expectNoSmallCounts(g);
+      const months = ['07', '08', '09', '10'];
+      const single = await Promise.all(months.map((m) => outcomes('analyst.wong', `from=2026-${m}-01&to=${lastDay(`2026-${m}`)}&groupBy=department`)));
+      for (const g of body.groups) {
+        const parts = single.map((s) => s.groups.find((x: { group: string }) => x.group === g.group)).filter(Boolean);
+        expect([g.group, g.discharges]).toEqual([g.group, sumOrSuppressed(parts.map((p) => p.discharges))]);
+        expect([g.group, g.dispositions.home]).toEqual([g.group, sumOrSuppressed(parts.map((p) => p.dispositions.home))]);
       }
-      // Each column (a count across the departments and its total) never has exactly one suppressed value.
-      for (const key of ['discharges', 'indexStays', 'readmissions', 'deaths']) {
-        const hidden = all.filter((g) => typeof g[key] !== 'number').length;
-        expect([key, hidden === 1]).toEqual([key, false]);
-      }
+      const byMonth = await outcomes('analyst.wong', `${range}&groupBy=month`);
+      const identified = await outcomes('privacy.smith', `${range}&groupBy=month`);
+      byMonth.groups.forEach((g: Record<string, unknown> & { dispositions: Record<string, unknown> }, i: number) => {
+        const truth = new Map(countsOf(identified.groups[i]));
+        for (const [k, v] of countsOf(g)) if (typeof v === 'number') expect([g.group, k, v]).toEqual([g.group, k, truth.get(k)]);
+      });
     });
   });
 
@@ -324,7 +330,7 @@ describe('reports', () => {
         first[format] = res.body;
       }
       expect(run.sha256).toBe(run.outputs.json.sha256);
-      expect(JSON.parse(first.json.toString('utf8')).total.discharges).toBe(17);
+      expect(JSON.parse(first.json.toString('utf8')).total.discharges).toBe(30);
 
       // The records change; the stored run does not.
       await t.db.transaction(async (tx) => {
@@ -334,7 +340,7 @@ describe('reports', () => {
       const again = await po.get(`/reports/runs/${run.id}?format=json`).buffer(true).parse(binary as never).expect(200);
       expect(again.body.equals(first.json)).toBe(true);
       const live = await outcomes('privacy.smith', `${YEAR}&groupBy=month`);
-      expect(live.total.discharges).toBe(18);
+      expect(live.total.discharges).toBe(31);
 
       const list = await po.get('/reports/runs?pageSize=5').expect(200);
       expect(list.body).toMatchObject({ page: 1, pageSize: 5, total: expect.any(Number) });
@@ -360,7 +366,9 @@ describe('reports', () => {
       const identified = (await po.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31' } }).expect(201)).body;
       const analyst = await t.as('analyst.wong');
       await analyst.get(`/reports/runs/${identified.id}?format=csv`).expect(403);
-      const own = (await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2030-01-01', to: '2030-12-31', deidentified: false } }).expect(201)).body;
+      const offGrid = await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2026-01-01', to: '2026-10-24' } }).expect(400);
+      expect(offGrid.body.details).toEqual([{ field: 'params.to', problems: [expect.stringMatching(/last day of a calendar month/)] }]);
+      const own = (await analyst.post('/reports/runs').send({ type: 'outcomes', params: { from: '2026-01-01', to: '2026-10-31', deidentified: false } }).expect(201)).body;
       expect(own.deidentified).toBe(true);
       const csv = await analyst.get(`/reports/runs/${own.id}?format=csv`).expect(200);
       expect(csv.text).toContain('suppressed');
@@ -523,6 +531,20 @@ describe('reports', () => {
     });
   });
 });
+
+/** The last day of a month 'YYYY-MM'. */
+function lastDay(month: string): string {
+  const d = new Date(`${month}-01T00:00:00.000Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
+
+/** What a row over several months shows: the sum of its published months, or suppressed when none adds anything. */
+function sumOrSuppressed(values: unknown[]): unknown {
+  const sum = values.reduce((a: number, v) => a + (typeof v === 'number' ? v : 0), 0);
+  return sum === 0 && values.some((v) => typeof v !== 'number') ? { suppressed: true } : sum;
+}
 
 /** A CSV field back to its JSON value. */
 function fromCsv(v: string): unknown {

@@ -347,8 +347,11 @@ describe('release of information: lifecycles', () => {
       .expect(201);
     await step(res.body.id, 'verify-identity');
     await step(res.body.id, 'deny', { denialCode: 'authorization-expired', reason: 'x' }, 400);
-    const denied = await step(res.body.id, 'deny', { denialCode: 'endangerment', reason: 'The treating psychiatrist documented the risk.' });
-    expect(denied.body.denial).toMatchObject({ code: 'endangerment', reviewable: true });
+    // A reviewable ground rests on a licensed professional's determination (164.524(a)(3)): who made it is required.
+    await step(res.body.id, 'deny', { denialCode: 'endangerment', reason: 'The treating psychiatrist documented the risk.' }, 400);
+    const chen = Number((await t.db.one<{ id: number }>(`SELECT id FROM users WHERE username = 'dr.chen'`))!.id);
+    const denied = await step(res.body.id, 'deny', { denialCode: 'endangerment', reason: 'The treating psychiatrist documented the risk.', determinedBy: chen });
+    expect(denied.body.denial).toMatchObject({ code: 'endangerment', reviewable: true, determinedBy: chen });
     expect(denied.body.denial.notice.review).toMatch(/164\.524\(a\)\(4\)/);
     expect(denied.body.denial.notice.complaint).toMatch(/Secretary/);
     const row = (await t.db.one<{ denial_reviewable: unknown }>('SELECT denial_reviewable FROM roi_requests WHERE id = $1', [res.body.id]))!;
@@ -431,18 +434,21 @@ describe('release of information: lifecycles', () => {
     const first = await patient.post('/me/accounting-requests').expect(201);
     expect(first.body).toMatchObject({ status: 'received', feeCents: 0, daysLeft: 60, version: 1 });
     expect(new Date(first.body.dueAt).getTime() - new Date(first.body.receivedAt).getTime()).toBe(60 * DAY_MS);
-    const second = await patient.post('/me/accounting-requests').expect(201);
-    expect(second.body.feeCents).toBe(1500);
-    expect(second.body.feeBasis).toMatch(/withdraw/);
+    // A second one in 12 months is quoted, not charged: the patient answers the fee notice first (164.528(c)(2)).
+    const quoted = await patient.post('/me/accounting-requests').expect(201);
+    expect(quoted.body).toMatchObject({ status: 'fee-notice', feeCents: 0, feeNotice: { quotedCents: 1500 } });
+    expect(quoted.body.feeBasis).toMatch(/withdraw/);
+    const second = await patient.post(`/accounting-requests/${quoted.body.id}/fee-decision`).send({ decision: 'accept', version: 1 }).expect(200);
+    expect(second.body).toMatchObject({ status: 'received', feeCents: 1500, version: 2 });
     await (await as('roi.garcia')).post('/me/accounting-requests').expect(403);
 
     const roi = await as('roi.garcia');
     const queue = await roi.get('/accounting-requests?status=received').expect(200);
     expect(queue.body.items.map((i: { id: number }) => i.id)).toEqual([first.body.id, second.body.id]);
-    await roi.post(`/accounting-requests/${second.body.id}/transitions`).send({ action: 'extend', extensionDays: 30, version: 1 }).expect(400);
-    const extended = await roi.post(`/accounting-requests/${second.body.id}/transitions`).send({ action: 'extend', extensionDays: 30, reason: 'Archive retrieval', version: 1 }).expect(200);
+    await roi.post(`/accounting-requests/${second.body.id}/transitions`).send({ action: 'extend', extensionDays: 30, version: 2 }).expect(400);
+    const extended = await roi.post(`/accounting-requests/${second.body.id}/transitions`).send({ action: 'extend', extensionDays: 30, reason: 'Archive retrieval', version: 2 }).expect(200);
     expect(new Date(extended.body.dueAt).getTime() - new Date(second.body.dueAt).getTime()).toBe(30 * DAY_MS);
-    await roi.post(`/accounting-requests/${second.body.id}/transitions`).send({ action: 'extend', extensionDays: 5, reason: 'Again', version: 2 }).expect(409);
+    await roi.post(`/accounting-requests/${second.body.id}/transitions`).send({ action: 'extend', extensionDays: 5, reason: 'Again', version: 3 }).expect(409);
 
     const answered = await roi.post(`/accounting-requests/${first.body.id}/transitions`).send({ action: 'fulfil', version: 1 }).expect(200);
     expect(answered.body.status).toBe('fulfilled');

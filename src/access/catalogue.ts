@@ -12,12 +12,14 @@ export const PERMISSIONS = {
   'note:read:psychotherapy': 'Read psychotherapy notes (45 CFR 164.501; the author only)',
   'clinical:write': 'Write diagnoses, procedures, notes, encounters',
   'observation:write': 'Record observations and nursing notes',
-  'coding:read': 'Read encounters, diagnoses and procedures for coding',
-  'coding:write': 'Assign and correct diagnosis and procedure codes',
+  'coding:read': 'Read an encounter\'s documentation for coding (notes included; never psychotherapy notes or 42 CFR Part 2 records) and its coding abstract',
+  'coding:write': 'Assign the final codes on an encounter\'s coding abstract and send provider queries (never the clinical documentation itself)',
+  'deficiency:read': 'Chart deficiency lists of every physician (HIM record completion)',
   'record:him': 'Full designated record set for HIM work (45 CFR 164.501)',
   'careteam:manage': 'Add and remove care-team members',
   'amendment:request': 'Request an amendment of a record (45 CFR 164.526)',
-  'amendment:decide': 'Accept, deny or extend amendment requests',
+  'amendment:decide': 'Coordinate amendment requests (HIM): intake, routing to the deciding clinician, deadlines and the one extension, rebuttals',
+  'amendment:respond': 'Decide an amendment routed to you as the author of the item or a clinician responsible for it (45 CFR 164.526)',
   'audit:read': 'Read the audit trail',
   'audit:verify': 'Verify the audit chain',
   'audit:export': 'Export the audit trail',
@@ -30,6 +32,7 @@ export const PERMISSIONS = {
   'disclosure:read': 'Read a patient\'s accounting of disclosures',
   'break-glass:use': 'Open a chart outside the care team in an emergency (audited, reviewed)',
   'break-glass:review': 'Review break-the-glass accesses',
+  'breach:manage': 'Open breach incidents, assess their risk and decide on notification (45 CFR 164.402-164.414)',
   'user:manage': 'Create, disable and change users',
   'role:manage': 'Edit the role-permission matrix',
   'demo:reset': 'Reset the demo database and plant classroom scenarios',
@@ -73,14 +76,14 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     description: 'Attending provider: full chart of care-team patients, including restricted items',
     permissions: [
       'patient:search', 'demographics:read', 'clinical:read', 'clinical:read:restricted', 'note:read',
-      'note:read:psychotherapy', 'clinical:write', 'observation:write', 'break-glass:use',
+      'note:read:psychotherapy', 'clinical:write', 'observation:write', 'break-glass:use', 'amendment:respond',
     ],
   },
   nurse: {
     description: 'Nurse: chart of care-team patients except psychotherapy notes; writes observations and nursing notes',
     permissions: [
       'patient:search', 'demographics:read', 'clinical:read', 'clinical:read:restricted', 'note:read',
-      'observation:write', 'break-glass:use',
+      'observation:write', 'break-glass:use', 'amendment:respond',
     ],
   },
   registrar: {
@@ -92,12 +95,12 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     permissions: [
       'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted',
       'note:read', 'coding:read', 'record:him', 'careteam:manage', 'amendment:request', 'amendment:decide',
-      'disclosure:read',
+      'disclosure:read', 'deficiency:read',
     ],
   },
   coder: {
-    description: 'Medical coder: encounters, diagnoses and procedures; no note text, no restricted items',
-    permissions: ['patient:search', 'demographics:read', 'coding:read', 'coding:write'],
+    description: 'Medical coder: reads the whole documentation (no psychotherapy notes, no Part 2 records), writes the coding abstract and provider queries; never clinical documentation',
+    permissions: ['patient:search', 'demographics:read', 'coding:read', 'clinical:read:restricted', 'coding:write'],
   },
   roi_specialist: {
     description: 'Release-of-information specialist: records only inside an open ROI request\'s scope',
@@ -105,7 +108,7 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
   },
   privacy_officer: {
     description: 'Privacy / compliance officer: audit trail and reports; approves VIP and Part 2 releases; no clinical access',
-    permissions: [...privacyOfficer, 'roi:approve'],
+    permissions: [...privacyOfficer, 'roi:approve', 'breach:manage'],
   },
   quality_analyst: {
     description: 'Quality / outcomes analyst: de-identified aggregates only',
@@ -127,8 +130,8 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
  */
 export const PATIENT_DATA_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
   'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted', 'note:read',
-  'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'record:him', 'careteam:manage',
-  'amendment:request', 'amendment:decide', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
+  'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'deficiency:read', 'record:him', 'careteam:manage',
+  'amendment:request', 'amendment:decide', 'amendment:respond', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
 ]);
 
 /**

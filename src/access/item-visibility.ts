@@ -10,7 +10,8 @@ import type { RecordView } from './record-views';
  *
  * Order of the questions, each one a rule of its own:
  *  1. minimum necessary (45 CFR 164.502(b), 164.514(d)): the caller's view includes the item's record type;
- *  2. the view's sensitivity limits (restricted items, psychotherapy notes);
+ *  2. the view's sensitivity limits (restricted items, psychotherapy notes, categories the view leaves out: the
+ *     coding view never shows Part 2 records);
  *  3. the scope of the release-of-information request the caller acts under, if any (roiScopeProblem), then
  *     the access policy's decide() for this item (care relation, VIP, psychotherapy author, the scope of an ROI
  *     request, 42 CFR Part 2 consent);
@@ -64,12 +65,20 @@ export interface ItemSubject {
   sensitiveFields?: readonly SensitiveField[];
 }
 
+/** Why a view leaves a category out entirely (record-views.ts `excludedCategories`). */
+const EXCLUSION_CITATION: Record<string, string> = {
+  'substance-use': '42 CFR Part 2: substance use disorder records are not needed for this purpose, and their presence is not acknowledged, 2.13(c)',
+};
+
 /** Steps 1-3: the item as a whole. */
 function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibility {
   const { view } = caller;
   if (!view.sections[type]) return withheld('not-in-view', `the ${view.name} view does not include ${type} (minimum necessary, 45 CFR 164.502(b))`);
   if (item.psychotherapy && !view.psychotherapy) return withheld('psychotherapy-note', 'psychotherapy notes are not part of this view');
   if (item.sensitivity === 'restricted' && !item.psychotherapy && !view.restricted) return withheld('restricted-category', 'restricted items are not part of this view');
+  if (item.sensitivity === 'restricted' && !item.psychotherapy && view.excludedCategories?.includes(item.category ?? 'unspecified')) {
+    return withheld('restricted-category', `${item.category} items are not part of the ${view.name} view (${EXCLUSION_CITATION[item.category ?? ''] ?? 'minimum necessary, 45 CFR 164.502(b)'})`);
+  }
   const facts: ItemFacts = { ...item, recordType: type };
   // A disclosure under an ROI request: its scope binds whoever acts on it, whatever their role (adds, never skips).
   const request = caller.facts.roiRequest;

@@ -358,9 +358,9 @@ describe('decide()', () => {
     });
 
     it('denies a restricted item without clinical:read:restricted or record:him', () => {
-      const d = decide(as('coder'), 'coding:read', facts(), restricted('substance-use'));
+      const d = decide(as('registrar'), 'demographics:read', facts(), restricted('substance-use'));
       expect(d.decision).toBe('deny');
-      expect(last(d.reasons)).toBe('restricted item (substance-use): role coder lacks permission clinical:read:restricted');
+      expect(last(d.reasons)).toBe('restricted item (substance-use): role registrar lacks permission clinical:read:restricted');
     });
 
     it('names an uncategorised restricted item "sensitive"', () => {

@@ -81,6 +81,7 @@ export interface Decision {
 /** Permissions about one patient's chart that need a relation to that patient (care team, own, grant). */
 const CARE_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
   'clinical:read', 'clinical:read:restricted', 'note:read', 'note:read:psychotherapy', 'clinical:write', 'observation:write',
+  'amendment:respond',
 ]);
 
 /**
@@ -90,7 +91,7 @@ const CARE_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
 const CHART_ADMINISTRATION: ReadonlySet<Permission> = new Set<Permission>(['careteam:manage']);
 
 /** Permissions that change a chart. */
-const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', 'observation:write', 'coding:write', 'demographics:write']);
+const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', 'observation:write', 'coding:write', 'demographics:write', 'amendment:respond']);
 
 /** Reads that HIM work (record:him) may do on any patient's designated record set. */
 const HIM_READS: ReadonlySet<Permission> = new Set<Permission>(['clinical:read', 'clinical:read:restricted', 'note:read']);

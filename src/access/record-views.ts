@@ -6,7 +6,10 @@ import type { Permission, RoleName } from './catalogue';
  * edit of the role matrix changes the view too. A section a caller may not see is absent from the response.
  *
  *  - registrar (demographics:read only): demographics
- *  - coder (coding:read): demographics, encounters, diagnoses, procedures; no notes, no observations, no restricted items
+ *  - coder (coding:read): the whole documentation of an encounter, note text included (the coder assigns the final
+ *    codes from it: AHIMA Standards of Ethical Coding), except psychotherapy notes (164.501, 164.508(a)(2)) and
+ *    substance use disorder records (42 CFR Part 2: not needed to code, and their presence is not acknowledged);
+ *    other restricted categories only with clinical:read:restricted (the role matrix decides)
  *  - nurse (clinical:read, note:read): everything except psychotherapy notes
  *  - physician: everything; psychotherapy notes only those they wrote
  *  - HIM technician (record:him): the full designated record set (psychotherapy notes are not part of it)
@@ -28,6 +31,8 @@ export interface RecordView {
   restricted: boolean;
   /** Psychotherapy notes may be shown (each still goes through the policy: author only). */
   psychotherapy: boolean;
+  /** Restricted categories this view never shows, whatever the permissions (the coding view: Part 2). */
+  excludedCategories?: readonly string[];
 }
 
 const ALL = { demographics: true, encounters: true, diagnoses: true, procedures: true, observations: true, notes: true };
@@ -61,9 +66,10 @@ export function recordViewFor(role: RoleName, permissions: ReadonlySet<Permissio
     return {
       name: 'coding',
       gate: 'coding:read',
-      sections: { demographics: true, encounters: true, diagnoses: true, procedures: true, observations: false, notes: false },
-      restricted: false,
+      sections: { ...ALL },
+      restricted: has('clinical:read:restricted'),
       psychotherapy: false,
+      excludedCategories: ['substance-use'],
     };
   }
   if (has('demographics:read')) {
@@ -90,7 +96,7 @@ export const VIEW_DOC = [
   '| role | view | demographics | encounters, diagnoses, procedures | observations | note text | restricted items | psychotherapy notes |',
   '|---|---|---|---|---|---|---|---|',
   '| registrar | demographics | yes | - | - | - | - | - |',
-  '| coder | coding | yes | yes | - | - | - | - |',
+  '| coder | coding | yes | yes | yes | yes | yes, except Part 2 (substance use) | - |',
   '| nurse | clinical | yes | yes | yes | yes | care team | - |',
   '| physician | clinical | yes | yes | yes | yes | care team | own notes only |',
   '| him_technician | designated-record-set | yes | yes | yes | yes | yes | - |',

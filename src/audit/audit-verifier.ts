@@ -3,7 +3,9 @@ import { AppConfig } from '../config/app-config';
 import { Db } from '../database/db';
 import { AuditArchive, EpochCheck } from './audit-archive';
 import type { AuditRow } from './audit.types';
-import { chainHash, ChainFinding, checkLink, checkpointGenuine, GENESIS_HASH, headGenuine, sameHex } from './hash-chain';
+import type { JoinedChain } from './chain-range';
+import { chainHash, ChainFinding, checkLink, checkpointGenuine, checkpointMismatch, GENESIS_HASH, headGenuine, sameHex } from './hash-chain';
+import { verifyBulk } from './parallel-verify';
 
 export interface VerifyResult {
   valid: boolean;
@@ -37,6 +39,7 @@ const PAGE = 5000;
 @Injectable()
 export class AuditVerifier {
   private readonly key: string;
+  private readonly threads: number;
 
   constructor(
     private readonly db: Db,
@@ -44,9 +47,14 @@ export class AuditVerifier {
     private readonly archive: AuditArchive,
   ) {
     this.key = config.get('AUDIT_HMAC_KEY') as string;
+    this.threads = Number(config.get('AUDIT_VERIFY_THREADS') ?? 0);
   }
 
-  async verify(fromSequence = 0, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+  /**
+   * On SQLite the rows are recomputed in ranges, on worker threads for a long trail (AUDIT_VERIFY_THREADS,
+   * parallel-verify.ts); on PostgreSQL in pages on this thread. The findings are the same either way.
+   */
+  async verify(fromSequence = 0, onProgress?: (checked: number, total: number) => void): Promise<VerifyResult> {
     const checkpoints = await this.db.query<Checkpoint>(
       'SELECT seq, hash, created_at, hmac FROM audit_checkpoints ORDER BY seq',
     );
@@ -56,35 +64,15 @@ export class AuditVerifier {
     const start = this.startingPoint(fromSequence, checkpoints);
     if ('problem' in start) return this.result(0, start.seq, start.hash, start.seq, checkpoints.length, start);
 
-    let prevSeq = start.seq;
-    let prevHash = start.hash;
-    let checked = 0;
-    let finding: ChainFinding | null = null;
     // Rows appended while we verify are left for the next run: the head read above is the end of this one.
-    const limit = head ? Number(head.seq) : Number.MAX_SAFE_INTEGER;
-    const bySeq = new Map(checkpoints.map((c) => [Number(c.seq), c]));
-
-    for (;;) {
-      const rows = await this.db.query<AuditRow>(
-        `SELECT * FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT ${PAGE}`,
-        [prevSeq, limit],
-      );
-      for (const row of rows) {
-        finding = checkLink(this.key, prevSeq, prevHash, row);
-        if (finding) break;
-        prevSeq = Number(row.seq);
-        prevHash = row.hash;
-        checked += 1;
-        const cp = bySeq.get(prevSeq);
-        if (cp && !sameHex(cp.hash, prevHash)) {
-          finding = { firstBrokenSequence: prevSeq, problem: 'checkpoint-mismatch', message: `row ${prevSeq} differs from checkpoint` };
-          break;
-        }
-      }
-      if (finding || rows.length < PAGE) break;
-      onProgress?.(checked);
-    }
-
+    const chain = this.db.dialect === 'sqlite'
+      ? await verifyBulk({
+        sqlite: this.db.sqlite, key: this.key, start, upper: head ? Number(head.seq) : await this.lastSeq(), threads: this.threads, onProgress,
+        checkpoints: new Map(checkpoints.map((c) => [Number(c.seq), c.hash])),
+      })
+      : await this.verifyPaged(start, head ? Number(head.seq) : Number.MAX_SAFE_INTEGER, checkpoints, onProgress);
+    const { checked, lastSeq: prevSeq, lastHash: prevHash } = chain;
+    let finding = chain.finding;
     finding ??= this.checkHeadAndCheckpoints(prevSeq, prevHash, checkpoints, head);
     finding ??= await this.foreignRowAfter(head ? Number(head.seq) : prevSeq);
     const result = this.result(checked, prevSeq, prevHash, start.seq, checkpoints.length, finding);
@@ -93,6 +81,39 @@ export class AuditVerifier {
     // the last reset, `historyValid` about every epoch before it, so a reset can neither erase nor hide history.
     const epochs = await this.archive.verifyEpochs();
     return { ...result, historyValid: epochs.every((e) => e.valid), epochs };
+  }
+
+  /** One pass in pages of rows through the Db layer (PostgreSQL). */
+  private async verifyPaged(
+    start: { seq: number; hash: string }, limit: number, checkpoints: Checkpoint[], onProgress?: (checked: number, total: number) => void,
+  ): Promise<JoinedChain> {
+    const bySeq = new Map(checkpoints.map((c) => [Number(c.seq), c]));
+    const out: JoinedChain = { checked: 0, lastSeq: start.seq, lastHash: start.hash, finding: null };
+    for (;;) {
+      const rows = await this.db.query<AuditRow>(
+        `SELECT * FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT ${PAGE}`,
+        [out.lastSeq, limit],
+      );
+      for (const row of rows) {
+        out.finding = checkLink(this.key, out.lastSeq, out.lastHash, row);
+        if (out.finding) return out;
+        out.lastSeq = Number(row.seq);
+        out.lastHash = row.hash;
+        out.checked += 1;
+        const cp = bySeq.get(out.lastSeq);
+        if (cp && !sameHex(cp.hash, out.lastHash)) {
+          out.finding = checkpointMismatch(out.lastSeq);
+          return out;
+        }
+      }
+      if (rows.length < PAGE) return out;
+      onProgress?.(out.checked, limit - start.seq);
+    }
+  }
+
+  private async lastSeq(): Promise<number> {
+    const row = await this.db.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_events');
+    return Number(row?.seq ?? 0);
   }
 
   private startingPoint(from: number, checkpoints: Checkpoint[]): { seq: number; hash: string } | ChainFinding & { seq: number; hash: string } {

@@ -32,6 +32,21 @@ export function canonical(row: Hashed): string {
   ]);
 }
 
+/**
+ * The columns of a trail row in canonical order, then prev_hash and hash: what the bulk verifier selects with
+ * better-sqlite3's .raw() (arrays, no objects per row).
+ */
+export const CHAIN_COLUMNS = `seq, occurred_at, actor_user_id, actor_username, actor_role, action, resource_type, resource_id, patient_id,
+  outcome, reason, purpose_of_use, break_glass, request_id, client_ip, user_agent, details, prev_hash, hash`;
+
+/** canonical() of a raw row (CHAIN_COLUMNS order): the same bytes, with the same conversions. */
+export function canonicalRaw(r: readonly unknown[]): string {
+  return JSON.stringify([
+    Number(r[0]), r[1], r[2] === null ? null : Number(r[2]), r[3], r[4], r[5], r[6], r[7], r[8] === null ? null : Number(r[8]),
+    r[9], r[10], r[11], r[12] ? 1 : 0, r[13], r[14], r[15], r[16],
+  ]);
+}
+
 /** hash = HMAC-SHA256(key, prev_hash || canonical(row)). The key comes from configuration, never the database. */
 export function chainHash(key: string | Buffer, prevHash: string, row: Hashed): string {
   return createHmac('sha256', key).update(prevHash).update(canonical(row)).digest('hex');
@@ -88,18 +103,29 @@ export interface ChainFinding {
  */
 export function checkLink(key: string | Buffer, prevSeq: number, prevHash: string, row: AuditRow): ChainFinding | null {
   const seq = Number(row.seq);
-  if (seq !== prevSeq + 1) {
-    return {
-      firstBrokenSequence: prevSeq + 1,
-      problem: 'row-missing',
-      message: `sequence ${prevSeq + 1}${seq > prevSeq + 2 ? `..${seq - 1}` : ''} is missing (rows deleted)`,
-    };
-  }
-  if (row.prev_hash !== prevHash) {
-    return { firstBrokenSequence: seq, problem: 'link-broken', message: `row ${seq} does not link to row ${prevSeq}` };
-  }
-  if (!sameHex(chainHash(key, prevHash, row), row.hash)) {
-    return { firstBrokenSequence: seq, problem: 'row-altered', message: `row ${seq} was changed after it was written` };
-  }
+  if (seq !== prevSeq + 1) return missingAfter(prevSeq, seq);
+  if (row.prev_hash !== prevHash) return linkBroken(prevSeq, seq);
+  if (!sameHex(chainHash(key, prevHash, row), row.hash)) return rowAltered(seq);
   return null;
+}
+
+/** The findings of checkLink, shared with the bulk verifier (chain-range.ts) so both word them alike. */
+export function missingAfter(prevSeq: number, seq: number): ChainFinding {
+  return {
+    firstBrokenSequence: prevSeq + 1,
+    problem: 'row-missing',
+    message: `sequence ${prevSeq + 1}${seq > prevSeq + 2 ? `..${seq - 1}` : ''} is missing (rows deleted)`,
+  };
+}
+
+export function linkBroken(prevSeq: number, seq: number): ChainFinding {
+  return { firstBrokenSequence: seq, problem: 'link-broken', message: `row ${seq} does not link to row ${prevSeq}` };
+}
+
+export function rowAltered(seq: number): ChainFinding {
+  return { firstBrokenSequence: seq, problem: 'row-altered', message: `row ${seq} was changed after it was written` };
+}
+
+export function checkpointMismatch(seq: number): ChainFinding {
+  return { firstBrokenSequence: seq, problem: 'checkpoint-mismatch', message: `row ${seq} differs from checkpoint` };
 }

@@ -1,4 +1,4 @@
-import { hashPassword, SCRYPT_PARAMS, verifyPassword } from './password';
+import { hashPassword, SCRYPT_MEMORY_BUDGET, SCRYPT_PARAMS, scryptMemoryInUse, verifyPassword } from './password';
 
 describe('password hashing (scrypt, OWASP parameters)', () => {
   let hash: string;
@@ -25,5 +25,21 @@ describe('password hashing (scrypt, OWASP parameters)', () => {
   it('refuses malformed stored hashes instead of throwing', async () => {
     await expect(verifyPassword('x', 'plaintext')).resolves.toBe(false);
     await expect(verifyPassword('x', 'scrypt$0$8$1$AAAA$')).resolves.toBe(false);
+  });
+
+  it('holds at most one full-cost hash in memory at a time (128 MiB each), however many logins arrive together', async () => {
+    let peak = 0;
+    let samples = 0;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, scryptMemoryInUse());
+      samples += 1;
+    }, 2);
+    const hashes = await Promise.all([hashPassword('a'), hashPassword('b'), hashPassword('c')]);
+    clearInterval(timer);
+    expect(hashes).toHaveLength(3);
+    expect(samples).toBeGreaterThan(0);
+    expect(peak).toBe(SCRYPT_MEMORY_BUDGET);
+    expect(SCRYPT_MEMORY_BUDGET).toBe(128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r);
+    expect(scryptMemoryInUse()).toBe(0);
   });
 });

@@ -3,10 +3,32 @@ import { randomBytes, scrypt as scryptCb, ScryptOptions, timingSafeEqual } from 
 /** OWASP password storage: scrypt with N=2^17, r=8, p=1 and a 16-byte salt. */
 export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1, keyLength: 32 } as const;
 
-function scrypt(password: string, salt: Buffer, keyLength: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
+/**
+ * scrypt claims 128 * N * r bytes outside the JavaScript heap: 128 MiB at the parameters above. Node runs up to four
+ * at once (libuv's pool), so a class logging in together could hold 512 MiB for nothing but hashing. Hashes wait
+ * for this budget instead: one full-cost hash at a time (cheaper, older-parameter hashes share it). On two cores
+ * this costs little login throughput (each hash is CPU-bound) and bounds the process (docs/performance.md).
+ */
+export const SCRYPT_MEMORY_BUDGET = 128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r;
+let memoryInUse = 0;
+const waiting: (() => void)[] = [];
+
+async function withScryptMemory<T>(bytes: number, fn: () => Promise<T>): Promise<T> {
+  const need = Math.min(bytes, SCRYPT_MEMORY_BUDGET);
+  while (memoryInUse + need > SCRYPT_MEMORY_BUDGET) await new Promise<void>((wake) => waiting.push(wake));
+  memoryInUse += need;
+  try {
+    return await fn();
+  } finally {
+    memoryInUse -= need;
+    for (const wake of waiting.splice(0)) wake();
+  }
+}
+
+function scrypt(password: string, salt: Buffer, keyLength: number, opts: ScryptOptions & { N: number; r: number }): Promise<Buffer> {
+  return withScryptMemory(128 * opts.N * opts.r, () => new Promise((resolve, reject) =>
     scryptCb(password, salt, keyLength, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  ));
 }
 
 /** 128 * N * r bytes of memory, with room to spare (Node's default cap is 32 MiB). */
@@ -39,4 +61,9 @@ let dummy: Promise<string> | null = null;
 export function dummyHash(): Promise<string> {
   dummy ??= hashPassword(randomBytes(16).toString('hex'));
   return dummy;
+}
+
+/** Bytes of scrypt memory claimed right now (for the test of the budget). */
+export function scryptMemoryInUse(): number {
+  return memoryInUse;
 }

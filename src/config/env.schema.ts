@@ -105,6 +105,13 @@ export class EnvironmentVariables {
   @Min(0)
   AUDIT_CHECKPOINT_SECONDS = 300;
 
+  /** Worker threads for a long audit verify on SQLite (docs/performance.md): 0 = one per core, 1 = none (in-process). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  AUDIT_VERIFY_THREADS = 0;
+
   /** Failed logins allowed per account, then per client address, inside LOGIN_WINDOW_MINUTES. */
   @Transform(toInt)
   @IsInt()
@@ -184,6 +191,23 @@ export class EnvironmentVariables {
    */
   @IsIn(['midnights', 'inpatient-census'])
   LOS_CONVENTION: 'midnights' | 'inpatient-census' = 'midnights';
+
+  /**
+   * Chart deficiencies (src/records/deficiencies/deficiency-rules.ts): days after discharge before an incomplete
+   * record is delinquent. 42 CFR 482.24(c)(4)(viii) and The Joint Commission RC.01.03.01: at most 30.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  DEFICIENCY_DELINQUENT_DAYS = 30;
+
+  /** Provider queries (src/records/coding/query-rules.ts): days an open query may wait before it is overdue. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  QUERY_OVERDUE_DAYS = 7;
 
   /** Seed the demo data when the database is empty at start. */
   @IsIn(['true', 'false'])

@@ -193,3 +193,33 @@ export function denialNotice(ground: DenialGround, reason: string, disagreementF
 export function extensionNotice(reason: string, dueAt: string) {
   return { reason, completeBy: dueAt, citation: '45 CFR 164.526(b)(2)(ii)' };
 }
+
+/** The rebuttal answers a statement of disagreement, once (164.526(d)(3)). */
+export function rebuttalConflict(a: { status: string; disagreementStatement: string | null; rebuttalStatement: string | null }): string | null {
+  if (a.status !== 'denied' || a.disagreementStatement === null) return 'a rebuttal answers a statement of disagreement; none is on file for this amendment request';
+  if (a.rebuttalStatement !== null) return 'a rebuttal was already prepared for this statement of disagreement';
+  return null;
+}
+
+/** Without a disagreement, the individual may ask that the request and the denial travel (164.526(d)(1)(iii)); once. */
+export function inclusionConflict(a: { status: string; disagreementStatement: string | null; includeWithDisclosures: boolean }): string | null {
+  if (a.status !== 'denied') return `the request and the denial travel with disclosures only after a denial; this amendment request is ${a.status}`;
+  if (a.disagreementStatement !== null) return 'a statement of disagreement is on file: the request, the denial, the statement and any rebuttal already travel with every disclosure (164.526(d)(5)(i))';
+  if (a.includeWithDisclosures) return 'already requested';
+  return null;
+}
+
+/**
+ * Which denied amendments must accompany a later disclosure of the disputed information (164.526(d)(5)): with a
+ * statement of disagreement always ((d)(5)(i): the request, the denial, the statement and any rebuttal); without
+ * one only if the individual asked ((d)(5)(ii): the request and the denial). Null: the amendment does not travel.
+ */
+export function travelsWithDisclosures(a: { status: string; disagreementStatement: string | null; includeWithDisclosures: boolean }):
+  { citation: string; parts: string[] } | null {
+  if (a.status !== 'denied') return null;
+  if (a.disagreementStatement !== null) {
+    return { citation: '45 CFR 164.526(d)(5)(i)', parts: ['request', 'denial', 'disagreement', 'rebuttal'] };
+  }
+  if (a.includeWithDisclosures) return { citation: '45 CFR 164.526(d)(5)(ii)', parts: ['request', 'denial'] };
+  return null;
+}

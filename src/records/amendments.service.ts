@@ -4,20 +4,21 @@ import { AccessPolicyService, Granted } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
-import { Conflict, InvalidInput } from '../common/errors';
+import { InvalidInput } from '../common/errors';
 import { Page, pageOf } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
-import { Db, num, Queryable, SqlParam } from '../database/db';
-import { decisionProblems, disagreementConflict, dueDateFor, extensionNotice, nextState, OPEN_STATUSES } from './amendment-rules';
+import { Db, num, SqlParam } from '../database/db';
+import { dueDateFor, OPEN_STATUSES } from './amendment-rules';
+import { AmendmentRoutingService } from './amendment-routing.service';
 import { ITEM_COLUMNS, ITEM_TABLE, ItemRow, ItemType } from './clinical-items';
 import {
-  AmendmentDecisionDto, AmendmentDto, AmendmentQueueQueryDto, CreateAmendmentDto, DisagreementDto, PatientAmendmentsQueryDto,
+  AmendmentDto, AmendmentQueueQueryDto, CreateAmendmentDto, PatientAmendmentsQueryDto,
 } from './dto/amendment.dto';
 import { recordViewFor } from '../access/record-views';
 import { limitsOf } from '../access/item-visibility';
 import { ClinicalReads } from './clinical.repository';
 import { visibleEncounterSet, visibleItems } from './visible-record';
-import { AMENDMENT_COLUMNS as COLUMNS, AmendmentRow, findAmendment, toAmendmentDto } from './amendments.repository';
+import { AMENDMENT_COLUMNS as COLUMNS, amendmentEvent, AmendmentRow, findAmendment, notificationsOf, toAmendmentDto } from './amendments.repository';
 
 /**
  * Amendment requests (45 CFR 164.526). The deadlines and the state machine are the pure rules of
@@ -31,6 +32,7 @@ export class AmendmentsService {
     private readonly clock: Clock,
     private readonly policy: AccessPolicyService,
     private readonly audit: AuditWriter,
+    private readonly routing: AmendmentRoutingService,
   ) {}
 
   /** A patient for their own record, or an HIM technician on the patient's behalf. */
@@ -50,12 +52,15 @@ export class AmendmentsService {
     return this.db.transaction(async (tx) => {
       const receivedAt = this.clock.nowIso();
       const row = (await tx.one<AmendmentRow>(
-        `INSERT INTO amendments (patient_id, requested_by, item_type, item_id, requested_change, justification, status, received_at, due_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, 1) RETURNING ${COLUMNS}`,
-        [patientId, ctx.user.id, dto.itemType, dto.itemId, dto.requestedChange, dto.justification, receivedAt, dueDateFor(receivedAt)],
+        `INSERT INTO amendments (patient_id, requested_by, item_type, item_id, requested_change, justification, status, received_at, due_at, version, notify_persons)
+         VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, 1, $9) RETURNING ${COLUMNS}`,
+        [patientId, ctx.user.id, dto.itemType, dto.itemId, dto.requestedChange, dto.justification, receivedAt, dueDateFor(receivedAt),
+          dto.notifyPersons?.length ? JSON.stringify(dto.notifyPersons.map((p) => ({ name: p.name, address: p.address }))) : null],
       ))!;
       await this.audit.appendWithin(tx, [
-        this.event(ctx, grant, row, 'request', null, row, { itemType: dto.itemType, itemId: dto.itemId, onBehalf: ctx.user.patientId !== patientId }),
+        amendmentEvent(ctx, grant, row, 'request', null, row, {
+          itemType: dto.itemType, itemId: dto.itemId, onBehalf: ctx.user.patientId !== patientId, notifyPersons: dto.notifyPersons?.length ?? 0,
+        }),
       ]);
       return this.toDto(row);
     });
@@ -67,6 +72,8 @@ export class AmendmentsService {
     const now = this.clock.nowIso();
     const params: SqlParam[] = [];
     const where = deadlineQueueClauses(q, OPEN_STATUSES, now, params);
+    // A deciding clinician without HIM's coordination sees the requests routed to them (164.526(a)).
+    if (!ctx.user.permissions.has('amendment:decide')) where.push(`decider_user_id = $${params.push(ctx.user.id)}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = num((await this.db.one<{ n: unknown }>(`SELECT COUNT(*) AS n FROM amendments ${filter}`, params))?.n);
     const rows = await this.db.query<AmendmentRow>(
@@ -102,6 +109,8 @@ export class AmendmentsService {
     });
     return {
       ...this.toDto(row),
+      notifications: await notificationsOf(this.db, id),
+      eligibleDeciders: ctx.user.permissions.has('amendment:decide') ? await this.routing.eligible(this.db, row) : undefined,
       item: shown[0] ?? null,
       // The amendment names the item, so saying that the caller may not see it reveals nothing new.
       itemWithheld: item && shown.length === 0 ? (limits.map((l) => l.reason).join('; ') || 'the item is not visible to the caller') : null,
@@ -153,99 +162,14 @@ export class AmendmentsService {
     return { items: visible.slice(offset, offset + pageSize).map((r) => this.toDto(r, now)), page, pageSize, total: visible.length, withheld };
   }
 
-  /** accept (amend and link the item), deny (one of the four grounds) or extend (once, before the due date). */
-  async decide(ctx: RequestContext, id: number, dto: AmendmentDecisionDto) {
-    const problems = decisionProblems(dto);
-    if (problems.length) throw new InvalidInput(problems);
-    const existing = await findAmendment(this.db, id);
-    const patientId = Number(existing.patient_id);
-    const grant = await this.policy.require(ctx, 'amendment:decide', patientId, { resourceType: 'amendment', resourceId: id });
-    if (ctx.user.patientId !== null && ctx.user.patientId === patientId) {
-      await this.policy.refuse(ctx, 'no one decides an amendment of their own record', { resourceType: 'amendment', resourceId: id, patientId });
-    }
-    return this.db.transaction(async (tx) => {
-      const before = await findAmendment(tx, id);
-      if (Number(before.version) !== dto.version) {
-        throw new Conflict(`amendment ${id} was changed by someone else (version ${before.version}, you sent ${dto.version})`);
-      }
-      const now = this.clock.nowIso();
-      const next = nextState({ status: before.status, receivedAt: before.received_at, dueAt: before.due_at }, dto, now);
-      if (!next.ok) throw new Conflict(next.conflict, { status: before.status, dueAt: before.due_at });
-
-      const sets: [string, SqlParam][] = [['status', next.status]];
-      const events: AuditEventInput[] = [];
-      if (dto.decision === 'extend') {
-        sets.push(['due_at', next.dueAt], ['extension_reason', dto.reason!]);
-      } else {
-        sets.push(['decided_at', now], ['decided_by', ctx.user.id], ['decision_reason', dto.reason ?? null]);
-        if (dto.decision === 'deny') sets.push(['denial_ground', dto.denialGround!]);
-        if (dto.decision === 'accept') {
-          const item = await this.amendItem(tx, ctx, before, now);
-          sets.push(['applied_item_id', Number(item.after.id)]);
-          events.push({
-            ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: before.item_type, resourceId: Number(item.after.id),
-            patientId, breakGlass: grant.breakGlass,
-            details: {
-              amendmentId: id, before: { status: item.before.status, version: Number(item.before.version) },
-              after: { status: item.after.status, version: Number(item.after.version) },
-            },
-          });
-        }
-      }
-      const params: SqlParam[] = sets.map(([, v]) => v);
-      params.push(id, dto.version);
-      const changed = await tx.execute(
-        `UPDATE amendments SET ${sets.map(([c], i) => `${c} = $${i + 1}`).join(', ')}, version = version + 1
-          WHERE id = $${params.length - 1} AND version = $${params.length}`,
-        params,
-      );
-      if (changed !== 1) throw new Conflict(`amendment ${id} was changed by someone else`);
-      const after = await findAmendment(tx, id);
-      events.unshift(
-        this.event(ctx, grant, after, dto.decision, before, after, {
-          late: next.late || undefined,
-          denialGround: dto.decision === 'deny' ? dto.denialGround : undefined,
-          extensionDays: dto.decision === 'extend' ? dto.extensionDays : undefined,
-          appliedItemId: after.applied_item_id === null ? undefined : Number(after.applied_item_id),
-        }),
-      );
-      await this.audit.appendWithin(tx, events);
-      const result = this.toDto(after, now);
-      return dto.decision === 'extend' ? { ...result, extensionNotice: extensionNotice(dto.reason!, after.due_at) } : result;
-    });
-  }
-
-  /** The individual's statement of disagreement after a denial, once; linked to the record with the denial (164.526(d)(4)). */
-  async disagree(ctx: RequestContext, id: number, dto: DisagreementDto) {
-    const existing = await findAmendment(this.db, id);
-    const patientId = Number(existing.patient_id);
-    const grant = await this.policy.require(ctx, 'amendment:request', patientId, { resourceType: 'amendment', resourceId: id });
-    if (ctx.user.patientId !== patientId) {
-      await this.policy.refuse(ctx, 'only the individual whose amendment was denied files a statement of disagreement', { resourceType: 'amendment', resourceId: id, patientId });
-    }
-    return this.db.transaction(async (tx) => {
-      const before = await findAmendment(tx, id);
-      const conflict = disagreementConflict({ status: before.status, disagreementStatement: before.disagreement_statement });
-      if (conflict) throw new Conflict(conflict, { status: before.status });
-      const changed = await tx.execute(
-        `UPDATE amendments SET disagreement_statement = $1, version = version + 1
-          WHERE id = $2 AND status = 'denied' AND disagreement_statement IS NULL AND version = $3`,
-        [dto.statement, id, before.version],
-      );
-      if (changed !== 1) throw new Conflict(`amendment ${id} was changed by someone else`);
-      const after = await findAmendment(tx, id);
-      await this.audit.appendWithin(tx, [this.event(ctx, grant, after, 'disagreement', before, after, { disagreement: true })]);
-      return this.toDto(after);
-    });
-  }
-
   // ---- helpers ------------------------------------------------------------------------------------------
 
-  /** A decider (amendment:decide) may read any request; anyone else only their own record's. */
+  /** HIM (amendment:decide) may read any request, the clinician it is routed to theirs, anyone else only their own record's. */
   private async requireReader(ctx: RequestContext, row: AmendmentRow): Promise<Granted> {
     const patientId = Number(row.patient_id);
     const target = { resourceType: 'amendment', resourceId: Number(row.id) };
     if (ctx.user.permissions.has('amendment:decide')) return this.policy.require(ctx, 'amendment:decide', patientId, target);
+    if (row.decider_user_id !== null && Number(row.decider_user_id) === ctx.user.id) return this.policy.require(ctx, 'amendment:respond', patientId, target);
     const grant = await this.policy.require(ctx, 'amendment:request', patientId, target);
     if (ctx.user.patientId !== patientId) {
       await this.policy.refuse(ctx, 'an amendment request is readable by HIM (amendment:decide) and by the individual it belongs to', { ...target, patientId });
@@ -257,40 +181,6 @@ export class AmendmentsService {
   private visible(ctx: RequestContext, grant: Granted, type: ItemType, item: ItemRow): boolean {
     const caller = this.policy.callerFor(ctx.user, grant.facts);
     return visibleItems(caller, type, [item], new Set([Number(item.encounter_id)])).length === 1;
-  }
-
-  /** Accepting: the item is marked amended (version + 1) and stays linked to the amendment (164.526(c)(1)). */
-  private async amendItem(tx: Queryable, ctx: RequestContext, a: AmendmentRow, now: string) {
-    const table = ITEM_TABLE[a.item_type];
-    const before = await tx.one<ItemRow>(`SELECT ${ITEM_COLUMNS[a.item_type]} FROM ${table} WHERE id = $1`, [a.item_id]);
-    if (!before || Number(before.patient_id) !== Number(a.patient_id)) throw new Conflict(`the ${a.item_type} item ${a.item_id} is no longer in this record`);
-    if (before.status === 'entered-in-error') {
-      throw new Conflict(`the ${a.item_type} item ${a.item_id} was entered in error since the request; deny or ask the patient to name the current item`);
-    }
-    const changed = await tx.execute(
-      `UPDATE ${table} SET status = 'amended', version = version + 1, updated_at = $1, updated_by = $2 WHERE id = $3 AND version = $4`,
-      [now, ctx.user.id, a.item_id, before.version],
-    );
-    if (changed !== 1) throw new Conflict(`the ${a.item_type} item ${a.item_id} was changed by someone else`);
-    const after = (await tx.one<ItemRow>(`SELECT ${ITEM_COLUMNS[a.item_type]} FROM ${table} WHERE id = $1`, [a.item_id]))!;
-    return { before, after };
-  }
-
-  private event(
-    ctx: RequestContext, grant: Granted, row: AmendmentRow, event: string, before: AmendmentRow | null, after: AmendmentRow,
-    extra: Record<string, unknown>,
-  ): AuditEventInput {
-    return {
-      ...fromContext(ctx), action: 'amendment', outcome: 'success', resourceType: 'amendment', resourceId: Number(row.id),
-      patientId: Number(row.patient_id), breakGlass: grant.breakGlass,
-      // Identity, status and dates only: the requested text and statements are PHI and stay out of the trail.
-      details: {
-        event,
-        before: before ? { status: before.status, version: Number(before.version), dueAt: before.due_at } : null,
-        after: { status: after.status, version: Number(after.version), dueAt: after.due_at },
-        ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
-      },
-    };
   }
 
   private toDto(r: AmendmentRow, now = this.clock.nowIso()): AmendmentDto {

@@ -22,7 +22,7 @@ export const ITEM_COLUMNS: Record<ItemType, string> = {
   diagnoses: `${COMMON}, code, description, chapter, is_primary, recorded_at`,
   procedures: `${COMMON}, code_system, code, description, performed_at`,
   observations: `${COMMON}, loinc_code, display, value_num, value_text, unit, observed_at`,
-  notes: `${COMMON}, note_type, author_user_id, text, authored_at`,
+  notes: `${COMMON}, note_type, author_user_id, text, authored_at, signed_at, signed_by, query_id`,
 };
 
 /** The clinical date of each record type: what a date range (an ROI request's) is applied to. */
@@ -53,32 +53,43 @@ export function itemFacts(type: ItemType, row: ItemRow): ItemFacts {
   };
 }
 
-/** API shape of an item; `withText: false` drops note text (a coder, or any view without note:read). */
+/**
+ * API shape of an item; `withText: false` drops note text (a coder, or any view without note:read). One object
+ * literal per type, built straight from the row (no intermediate copy: a record read maps thousands of rows).
+ */
 export function toItemDto(type: ItemType, r: ItemRow, withText = true): Record<string, unknown> {
-  const base = {
-    id: Number(r.id),
-    encounterId: Number(r.encounter_id),
-    status: r.status,
-    sensitivity: r.sensitivity,
-    sensitivityCategory: r.sensitivity_category,
-    version: Number(r.version),
-    replacesId: r.replaces_id === null ? null : Number(r.replaces_id),
-    recordedBy: r.created_by === null ? null : Number(r.created_by),
-    updatedAt: r.updated_at,
-  };
+  const id = Number(r.id);
+  const encounterId = Number(r.encounter_id);
+  const version = Number(r.version);
+  const replacesId = r.replaces_id === null ? null : Number(r.replaces_id);
+  const recordedBy = r.created_by === null ? null : Number(r.created_by);
   switch (type) {
     case 'diagnoses':
-      return { ...base, code: r.code, description: r.description, chapter: r.chapter, primary: bool(r.is_primary), recordedAt: r.recorded_at };
+      return {
+        id, encounterId, status: r.status, sensitivity: r.sensitivity, sensitivityCategory: r.sensitivity_category, version, replacesId, recordedBy,
+        updatedAt: r.updated_at, code: r.code, description: r.description, chapter: r.chapter, primary: bool(r.is_primary), recordedAt: r.recorded_at,
+      };
     case 'procedures':
-      return { ...base, codeSystem: r.code_system, code: r.code, description: r.description, performedAt: r.performed_at };
+      return {
+        id, encounterId, status: r.status, sensitivity: r.sensitivity, sensitivityCategory: r.sensitivity_category, version, replacesId, recordedBy,
+        updatedAt: r.updated_at, codeSystem: r.code_system, code: r.code, description: r.description, performedAt: r.performed_at,
+      };
     case 'observations':
       return {
-        ...base, loincCode: r.loinc_code, display: r.display, value: r.value_num === null ? r.value_text : Number(r.value_num),
+        id, encounterId, status: r.status, sensitivity: r.sensitivity, sensitivityCategory: r.sensitivity_category, version, replacesId, recordedBy,
+        updatedAt: r.updated_at, loincCode: r.loinc_code, display: r.display, value: r.value_num === null ? r.value_text : Number(r.value_num),
         unit: r.unit, observedAt: r.observed_at,
       };
     case 'notes': {
-      const note = { ...base, noteType: r.note_type, authorUserId: r.author_user_id === null ? null : Number(r.author_user_id), authoredAt: r.authored_at };
-      return withText ? { ...note, text: r.text } : note;
+      const note: Record<string, unknown> = {
+        id, encounterId, status: r.status, sensitivity: r.sensitivity, sensitivityCategory: r.sensitivity_category, version, replacesId, recordedBy,
+        updatedAt: r.updated_at, noteType: r.note_type, authorUserId: r.author_user_id === null ? null : Number(r.author_user_id), authoredAt: r.authored_at,
+        // Authentication of the entry by its author (42 CFR 482.24(c)(1)); unsigned notes are chart deficiencies.
+        signedAt: r.signed_at ?? null, signedBy: r.signed_by == null ? null : Number(r.signed_by),
+        queryId: r.query_id == null ? null : Number(r.query_id),
+      };
+      if (withText) note.text = r.text;
+      return note;
     }
   }
 }

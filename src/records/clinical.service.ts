@@ -19,11 +19,16 @@ import { encounterSubject, visibleEncounter, visibleItems } from './visible-reco
 import { itemVisibility, limitsOf } from '../access/item-visibility';
 import { toStoredTime } from '../common/validators';
 
-/** Who may write which item type (the route lets in any of them; the service checks the one for the type). */
+/**
+ * Who may write which item type (the route lets in any of them; the service checks the one for the type). Clinical
+ * documentation is the clinicians': coding:write is not here (issue 13) - a coder assigns the final codes on the
+ * coding abstract (coding/), separate from the documentation, and asks the provider through a query when the
+ * documentation is unclear. Which roles hold these permissions is the role matrix's business (access/catalogue.ts).
+ */
 export const WRITE_PERMISSIONS: Record<ItemType | 'encounters', Permission[]> = {
   encounters: ['clinical:write'],
-  diagnoses: ['clinical:write', 'coding:write'],
-  procedures: ['clinical:write', 'coding:write'],
+  diagnoses: ['clinical:write'],
+  procedures: ['clinical:write'],
   observations: ['observation:write', 'clinical:write'],
   notes: ['clinical:write', 'observation:write'],
 };
@@ -232,7 +237,7 @@ export class ClinicalService {
       }
       case 'notes': {
         const d = dto as CreateNoteDto;
-        return [['note_type', 'author_user_id', 'text', 'authored_at'], [d.noteType, ctx.user.id, d.text, now]];
+        return [['note_type', 'author_user_id', 'text', 'authored_at', 'signed_at', 'signed_by'], [d.noteType, ctx.user.id, d.text, now, d.sign ? now : null, d.sign ? ctx.user.id : null]];
       }
     }
   }

@@ -69,7 +69,7 @@ export class EncountersController {
     return this.clinical.createItem(ctx, id, 'procedures', dto);
   }
 
-  @AuthorizeAny('clinical:read', 'record:him', 'self:record')
+  @AuthorizeAny(...READERS)
   @Get('encounters/:id/observations')
   @ApiOperation({ summary: 'Observations (LOINC) of an encounter' })
   @ApiOkResponse({ type: ObservationListDto })
@@ -85,7 +85,7 @@ export class EncountersController {
     return this.clinical.createItem(ctx, id, 'observations', dto);
   }
 
-  @AuthorizeAny('clinical:read', 'record:him', 'self:record')
+  @AuthorizeAny(...READERS)
   @Get('encounters/:id/notes')
   @ApiOperation({ summary: 'Clinical notes of an encounter (psychotherapy notes: their author only)' })
   @ApiOkResponse({ type: NoteListDto })
@@ -101,7 +101,7 @@ export class EncountersController {
     return this.clinical.createItem(ctx, id, 'notes', dto);
   }
 
-  @AuthorizeAny('clinical:write', 'coding:write', 'observation:write')
+  @AuthorizeAny('clinical:write', 'observation:write')
   @Post('items/:type/:id/entered-in-error')
   @ApiOperation({ summary: 'Mark a clinical item entered-in-error (never deleted); send its version' })
   @ApiCreatedResponse({ description: 'The item, now entered-in-error (its shape is the type\'s)', schema: CLINICAL_ITEM_SCHEMA })

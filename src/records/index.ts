@@ -14,3 +14,5 @@ export * from './dto/me.dto';
 export * from './dto/patient.dto';
 export * from './dto/record.dto';
 export * from './patients.repository';
+export { AmendmentReads } from './amendments.repository';
+export type { AmendmentDispute } from './amendments.repository';

@@ -30,7 +30,9 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
 }
 
 export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
-  return { type, facts: { ...itemFacts(type, row), date: (row[DATE_COLUMN[type]] as string | null) ?? null } };
+  const facts = itemFacts(type, row);
+  facts.date = (row[DATE_COLUMN[type]] as string | null) ?? null;
+  return { type, facts };
 }
 
 function withRedactions(dto: Dto, redactions: Redaction[]): Dto {

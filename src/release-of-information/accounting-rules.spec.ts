@@ -25,9 +25,9 @@ describe('accounting of disclosures (45 CFR 164.528)', () => {
     expect(nextAccountingState({ ...state, status: 'fulfilled' }, 'fulfil', null, at).ok).toBe(false);
   });
 
-  it('the first accounting in any 12 months is free', () => {
-    expect(accountingFee(0, 1500).feeCents).toBe(0);
-    expect(accountingFee(1, 1500).feeCents).toBe(1500);
+  it('the first accounting in any 12 months is free; a later one is quoted, not charged (164.528(c)(2))', () => {
+    expect(accountingFee(0, 1500)).toMatchObject({ feeCents: 0, quotedCents: 0 });
+    expect(accountingFee(1, 1500)).toMatchObject({ feeCents: 0, quotedCents: 1500 });
     expect(twelveMonthsBefore('2026-11-29T10:00:00.000Z')).toBe('2025-11-29T10:00:00.000Z');
   });
 });

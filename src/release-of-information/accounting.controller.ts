@@ -6,7 +6,7 @@ import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccountingService } from './accounting.service';
 import {
-  AccountingPageDto, AccountingQueueQueryDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto,
+  AccountingPageDto, AccountingQueueQueryDto, FeeDecisionDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto,
 } from './dto/accounting.dto';
 
 /** The accounting of disclosures (45 CFR 164.528) and the individual's requests for it. */
@@ -53,6 +53,19 @@ export class AccountingController {
   @ApiOkResponse({ type: AccountingRequestDto })
   read(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.accounting.read(ctx, id);
+  }
+
+  @AuthorizeAny('roi:process', 'self:record')
+  @Post('accounting-requests/:id/fee-decision')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Answer the fee notice of a second accounting in 12 months (164.528(c)(2)): accept, withdraw, or narrow the period (re-quoted)',
+    description: 'The patient for their own request, or ROI staff for them. Nothing is charged before accept; 409 when there is no fee notice to answer.',
+  })
+  @ApiOkResponse({ type: AccountingRequestDto })
+  @ApiConflictResponse({ description: 'No fee notice pending, or a stale version' })
+  feeDecision(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: FeeDecisionDto) {
+    return this.accounting.feeDecision(ctx, id, dto);
   }
 
   @Authorize('roi:process')

@@ -8,15 +8,17 @@ import { Page, pageOf } from '../common/pagination';
 import type { RequestContext } from '../common/request-context';
 import { bool, Db, num, Queryable, SqlParam } from '../database/db';
 import {
-  accountingDueDate, accountingFee, accountingPeriod, AccountingStatus, nextAccountingState, twelveMonthsBefore,
+  accountingDueDate, accountingFee, accountingPeriod, AccountingStatus, FeeDecision, narrowProblems, nextAccountingState, nextFeeDecision, OPEN_ACCOUNTING_STATUSES, twelveMonthsBefore,
 } from './accounting-rules';
+import { individualNoticeDelivery } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DisclosuresService } from './disclosures.service';
-import { AccountingDto, AccountingQueueQueryDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto } from './dto/accounting.dto';
+import { AccountingDto, AccountingQueueQueryDto, FeeDecisionDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto } from './dto/accounting.dto';
 import { daysLeft, isOverdue } from './roi-deadlines';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 
 const COLUMNS = `id, patient_id, requested_by, received_at, due_at, fee_cents, status, version, extended, extension_reason, period_from, period_to,
-  fee_basis, fulfilled_at, fulfilled_by, accounting_json`;
+  fee_basis, fulfilled_at, fulfilled_by, accounting_json, fee_quoted_cents, fee_decision, fee_decided_at`;
 
 interface AccountingRow {
   id: number;
@@ -35,6 +37,22 @@ interface AccountingRow {
   fulfilled_at: string | null;
   fulfilled_by: number | null;
   accounting_json: string | null;
+  fee_quoted_cents: number | null;
+  fee_decision: FeeDecision | null;
+  fee_decided_at: string | null;
+}
+
+/** The advance notice of a fee (164.528(c)(2)), once there is one: the quote, the choices, the answer. */
+function feeNoticeOf(r: AccountingRow): AccountingRequestDto['feeNotice'] {
+  const quoted = Number(r.fee_quoted_cents ?? 0);
+  if (quoted === 0 && !r.fee_decision) return null;
+  return {
+    quotedCents: quoted,
+    text: `This is your second or later accounting in 12 months: it costs $${(quoted / 100).toFixed(2)}. Nothing is charged unless you accept; you may instead withdraw the request, or narrow it (a shorter period) to reduce the fee (45 CFR 164.528(c)(2)).`,
+    choices: r.status === 'fee-notice' ? ['accept', 'withdraw', 'narrow'] : [],
+    decision: r.fee_decision,
+    decidedAt: r.fee_decided_at,
+  };
 }
 
 /**
@@ -50,6 +68,7 @@ export class AccountingService {
     private readonly audit: AuditWriter,
     private readonly disclosures: DisclosuresService,
     @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   /** GET /patients/:id/disclosures: the accounting as of now, for whoever the policy lets read it. */
@@ -76,16 +95,18 @@ export class AccountingService {
       ))?.n);
       const fee = accountingFee(earlier, this.settings.accountingFeeCents);
       const period = accountingPeriod(receivedAt);
+      // A chargeable accounting waits for the individual's answer to the fee notice (164.528(c)(2)).
+      const status = fee.quotedCents > 0 ? 'fee-notice' : 'received';
       const row = (await tx.one<AccountingRow>(
-        `INSERT INTO accounting_requests (patient_id, requested_by, received_at, due_at, fee_cents, status, version, extended, period_from, period_to, fee_basis)
-         VALUES ($1, $2, $3, $4, $5, 'received', 1, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-        [patientId, ctx.user.id, receivedAt, accountingDueDate(receivedAt), fee.feeCents, false, period.from, period.to, fee.basis],
+        `INSERT INTO accounting_requests (patient_id, requested_by, received_at, due_at, fee_cents, status, version, extended, period_from, period_to, fee_basis, fee_quoted_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+        [patientId, ctx.user.id, receivedAt, accountingDueDate(receivedAt), fee.feeCents, status, false, period.from, period.to, fee.basis, fee.quotedCents],
       ))!;
       await this.audit.appendWithin(tx, [{
         ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'accounting-request', resourceId: Number(row.id), patientId,
-        details: { dueAt: row.due_at, feeCents: fee.feeCents },
+        details: { dueAt: row.due_at, feeCents: fee.feeCents, quotedCents: fee.quotedCents, status },
       }]);
-      return this.toDto(row, receivedAt);
+      return this.withDelivery(tx, this.toDto(row, receivedAt));
     });
   }
 
@@ -116,17 +137,13 @@ export class AccountingService {
 
   async read(ctx: RequestContext, id: number): Promise<AccountingRequestDto> {
     const row = await this.find(this.db, id);
-    const patientId = Number(row.patient_id);
+    const patientId = await this.requireOwnerOrStaff(ctx, row);
     const staff = ctx.user.permissions.has('roi:process');
-    if (staff) await this.policy.require(ctx, 'disclosure:read', patientId, { resourceType: 'accounting-request', resourceId: id });
-    else if (ctx.user.patientId !== patientId) {
-      await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', { resourceType: 'accounting-request', resourceId: id, patientId });
-    } else await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request', resourceId: id });
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
       purposeOfUse: staff ? 'DISCLOSURE' : ctx.purposeOfUse, details: { status: row.status },
     });
-    return this.toDto(row, this.clock.nowIso());
+    return this.withDelivery(this.db, this.toDto(row, this.clock.nowIso()));
   }
 
   /** extend (once, before the due date) or fulfil (the accounting of the six years before the request is stored with it). */
@@ -151,22 +168,80 @@ export class AccountingService {
       const sets: [string, SqlParam][] = [['status', next.status], ['due_at', next.dueAt]];
       if (dto.action === 'extend') sets.push(['extended', true], ['extension_reason', dto.reason!]);
       else {
-        const accounting = await this.disclosures.accounting(patientId, new Date(before.received_at));
+        const period = before.period_from && before.period_to ? { from: before.period_from, to: before.period_to } : undefined;
+        const accounting = await this.disclosures.accounting(patientId, new Date(before.received_at), { period, at: now });
         sets.push(['fulfilled_at', now], ['fulfilled_by', ctx.user.id], ['accounting_json', JSON.stringify(accounting)]);
       }
-      const params: SqlParam[] = [...sets.map(([, v]) => v), id, dto.version];
-      const changed = await tx.execute(
-        `UPDATE accounting_requests SET ${sets.map(([c], i) => `${c} = $${i + 1}`).join(', ')}, version = version + 1 WHERE id = $${sets.length + 1} AND version = $${sets.length + 2}`,
-        params,
-      );
-      if (changed !== 1) throw new Conflict(`accounting request ${id} was changed by someone else`);
+      await this.update(tx, id, dto.version, sets);
       const after = await this.find(tx, id);
       await this.audit.appendWithin(tx, [{
         ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId, purposeOfUse: 'DISCLOSURE',
         details: { action: dto.action, from: before.status, to: after.status, dueAt: after.due_at, late: next.late || undefined, version: Number(after.version) },
       }]);
-      return this.toDto(after, now);
+      return this.withDelivery(tx, this.toDto(after, now));
     });
+  }
+
+  /**
+   * POST /accounting-requests/:id/fee-decision: the individual (or ROI staff for them) answers the fee notice
+   * (164.528(c)(2)): accept (charged), withdraw (nothing charged), or narrow the period (re-quoted, waits again).
+   */
+  async feeDecision(ctx: RequestContext, id: number, dto: FeeDecisionDto): Promise<AccountingRequestDto> {
+    const first = await this.find(this.db, id);
+    const patientId = await this.requireOwnerOrStaff(ctx, first);
+    const original = { from: first.period_from!, to: first.period_to! };
+    let narrowed: { from: string; to: string } | undefined;
+    if (dto.decision === 'narrow') {
+      narrowed = {
+        from: !dto.periodFrom ? original.from : dto.periodFrom === original.from.slice(0, 10) ? original.from : `${dto.periodFrom}T00:00:00.000Z`,
+        to: !dto.periodTo ? original.to : dto.periodTo === original.to.slice(0, 10) ? original.to : `${dto.periodTo}T23:59:59.999Z`,
+      };
+      const problems = narrowProblems({ from: dto.periodFrom ? narrowed.from : null, to: dto.periodTo ? narrowed.to : null }, original);
+      if (problems.length) throw new InvalidInput(problems);
+    } else if (dto.periodFrom || dto.periodTo) {
+      throw InvalidInput.field(dto.periodFrom ? 'periodFrom' : 'periodTo', 'is only allowed with decision narrow');
+    }
+    return this.db.transaction(async (tx) => {
+      const before = await this.find(tx, id);
+      if (Number(before.version) !== dto.version) throw new Conflict(`accounting request ${id} was changed by someone else (version ${before.version}, you sent ${dto.version})`);
+      const next = nextFeeDecision(before.status, Number(before.fee_quoted_cents ?? 0), this.settings.accountingFeeCents, dto.decision, narrowed);
+      if (!next.ok) throw new Conflict(next.conflict, { status: before.status });
+      const now = this.clock.nowIso();
+      const sets: [string, SqlParam][] = [
+        ['status', next.status], ['fee_cents', next.feeCents], ['fee_quoted_cents', next.quotedCents], ['fee_decision', dto.decision], ['fee_decided_at', now],
+        ...(narrowed ? ([['period_from', narrowed.from], ['period_to', narrowed.to]] as [string, SqlParam][]) : []),
+      ];
+      await this.update(tx, id, dto.version, sets);
+      const after = await this.find(tx, id);
+      await this.audit.appendWithin(tx, [{
+        ...fromContext(ctx), action: 'update', outcome: 'success', resourceType: 'accounting-request', resourceId: id, patientId,
+        details: { action: 'fee-decision', decision: dto.decision, from: before.status, to: after.status, feeCents: next.feeCents, quotedCents: next.quotedCents, version: Number(after.version) },
+      }]);
+      return this.withDelivery(tx, this.toDto(after, now));
+    });
+  }
+
+  /** ROI staff (disclosure:read on the patient) or the patient the request belongs to; answers the patient id. */
+  private async requireOwnerOrStaff(ctx: RequestContext, row: AccountingRow): Promise<number> {
+    const patientId = Number(row.patient_id);
+    const target = { resourceType: 'accounting-request', resourceId: Number(row.id), patientId };
+    if (ctx.user.permissions.has('roi:process')) await this.policy.require(ctx, 'disclosure:read', patientId, target);
+    else if (ctx.user.patientId !== patientId) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
+    else await this.policy.require(ctx, 'self:record', patientId, target);
+    return patientId;
+  }
+
+  private async update(tx: Queryable, id: number, version: number, sets: [string, SqlParam][]): Promise<void> {
+    const changed = await tx.execute(
+      `UPDATE accounting_requests SET ${sets.map(([c], i) => `${c} = $${i + 1}`).join(', ')}, version = version + 1 WHERE id = $${sets.length + 1} AND version = $${sets.length + 2}`,
+      [...sets.map(([, v]) => v), id, version],
+    );
+    if (changed !== 1) throw new Conflict(`accounting request ${id} was changed by someone else`);
+  }
+
+  /** Where the fee notice and the accounting go: the individual's alternative means or location, if any (164.522(b)). */
+  private async withDelivery(q: Queryable, dto: AccountingRequestDto): Promise<AccountingRequestDto> {
+    return { ...dto, deliverTo: individualNoticeDelivery(await this.communications.inForce(q, dto.patientId)) };
   }
 
   private async list(filters: [string, SqlParam][], q: AccountingQueueQueryDto, order: string): Promise<Page<AccountingRequestDto>> {
@@ -180,8 +255,8 @@ export class AccountingService {
     };
     for (const [sql, v] of filters) add(sql, v);
     if (q.status) add('status = $?', q.status);
-    if (q.overdue === 'true') add(`(status = 'received' AND due_at < $?)`, now);
-    if (q.overdue === 'false') add(`NOT (status = 'received' AND due_at < $?)`, now);
+    if (q.overdue === 'true') add(`(status IN ('received', 'fee-notice') AND due_at < $?)`, now);
+    if (q.overdue === 'false') add(`NOT (status IN ('received', 'fee-notice') AND due_at < $?)`, now);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = num((await this.db.one<{ n: unknown }>(`SELECT COUNT(*) AS n FROM accounting_requests ${filter}`, params))?.n);
     const rows = await this.db.query<AccountingRow>(
@@ -203,7 +278,7 @@ export class AccountingService {
   }
 
   private toDto(r: AccountingRow, now: string): AccountingRequestDto {
-    const open = r.status === 'received';
+    const open = OPEN_ACCOUNTING_STATUSES.includes(r.status);
     return {
       id: Number(r.id),
       patientId: Number(r.patient_id),
@@ -220,6 +295,7 @@ export class AccountingService {
       fulfilledAt: r.fulfilled_at,
       version: Number(r.version ?? 1),
       accounting: r.accounting_json ? (JSON.parse(r.accounting_json) as AccountingDto) : null,
+      feeNotice: feeNoticeOf(r),
     };
   }
 }

@@ -103,18 +103,27 @@ export function denialGround(code: DenialCode): DenialGround {
 }
 
 /**
- * The written denial. For the individual's own request it has the content 164.524(d)(2) requires: the basis,
- * the review rights when the ground is reviewable, and how to complain.
+ * Who receives complaints (164.524(d)(2)(iii) wants the name or title, and telephone number, of the contact person or
+ * office designated under 164.530(a)(1)(ii)). The demo hospital's privacy office.
  */
-export function denialNotice(code: DenialCode, reason: string | null) {
+export const COMPLAINT_CONTACT = 'the Privacy Office (Privacy Officer), HIT Teaching Hospital, telephone (555) 010-0100';
+
+/**
+ * The written denial. For the individual's own request it has the content 164.524(d)(2) requires, in plain language:
+ * the basis (i); the review rights when the ground is reviewable, and how to exercise them (ii); how to complain to the
+ * covered entity, with the contact's title and telephone number, and to the Secretary of HHS (iii). A partial denial
+ * also says that access to the rest is given (164.524(d)(1)).
+ */
+export function denialNotice(code: DenialCode, reason: string | null, partial = false) {
   const ground = denialGround(code);
   const basis = `${ground.description} (${ground.citation})${reason ? ` ${reason}` : ''}`;
-  if (ground.reviewable === null) return { basis, review: null, complaint: null };
+  if (ground.reviewable === null) return { basis, review: null, complaint: null, access: null };
   return {
     basis,
     review: ground.reviewable
-      ? 'You may have this denial reviewed by a licensed health care professional designated by us who did not take part in the original decision (45 CFR 164.524(a)(4), (d)(4)).'
+      ? 'You may have this denial reviewed by a licensed health care professional designated by us who did not take part in the original decision (45 CFR 164.524(a)(4), (d)(4)). To ask for it, tell our release-of-information office in writing (or use POST /roi/requests/{id}/denial-review); we refer it promptly and tell you the reviewer\'s decision in writing.'
       : 'This ground of denial is not subject to review (45 CFR 164.524(a)(2)).',
-    complaint: 'You may complain to our privacy officer or to the Secretary of Health and Human Services (45 CFR 164.524(d)(2)(iii)).',
+    complaint: `You may complain to ${COMPLAINT_CONTACT}, or to the Secretary of Health and Human Services (Office for Civil Rights) (45 CFR 164.524(d)(2)(iii), 160.306).`,
+    access: partial ? 'Only part of the information you asked for is denied: you are given access to the rest (45 CFR 164.524(d)(1)).' : null,
   };
 }

@@ -1,5 +1,5 @@
 import { canonicalJson, sha256Hex } from './canonical-json';
-import type { DisclosurePackage } from './package-builder';
+import type { DisclosurePackage, PackagedDispute } from './package-builder';
 
 /**
  * The disclosure package as a FHIR R4 Bundle (type collection): Patient, Encounter, Condition, Procedure,
@@ -180,6 +180,31 @@ const MAPPERS: Record<string, { type: string; map: (item: Item, patient: string)
   notes: { type: 'DocumentReference', map: documentReference },
 };
 
+/**
+ * A denied amendment travelling with the disputed item (45 CFR 164.526(d)(5)) as a DocumentReference whose
+ * context.related points at the item's resource, which the Bundle carries (a dispute travels only with its item).
+ */
+function disputeDocument(d: PackagedDispute, patient: string): Json {
+  const resourceType = MAPPERS[d.itemType]?.type ?? 'Basic';
+  const text = [
+    `Amendment request received ${d.request.receivedAt}: ${d.request.requestedChange}`,
+    `Justification: ${d.request.justification}`,
+    `Denied ${d.denial.decidedAt} (${d.denial.groundCitation}, ${d.denial.ground}): ${d.denial.basis}`,
+    ...(d.disagreement ? [`Statement of disagreement: ${d.disagreement}`] : []),
+    ...(d.rebuttal ? [`Rebuttal: ${d.rebuttal}`] : []),
+  ].join('\n');
+  return {
+    resourceType: 'DocumentReference',
+    id: `amendment-${d.amendmentId}`,
+    status: 'current',
+    type: { coding: [{ system: `${FHIR_BASE}CodeSystem/document-type`, code: 'amendment-dispute', display: 'Denied amendment request with statements' }], text: 'Denied amendment request' },
+    subject: { reference: patient },
+    description: `Travels with the disputed information (${d.citation})`,
+    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(text, 'utf8').toString('base64'), title: `Amendment ${d.amendmentId}` } }],
+    context: { related: [{ reference: `${resourceType}/${d.itemId}` }] },
+  };
+}
+
 /** The Bundle for a package; `packageSha256` ties it to the stored JSON package it was derived from. */
 export function toFhirBundle(pkg: DisclosurePackage, packageSha256: string): Json {
   const patientRef = `Patient/${pkg.patient.id}`;
@@ -200,6 +225,9 @@ export function toFhirBundle(pkg: DisclosurePackage, packageSha256: string): Jso
     for (const item of (pkg.records as Record<string, Item[] | undefined>)[type] ?? []) {
       entry.push({ fullUrl: `${FHIR_BASE}${resourceType}/${String(item.id)}`, resource: map(item, patientRef) });
     }
+  }
+  for (const d of pkg.amendments ?? []) {
+    entry.push({ fullUrl: `${FHIR_BASE}DocumentReference/amendment-${d.amendmentId}`, resource: disputeDocument(d, patientRef) });
   }
   return {
     resourceType: 'Bundle',

@@ -200,3 +200,33 @@ describe('package bytes', () => {
     expect(serializeBundle(toFhirBundle(pkg, a.sha256))).toEqual(serializeBundle(toFhirBundle(JSON.parse(a.json), a.sha256)));
   });
 });
+
+describe('denied amendments travel with the disputed item (45 CFR 164.526(d)(5))', () => {
+  const dispute = (itemId: number) => ({
+    amendmentId: 7, itemType: 'diagnoses' as const, itemId, citation: '45 CFR 164.526(d)(5)(i)',
+    request: { receivedAt: '2026-01-02T00:00:00.000Z', requestedChange: 'Ruled out.', justification: 'Follow-up.' },
+    denial: { decidedAt: '2026-01-10T00:00:00.000Z', ground: 'accurate-and-complete', groundCitation: '45 CFR 164.526(a)(2)(iv)', basis: 'Confirmed.' },
+    disagreement: 'I disagree.', rebuttal: 'We stand by it.',
+  });
+  const all = { recordTypes: [...RECORD_TYPES], dateFrom: null, dateTo: null, categories: [] } as RoiScope;
+  const item: Gen = { type: 'diagnoses', day: '2026-01-01T10:00:00.000Z', restricted: false, category: null, psychotherapy: false };
+
+  it('the package of the disputed item carries the request, denial, disagreement and rebuttal; the FHIR Bundle links them to the item', () => {
+    const pkg = buildPackage({ ...source(all, [item]), disputes: [dispute(1)] });
+    expect(pkg.amendments).toEqual([expect.objectContaining({ amendmentId: 7, itemId: 1, disagreement: 'I disagree.', rebuttal: 'We stand by it.' })]);
+    expect(pkg.notices.map((n) => n.code)).toContain('amendment-dispute');
+    const bundle = toFhirBundle(pkg, serializePackage(pkg).sha256) as { entry: { resource: Record<string, unknown> }[] };
+    const doc = bundle.entry.find((e) => e.resource.id === 'amendment-7')!.resource as { context: { related: { reference: string }[] }; content: { attachment: { data: string } }[] };
+    expect(doc.context.related[0].reference).toBe('Condition/1');
+    expect(bundle.entry.some((e) => e.resource.resourceType === 'Condition' && e.resource.id === '1')).toBe(true);
+    expect(Buffer.from(doc.content[0].attachment.data, 'base64').toString('utf8')).toMatch(/Statement of disagreement: I disagree\.[\s\S]*Rebuttal: We stand by it\./);
+  });
+
+  it('a package without the disputed item carries no dispute', () => {
+    const other = buildPackage({ ...source(all, [item]), disputes: [dispute(99)] });
+    expect(other.amendments).toEqual([]);
+    expect(other.notices.map((n) => n.code)).not.toContain('amendment-dispute');
+    const outOfScope = buildPackage({ ...source({ ...all, recordTypes: ['observations'] }, [item]), disputes: [dispute(1)] });
+    expect(outOfScope.amendments).toEqual([]);
+  });
+});

@@ -1,7 +1,10 @@
 import type { Limit } from '../access/item-visibility';
 import type { RoiScope } from '../access/policy';
-import type { Dto } from '../records';
+import type { AmendmentDispute, Dto } from '../records';
+import type { DeniedPart } from './access-denial';
 import { canonicalJson, sha256Hex } from './canonical-json';
+import type { Delivery } from './confidential-communications';
+import { denialGround, DenialCode } from './denial-grounds';
 import type { LegalBasis, RequesterType } from './disclosure-basis';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 
@@ -48,9 +51,41 @@ export interface PackageSource {
   limits: Limit[];
   generatedAt: string;
   generatedBy: { userId: number; username: string };
+  /** The patient's denied amendments that travel with disclosures (records AmendmentReads.disputesOf, 164.526(d)(5)). */
+  disputes?: AmendmentDispute[];
+  /** A partial denial in force (164.524(d)(1)): the part left out, and its ground. */
+  denied?: { part: DeniedPart; code: DenialCode } | null;
+  /** Where the package goes: the individual's alternative means or location when they asked for one (164.522(b)). */
+  delivery?: Delivery;
 }
 
+/** A denied amendment as the package carries it, beside the disputed item (164.526(d)(5)). */
+export interface PackagedDispute {
+  amendmentId: number;
+  itemType: string;
+  itemId: number;
+  citation: string;
+  request: { receivedAt: string; requestedChange: string; justification: string };
+  denial: { decidedAt: string; ground: string; groundCitation: string; basis: string };
+  disagreement: string | null;
+  rebuttal: string | null;
+}
+
+export const AMENDMENT_DISPUTE_NOTICE =
+  'The individual asked this organization to amend information in this disclosure and the request was denied. The request, the denial, ' +
+  'the individual\'s statement of disagreement and any rebuttal accompany the disputed information (45 CFR 164.526(d)(5)).';
+
 export type Withheld = Limit;
+
+/** What a partial denial left out of the package, with its ground: the rest was released (164.524(d)(1)). */
+export interface DeniedInPackage {
+  sections: string[];
+  items: { recordType: string; id: number }[];
+  code: string;
+  citation: string;
+  ground: string;
+  notice: string;
+}
 
 export interface DisclosurePackage {
   format: 'hit-roi-package';
@@ -68,7 +103,45 @@ export interface DisclosurePackage {
   counts: Partial<Record<RecordType, number>>;
   withheld: Withheld[];
   notices: { code: string; citation: string; text: string; items: number }[];
+  /** Present only when part of the request was denied (164.524(d)(1)). */
+  denied?: DeniedInPackage;
+  /** Where the package is sent (confidential communications, 164.522(b), for the individual's own copy). */
+  delivery?: Delivery;
   records: Partial<Record<RecordType, Record<string, unknown>[]>>;
+  /** Denied amendments of items in this package, with the statements (164.526(d)(5)); empty when none is disputed. */
+  amendments: PackagedDispute[];
+}
+
+/** Only the disputes of items the package actually carries travel: a package without the disputed item carries none. */
+export function disputesIn(records: Partial<Record<RecordType, Record<string, unknown>[]>>, disputes: readonly AmendmentDispute[]): PackagedDispute[] {
+  return disputes
+    .filter((d) => (records[d.itemType as RecordType] ?? []).some((i) => Number(i.id) === d.itemId))
+    .map((d) => ({
+      amendmentId: d.amendmentId, itemType: d.itemType, itemId: d.itemId, citation: d.citation, request: d.request, denial: d.denial,
+      disagreement: d.disagreement, rebuttal: d.rebuttal,
+    }));
+}
+
+/**
+ * The records minus a denied part: denied sections and items are left out, and a reference to a denied encounter is
+ * dropped from the items that keep it (every reference of the package resolves inside it).
+ */
+export function withoutDeniedPart(records: Partial<Record<RecordType, Dto[]>>, part: DeniedPart): Partial<Record<RecordType, Dto[]>> {
+  const denied = new Set(part.items.map((i) => `${i.recordType}/${i.id}`));
+  const deniedEncounters = new Set(part.items.filter((i) => i.recordType === 'encounters').map((i) => i.id));
+  const out: Partial<Record<RecordType, Dto[]>> = {};
+  for (const type of RECORD_TYPES) {
+    const list = records[type];
+    if (!list) continue;
+    if (part.sections.includes(type)) {
+      out[type] = [];
+      continue;
+    }
+    out[type] = list
+      .filter((item) => !denied.has(`${type}/${String(item.id)}`))
+      .map((item) => ('encounterId' in item && (part.sections.includes('encounters') || deniedEncounters.has(Number(item.encounterId))) ? { ...item, encounterId: null } : item));
+  }
+  return out;
 }
 
 /** Part 2 information (42 CFR 2.11): an item of the substance-use category, or an encounter reason restating one. */
@@ -80,10 +153,11 @@ export function isPart2(item: Dto): boolean {
 export function buildPackage(src: PackageSource): DisclosurePackage {
   const records: Partial<Record<RecordType, Record<string, unknown>[]>> = {};
   const counts: Partial<Record<RecordType, number>> = {};
+  const released = src.denied ? withoutDeniedPart(src.records, src.denied.part) : src.records;
   let part2Items = 0;
   for (const type of RECORD_TYPES) {
     if (!src.scope.recordTypes.includes(type)) continue;
-    records[type] = (src.records[type] ?? []).map((shown) => {
+    records[type] = (released[type] ?? []).map((shown) => {
       if (!isPart2(shown)) return shown;
       part2Items += 1;
       return { ...shown, redisclosureNotice: PART2_REDISCLOSURE_NOTICE };
@@ -92,6 +166,11 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
   }
 
   const p = src.patient;
+  const amendments = disputesIn(records, src.disputes ?? []);
+  const notices = part2Items
+    ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
+    : [];
+  if (amendments.length) notices.push({ code: 'amendment-dispute', citation: '45 CFR 164.526(d)(5)', text: AMENDMENT_DISPUTE_NOTICE, items: amendments.length });
   return {
     format: 'hit-roi-package',
     version: 1,
@@ -112,10 +191,19 @@ export function buildPackage(src: PackageSource): DisclosurePackage {
     },
     counts,
     withheld: src.limits.filter((l) => src.scope.recordTypes.includes(l.section)),
-    notices: part2Items
-      ? [{ code: 'part2-redisclosure', citation: '42 CFR 2.32', text: PART2_REDISCLOSURE_NOTICE, items: part2Items }]
-      : [],
+    notices,
+    ...(src.denied ? { denied: deniedInPackage(src.denied.part, src.denied.code) } : {}),
+    ...(src.delivery ? { delivery: src.delivery } : {}),
     records,
+    amendments,
+  };
+}
+
+function deniedInPackage(part: DeniedPart, code: DenialCode): DeniedInPackage {
+  const ground = denialGround(code);
+  return {
+    sections: [...part.sections], items: part.items.map((i) => ({ recordType: i.recordType, id: i.id })), code, citation: ground.citation,
+    ground: ground.description, notice: 'Part of the information you asked for is denied on the ground above; this package gives you access to the rest (45 CFR 164.524(d)(1)).',
   };
 }
 

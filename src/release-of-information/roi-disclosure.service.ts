@@ -8,8 +8,13 @@ import { Clock } from '../common/clock';
 import { Conflict, NotFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
-import { visibleChart } from '../records';
+import { AmendmentReads, visibleChart } from '../records';
+import { DeniedPart, deniedPartInForce } from './access-denial';
+import { denialFactsOf, deniedPartOf } from './access-denial.service';
 import { authorizationInForce } from './authorization';
+import { deliveryOf } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
+import type { DenialCode } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES } from './disclosure-basis';
 import { DisclosuresService } from './disclosures.service';
 import { computeFee, estimatePages, Fee } from './fees';
@@ -21,6 +26,12 @@ import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 import { READING_STATUSES } from './roi-state-machine';
 import { ScopedRecordReader } from './scoped-record-reader';
+
+/** The part of a self request denied in part and not reversed on review (164.524(d)(1), (d)(4)), or null. */
+function deniedInForce(row: RoiRow): { part: DeniedPart; code: DenialCode } | null {
+  const part = deniedPartInForce(deniedPartOf(row), denialFactsOf(row).review);
+  return part && row.denial_code ? { part, code: row.denial_code as DenialCode } : null;
+}
 
 export interface PackageFile {
   body: string;
@@ -57,6 +68,7 @@ export class RoiDisclosureService {
     private readonly reader: ScopedRecordReader,
     private readonly disclosures: DisclosuresService,
     @Inject(ROI_SETTINGS) private readonly settings: RoiSettings,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   /**
@@ -81,7 +93,7 @@ export class RoiDisclosureService {
       details: { roiRequestId: id, view: 'release-of-information', counts: pkg.counts },
     });
     return {
-      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records,
+      requestId: id, patientId, scope: pkg.scope, counts: pkg.counts, withheld: pkg.withheld, notices: pkg.notices, ...pkg.records, amendments: pkg.amendments,
       access: { reasons: grant.reasons, roiRequestId: id },
     };
   }
@@ -131,6 +143,7 @@ export class RoiDisclosureService {
     const disclosureId = await this.disclosures.record(tx, {
       patientId: Number(row.patient_id), roiRequestId: Number(row.id), disclosedAt: now, recipientName: row.requester_name,
       recipientAddress: row.requester_address, description: describePackage(pkg), purpose: row.purpose, exempt, exemption, recordedBy: ctx.user.id,
+      legalBasis: basis, source: 'roi', recordedAt: now,
     });
     const event: AuditEventInput = {
       ...fromContext(ctx), action: 'disclose', outcome: 'success', resourceType: 'roi-package', resourceId: Number(row.id),
@@ -153,6 +166,10 @@ export class RoiDisclosureService {
     const rows = await this.reader.read(q, Number(row.patient_id), scope);
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);
     const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: request });
+    const delivery = deliveryOf(
+      { requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address, format: row.delivery_format },
+      await this.communications.inForce(q, Number(row.patient_id)),
+    );
     return buildPackage({
       request: {
         id: Number(row.id), requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address,
@@ -160,6 +177,9 @@ export class RoiDisclosureService {
       },
       scope, patient: rows.patient, records: visibleChart(caller, rows.chart, scope.recordTypes as RecordType[]),
       limits: limitsOf(caller), generatedAt: now, generatedBy: { userId: ctx.user.id, username: ctx.user.username },
+      disputes: await AmendmentReads.disputesOf(q, Number(row.patient_id)),
+      denied: deniedInForce(row),
+      delivery,
     });
   }
 }

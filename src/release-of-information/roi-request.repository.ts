@@ -9,7 +9,8 @@ import type { RoiStatus } from './roi-state-machine';
 const COLUMNS = `id, patient_id, requester_type, requester_name, requester_address, purpose, record_types, date_from, date_to,
   delivery_format, authorization_json, status, received_at, due_at, extended, extension_reason, denial_code, denial_reviewable,
   fee_cents, package_sha256, fulfilled_at, closed_at, created_by, version, legal_basis, original_due_at, extension_days,
-  denial_reason, fee_json, package_fhir_sha256, updated_at, privacy_approved_by, privacy_approved_at, privacy_approval_note`;
+  denial_reason, fee_json, package_fhir_sha256, updated_at, privacy_approved_by, privacy_approved_at, privacy_approval_note,
+  denial_determined_by, denial_parts_json, denial_review_json`;
 
 export interface RoiRow {
   id: number;
@@ -46,6 +47,12 @@ export interface RoiRow {
   privacy_approved_by: number | null;
   privacy_approved_at: string | null;
   privacy_approval_note: string | null;
+  /** 164.524(a)(3): the licensed health care professional who determined a reviewable denial. */
+  denial_determined_by: number | null;
+  /** deny-in-part: the denied part (access-denial.ts DeniedPart), JSON. */
+  denial_parts_json: string | null;
+  /** 164.524(a)(4): the review of the denial (access-denial.ts DenialReview), JSON. */
+  denial_review_json: string | null;
 }
 
 /** The columns a new request is created with (the rest take their defaults). */

@@ -4,8 +4,12 @@ import { bool, Queryable } from '../database/db';
 import type { FieldProblem } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Authorization, authorizationProblems } from './authorization';
+import { DeniedPart, DenialReview, reviewDecisionNotice } from './access-denial';
+import { deliveryOf } from './confidential-communications';
+import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DenialCode, denialNotice } from './denial-grounds';
 import { accountingExemption, defaultLegalBasis, LEGAL_BASES, LegalBasis } from './disclosure-basis';
+import type { DenialDto } from './dto/denial.dto';
 import type { RoiHistoryEntryDto, RoiRequestDto, RoiRequestSummaryDto } from './dto/roi.dto';
 import type { Fee } from './fees';
 import { daysLeft, isOverdue } from './roi-deadlines';
@@ -18,7 +22,9 @@ export const kindOf = (r: RoiRow): RequesterKind => (r.requester_type === 'self'
 export const basisOf = (r: RoiRow): LegalBasis => r.legal_basis ?? defaultLegalBasis(r.requester_type, r.authorization_json !== null);
 export const authorizationOf = (r: RoiRow): Authorization | null => (r.authorization_json ? (JSON.parse(r.authorization_json) as Authorization) : null);
 export const recordTypesOf = (r: RoiRow): string[] => JSON.parse(r.record_types) as string[];
-export const stateOf = (r: RoiRow): RoiState => ({ status: r.status, kind: kindOf(r), dueAt: r.due_at, extended: bool(r.extended) });
+export const stateOf = (r: RoiRow): RoiState => ({
+  status: r.status, kind: kindOf(r), dueAt: r.due_at, extended: bool(r.extended), deniedInPart: r.denial_parts_json !== null,
+});
 export const today = (now: string): string => now.slice(0, 10);
 
 /** Every ROI staff event about a patient carries this purpose of use (with the request id in its details). */
@@ -76,9 +82,7 @@ export function summaryOf(r: RoiRow, now: string): RoiRequestSummaryDto {
     extended: bool(r.extended),
     extensionDays: r.extension_days === null ? null : Number(r.extension_days),
     extensionReason: r.extension_reason,
-    denial: code
-      ? { code, reviewable: r.denial_reviewable === null ? null : bool(r.denial_reviewable), reason: r.denial_reason, notice: denialNotice(code, r.denial_reason) }
-      : null,
+    denial: code ? denialOf(r, code) : null,
     fee: r.fee_json ? (JSON.parse(r.fee_json) as Fee) : null,
     packageSha256: r.package_sha256,
     packageFhirSha256: r.package_fhir_sha256,
@@ -87,6 +91,22 @@ export function summaryOf(r: RoiRow, now: string): RoiRequestSummaryDto {
     createdBy: Number(r.created_by),
     privacyApproval: r.privacy_approved_at ? { by: Number(r.privacy_approved_by), at: r.privacy_approved_at, note: r.privacy_approval_note } : null,
     version: Number(r.version),
+  };
+}
+
+/** The denial as the answer shows it: ground, determination, denied part, written notice, review (164.524(a), (d)). */
+function denialOf(r: RoiRow, code: DenialCode): DenialDto {
+  const part = r.denial_parts_json ? (JSON.parse(r.denial_parts_json) as DeniedPart) : null;
+  const review = r.denial_review_json ? (JSON.parse(r.denial_review_json) as DenialReview) : null;
+  return {
+    code,
+    reviewable: r.denial_reviewable === null ? null : bool(r.denial_reviewable),
+    reason: r.denial_reason,
+    determinedBy: r.denial_determined_by === null ? null : Number(r.denial_determined_by),
+    partial: part !== null,
+    deniedPart: part,
+    notice: denialNotice(code, r.denial_reason, part !== null),
+    review: review ? { ...review, notice: review.decision ? reviewDecisionNotice(review.decision, part !== null) : null } : null,
   };
 }
 
@@ -99,6 +119,7 @@ export class RoiRequestView {
   constructor(
     private readonly requests: RoiRequestsRepository,
     private readonly policy: AccessPolicyService,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   async detail(q: Queryable, r: RoiRow, staff: boolean, now: string): Promise<RoiRequestDto> {
@@ -116,7 +137,11 @@ export class RoiRequestView {
       const problems = await this.authorizationCheck(r, now, q);
       authorizationCheck = { valid: problems.length === 0, problems };
     }
-    return { ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, allowedActions: allowedActions(stateOf(r), now), history };
+    const delivery = deliveryOf(
+      { requesterType: r.requester_type, requesterName: r.requester_name, requesterAddress: r.requester_address, format: r.delivery_format },
+      await this.communications.inForce(q, Number(r.patient_id)),
+    );
+    return { ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, allowedActions: allowedActions(stateOf(r), now), history, delivery };
   }
 
   /** 164.508(c) as of now, against this request and patient. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DAY_MS } from '../common/clock';
 import {
   allowedActions, nextRoiState, RequesterKind, ROI_ACTIONS, ROI_STATUSES, RoiAction, RoiState, RoiStatus, transitionProblems, TransitionInput,
@@ -11,6 +12,7 @@ const EXPECTED: [RoiStatus, RoiAction, RequesterKind | 'both', RoiStatus][] = [
   ['authorization-validated', 'begin-review', 'both', 'in-review'],
   ['right-of-access', 'begin-review', 'both', 'in-review'],
   ['in-review', 'approve', 'both', 'approved'],
+  ['in-review', 'deny-in-part', 'self', 'in-review'],
   ['approved', 'fulfil', 'both', 'fulfilled'],
   ['fulfilled', 'close', 'both', 'closed'],
   ...(['received', 'identity-verified', 'authorization-validated', 'right-of-access', 'in-review', 'approved'] as RoiStatus[]).flatMap(
@@ -30,7 +32,7 @@ const AFTER_DUE = '2026-12-02T12:00:00.000Z';
 const input = (action: RoiAction, kind: RequesterKind): TransitionInput => ({
   action,
   reason: 'written reason',
-  denialCode: action === 'deny' ? (kind === 'self' ? 'endangerment' : 'no-legal-basis') : undefined,
+  denialCode: action === 'deny' || action === 'deny-in-part' ? (kind === 'self' ? 'endangerment' : 'no-legal-basis') : undefined,
   extensionDays: action === 'extend' ? 30 : undefined,
 });
 
@@ -51,8 +53,47 @@ describe('ROI state machine (table-driven)', () => {
   it('lists what a state accepts now', () => {
     expect(allowedActions({ status: 'identity-verified', kind: 'self', dueAt: DUE, extended: false }, BEFORE_DUE)).toEqual(['confirm-right-of-access', 'deny', 'cancel', 'extend']);
     expect(allowedActions({ status: 'identity-verified', kind: 'third-party', dueAt: DUE, extended: true }, BEFORE_DUE)).toEqual(['validate-authorization', 'deny', 'cancel']);
-    expect(allowedActions({ status: 'in-review', kind: 'self', dueAt: DUE, extended: false }, AFTER_DUE)).toEqual(['approve', 'deny', 'cancel']);
+    expect(allowedActions({ status: 'in-review', kind: 'self', dueAt: DUE, extended: false }, AFTER_DUE)).toEqual(['approve', 'deny', 'cancel', 'deny-in-part']);
+    expect(allowedActions({ status: 'in-review', kind: 'self', dueAt: DUE, extended: false, deniedInPart: true }, AFTER_DUE)).toEqual(['approve', 'deny', 'cancel']);
+    expect(allowedActions({ status: 'in-review', kind: 'third-party', dueAt: DUE, extended: false }, AFTER_DUE)).toEqual(['approve', 'deny', 'cancel']);
     expect(allowedActions({ status: 'closed', kind: 'self', dueAt: DUE, extended: false }, BEFORE_DUE)).toEqual([]);
+  });
+});
+
+describe('properties (fast-check)', () => {
+  const status = fc.constantFrom(...ROI_STATUSES);
+  const action = fc.constantFrom(...ROI_ACTIONS);
+  const kind = fc.constantFrom<RequesterKind>('self', 'third-party');
+
+  it('deny-in-part never changes the status, and happens at most once', () => {
+    fc.assert(fc.property(status, kind, fc.boolean(), (s, k, denied) => {
+      const next = nextRoiState({ status: s, kind: k, dueAt: DUE, extended: false, deniedInPart: denied }, input('deny-in-part', k), BEFORE_DUE);
+      if (next.ok) {
+        expect(next.to).toBe(s);
+        expect([s, k, denied]).toEqual(['in-review', 'self', false]);
+      }
+    }));
+  });
+
+  it('a partial denial changes nothing else the machine allows, except a second deny-in-part', () => {
+    fc.assert(fc.property(status, kind, action, (s, k, a) => {
+      fc.pre(a !== 'deny-in-part');
+      const plain = nextRoiState({ status: s, kind: k, dueAt: DUE, extended: false }, input(a, k), BEFORE_DUE);
+      const partial = nextRoiState({ status: s, kind: k, dueAt: DUE, extended: false, deniedInPart: true }, input(a, k), BEFORE_DUE);
+      expect(partial).toEqual(plain);
+    }));
+  });
+
+  it('every allowed action leads to a known status; a final status allows nothing', () => {
+    fc.assert(fc.property(status, kind, fc.boolean(), (s, k, extended) => {
+      const state: RoiState = { status: s, kind: k, dueAt: DUE, extended };
+      const allowed = allowedActions(state, BEFORE_DUE);
+      if (['closed', 'denied', 'cancelled'].includes(s)) expect(allowed).toEqual([]);
+      for (const a of allowed) {
+        const next = nextRoiState(state, input(a, k), BEFORE_DUE);
+        expect(next.ok && ROI_STATUSES.includes(next.to)).toBe(true);
+      }
+    }));
   });
 });
 
@@ -91,5 +132,13 @@ describe('what each action must carry (400)', () => {
     expect(transitionProblems({ action: 'cancel', reason: '  ' }, 'self').map((p) => p.field)).toEqual(['reason']);
     expect(transitionProblems({ action: 'approve', denialCode: 'endangerment', extensionDays: 3 }, 'self').map((p) => p.field)).toEqual(['denialCode', 'extensionDays']);
     expect(transitionProblems({ action: 'approve' }, 'self')).toEqual([]);
+  });
+
+  it('deny-in-part: a 164.524(a) code and a reason; the denied part and the determination belong to the denials only', () => {
+    expect(transitionProblems({ action: 'deny-in-part' }, 'self').map((p) => p.field)).toEqual(['reason', 'denialCode']);
+    expect(transitionProblems({ action: 'deny-in-part', reason: 'r', denialCode: 'endangerment', deniedSections: ['notes'], determinedBy: 2 }, 'self')).toEqual([]);
+    expect(transitionProblems({ action: 'approve', deniedSections: ['notes'], deniedItems: [], determinedBy: 2 }, 'self').map((p) => p.field))
+      .toEqual(['determinedBy', 'deniedSections', 'deniedItems']);
+    expect(transitionProblems({ action: 'deny', reason: 'r', denialCode: 'endangerment', deniedSections: ['notes'] }, 'self').map((p) => p.field)).toEqual(['deniedSections']);
   });
 });

@@ -11,6 +11,8 @@ import { MAX_EXTENSION_DAYS } from './roi-deadlines';
  *                                 -> right-of-access         (the patient's own request, 164.524)
  *            -> in-review -> approved -> fulfilled -> closed
  *   any open state -> denied (with a reason code) | cancelled | (extend: once, same state, new due date)
+ *   in-review (the patient's own request) -> deny-in-part: same state; the denied part is left out of the package and
+ *                                             the rest is released (164.524(d)(1)); once per request
  *
  * Anything else is a 409 and changes nothing.
  */
@@ -52,6 +54,7 @@ export const ROI_ACTIONS = [
   'deny',
   'cancel',
   'extend',
+  'deny-in-part',
 ] as const;
 export type RoiAction = (typeof ROI_ACTIONS)[number];
 
@@ -86,6 +89,10 @@ export const TRANSITIONS: Readonly<Record<RoiAction, Rule>> = {
   close: { from: ['fulfilled'], to: 'closed', summary: 'the request is closed' },
   deny: { from: OPEN_STATUSES, to: 'denied', reason: 'required', summary: 'the request is denied, with a reason code' },
   cancel: { from: OPEN_STATUSES, to: 'cancelled', reason: 'required', summary: 'the requester withdrew the request' },
+  'deny-in-part': {
+    from: ['in-review'], to: 'same', only: 'self', reason: 'required',
+    summary: 'part of the information is denied on a ground of 164.524(a); access to the rest is given (164.524(d)(1))',
+  },
   extend: {
     from: OPEN_STATUSES, to: 'same', reason: 'required',
     summary: 'one extension of at most 30 days, before the original due date, with the reasons in writing (164.524(b)(2)(ii))',
@@ -97,6 +104,11 @@ export interface TransitionInput {
   reason?: string | null;
   denialCode?: string | null;
   extensionDays?: number | null;
+  /** deny, deny-in-part: the licensed professional who determined a reviewable ground (checked by access-denial.ts). */
+  determinedBy?: number | null;
+  /** deny-in-part: the part denied (checked against the request's records by access-denial.ts). */
+  deniedSections?: readonly string[] | null;
+  deniedItems?: readonly unknown[] | null;
 }
 
 export interface RoiState {
@@ -104,6 +116,8 @@ export interface RoiState {
   kind: RequesterKind;
   dueAt: string;
   extended: boolean;
+  /** Part of the information was already denied (deny-in-part happens once). */
+  deniedInPart?: boolean;
 }
 
 export type Transition =
@@ -124,12 +138,20 @@ export function transitionProblems(input: TransitionInput, kind: RequesterKind):
       ? 'is required to extend: the individual is told the reasons for the delay in writing (164.524(b)(2)(ii))'
       : `is required to ${input.action}`);
   }
-  if (input.action === 'deny') {
+  if (input.action === 'deny' || input.action === 'deny-in-part') {
     if (!isDenialCodeFor(kind, input.denialCode)) {
       add('denialCode', `is required to deny and must be one of ${DENIAL_CODES[kind].join(', ')}${kind === 'self' ? ' (45 CFR 164.524(a))' : ''}`);
     }
   } else if (input.denialCode !== undefined && input.denialCode !== null) {
-    add('denialCode', 'is only allowed with action deny');
+    add('denialCode', 'is only allowed with actions deny and deny-in-part');
+  }
+  const present = (v: unknown) => v !== undefined && v !== null;
+  if (input.action !== 'deny' && input.action !== 'deny-in-part' && present(input.determinedBy)) {
+    add('determinedBy', 'is only allowed with actions deny and deny-in-part');
+  }
+  if (input.action !== 'deny-in-part') {
+    if (present(input.deniedSections)) add('deniedSections', 'is only allowed with action deny-in-part');
+    if (present(input.deniedItems)) add('deniedItems', 'is only allowed with action deny-in-part');
   }
   if (input.action === 'extend') {
     const d = input.extensionDays;
@@ -158,12 +180,17 @@ export function nextRoiState(state: RoiState, input: TransitionInput, now: strin
   if (rule.only && rule.only !== state.kind) {
     return {
       ok: false,
-      conflict: rule.only === 'self'
+      conflict: input.action === 'deny-in-part'
+        ? 'deny-in-part is for the patient\'s own request (right of access, 164.524(d)(1)); a third party\'s request is released within its legal basis or denied'
+        : rule.only === 'self'
         ? 'confirm-right-of-access is for the patient\'s own request; a third party\'s request needs validate-authorization'
         : 'the patient\'s own request needs no authorization (right of access, 164.524): use confirm-right-of-access',
     };
   }
   const late = ms(now) > ms(state.dueAt);
+  if (input.action === 'deny-in-part' && state.deniedInPart) {
+    return { ok: false, conflict: 'part of this request was already denied; deny the rest with action deny, or release it' };
+  }
   if (input.action === 'extend') {
     if (state.extended) return { ok: false, conflict: 'the request was already extended; only one extension of at most 30 days is allowed (164.524(b)(2)(ii))' };
     if (ms(now) >= ms(state.dueAt)) {
@@ -172,7 +199,7 @@ export function nextRoiState(state: RoiState, input: TransitionInput, now: strin
     const dueAt = new Date(ms(state.dueAt) + (input.extensionDays as number) * DAY_MS).toISOString();
     return { ok: true, from: state.status, to: state.status, dueAt, late: false };
   }
-  return { ok: true, from: state.status, to: rule.to as RoiStatus, dueAt: state.dueAt, late };
+  return { ok: true, from: state.status, to: rule.to === 'same' ? state.status : rule.to, dueAt: state.dueAt, late };
 }
 
 /** The actions a request in this state accepts now (shown with the request, for the UI and for students). */

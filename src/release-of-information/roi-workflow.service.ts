@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { Conflict, InvalidInput } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable, SqlParam } from '../database/db';
+import { AccessDenialService } from './access-denial.service';
 import { authorizationInForce } from './authorization';
 import { denialGround, DenialCode } from './denial-grounds';
 import { LEGAL_BASES } from './disclosure-basis';
@@ -32,6 +33,7 @@ export class RoiWorkflowService {
     private readonly requests: RoiRequestsRepository,
     private readonly view: RoiRequestView,
     private readonly disclosure: RoiDisclosureService,
+    private readonly denials: AccessDenialService,
   ) {}
 
   async transition(ctx: RequestContext, id: number, dto: RoiTransitionDto): Promise<RoiRequestDto> {
@@ -42,24 +44,28 @@ export class RoiWorkflowService {
     // The state machine answers first, so a refused transition is a 409 whatever else would follow.
     checkTransition(first, dto, now);
     checkAuthorizationInForce(first, dto, now);
+    // deny, deny-in-part: the determination and the denied part (400 naming each bad field, 164.524(a)(3), (d)(1)).
+    const denial = dto.action === 'deny' || dto.action === 'deny-in-part' ? await this.denials.denialColumns(this.db, first, dto) : [];
     const conflict = separationOfDuties(first, dto, ctx.user.id);
     if (conflict) await this.policy.refuse(ctx, conflict, { resourceType: 'roi-request', resourceId: id, patientId: Number(first.patient_id) });
     // Building the package reads the record: the policy must say an open request covers the patient.
     const grant = dto.action === 'fulfil'
       ? await this.policy.require(ctx, 'clinical:read', Number(first.patient_id), { resourceType: 'roi-request', resourceId: id })
       : null;
-    return this.db.transaction((tx) => this.apply(tx, ctx, id, dto, grant, now));
+    return this.db.transaction((tx) => this.apply(tx, ctx, id, dto, grant, now, denial));
   }
 
   /** Inside the transaction: the row again (a concurrent change is a 409), the action's columns, history, audit. */
-  private async apply(tx: Queryable, ctx: RequestContext, id: number, dto: RoiTransitionDto, grant: Granted | null, now: string): Promise<RoiRequestDto> {
+  private async apply(
+    tx: Queryable, ctx: RequestContext, id: number, dto: RoiTransitionDto, grant: Granted | null, now: string, denial: [string, SqlParam][],
+  ): Promise<RoiRequestDto> {
     const before = await this.requests.find(tx, id);
     const next = checkTransition(before, dto, now);
     const details: Record<string, unknown> = {};
     if (dto.action === 'validate-authorization') details.authorization = await this.validateAuthorization(tx, before, now);
     checkAuthorizationInForce(before, dto, now);
 
-    const sets: [string, SqlParam][] = [['status', next.to], ['updated_at', now], ...actionColumns(dto, next, now, details)];
+    const sets: [string, SqlParam][] = [['status', next.to], ['updated_at', now], ...actionColumns(dto, next, now, details), ...denial];
     const events: AuditEventInput[] = [];
     if (dto.action === 'fulfil') {
       const f = await this.disclosure.fulfil(tx, ctx, before, grant!, now);
@@ -80,7 +86,7 @@ export class RoiWorkflowService {
       ...fromContext(ctx), action: 'roi-transition', outcome: 'success', resourceType: 'roi-request', resourceId: id,
       patientId: Number(after.patient_id), purposeOfUse: DISCLOSURE, breakGlass: false,
       // Codes, states and dates only: the written reasons may carry PHI and stay in the request's history.
-      details: { roiRequestId: id, action: dto.action, from: before.status, to: after.status, version: Number(after.version), ...pick(details, ['denialCode', 'extensionDays', 'dueAt', 'late', 'sha256']) },
+      details: { roiRequestId: id, action: dto.action, from: before.status, to: after.status, version: Number(after.version), ...pick(details, ['denialCode', 'determinedBy', 'extensionDays', 'dueAt', 'late', 'sha256']) },
     });
     await this.audit.appendWithin(tx, events);
     return this.view.detail(tx, after, true, now);
@@ -169,12 +175,16 @@ function actionColumns(dto: RoiTransitionDto, next: Next, now: string, details: 
       details.extensionDays = dto.extensionDays;
       details.dueAt = next.dueAt;
       return [['due_at', next.dueAt], ['extended', true], ['extension_days', dto.extensionDays!], ['extension_reason', dto.reason!]];
-    case 'deny': {
+    case 'deny':
+    case 'deny-in-part': {
       const code = dto.denialCode as DenialCode;
       const reviewable = denialGround(code).reviewable;
       details.denialCode = code;
       details.reviewable = reviewable;
-      return [['denial_code', code], ['denial_reviewable', reviewable], ['denial_reason', dto.reason!], ['closed_at', now]];
+      if (dto.determinedBy) details.determinedBy = dto.determinedBy;
+      if (dto.action === 'deny-in-part') details.deniedPart = { sections: dto.deniedSections ?? [], items: dto.deniedItems ?? [] };
+      const columns: [string, SqlParam][] = [['denial_code', code], ['denial_reviewable', reviewable], ['denial_reason', dto.reason!]];
+      return dto.action === 'deny' ? [...columns, ['closed_at', now]] : columns;
     }
     case 'cancel':
     case 'close':

@@ -3,7 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit/audit.module';
 import { DisclosuresModule } from './disclosures.module';
+import { AccessDenialService } from './access-denial.service';
 import { AccountingController } from './accounting.controller';
+import { ConfidentialCommunicationsController } from './confidential-communications.controller';
+import { ConfidentialCommunicationsService } from './confidential-communications.service';
+import { DenialReviewController } from './denial-review.controller';
+import { DisclosureLogController } from './disclosure-log.controller';
+import { DisclosureLogService } from './disclosure-log.service';
 import { AccountingService } from './accounting.service';
 import { RoiController } from './roi.controller';
 import { parseRoiSettings, ROI_SETTINGS } from './roi-settings';
@@ -24,14 +30,17 @@ const ROI_ENV = ['ROI_DUE_DAYS', 'ROI_SELF_FEE_METHOD', 'ROI_FEE_SCHEDULE', 'ROI
  */
 @Module({
   imports: [AccessModule, AuditModule, DisclosuresModule, UsersDataModule, RecordsDataModule],
-  controllers: [RoiController, AccountingController],
+  controllers: [RoiController, AccountingController, DenialReviewController, DisclosureLogController, ConfidentialCommunicationsController],
   providers: [
     RoiRequestsRepository,
     RoiRequestView,
     RoiIntakeService,
     RoiWorkflowService,
     RoiDisclosureService,
+    AccessDenialService,
     AccountingService,
+    DisclosureLogService,
+    ConfidentialCommunicationsService,
     ScopedRecordReader,
     {
       provide: ROI_SETTINGS,

@@ -26,46 +26,56 @@ export function gridEquations(names: string[][]): Equation[] {
 
 const EPS = 1e-9;
 
-/** The unknown cells that the equations determine (the published cells being known). */
+/**
+ * The unknown cells that the equations determine (the published cells being known). Gauss-Jordan elimination on
+ * sparse rows (each equation ties a handful of cells: a table's line), with partial pivoting; the coefficients are
+ * small integers. A pivot variable is fixed when its reduced row has no free variable in it; free ones never are.
+ */
 export function determinedUnknowns(equations: Equation[], unknown: ReadonlySet<string>): Set<string> {
   const vars = [...unknown].sort();
   const index = new Map(vars.map((v, k) => [v, k]));
-  const rows: number[][] = [];
+  let pending: Map<number, number>[] = [];
   for (const eq of equations) {
-    const row = new Array<number>(vars.length).fill(0);
-    let any = false;
+    const row = new Map<number, number>();
     for (const { cell, coef } of eq) {
       const k = index.get(cell);
       if (k === undefined) continue;
-      row[k] += coef;
-      any = true;
+      const x = (row.get(k) ?? 0) + coef;
+      if (Math.abs(x) < EPS) row.delete(k);
+      else row.set(k, x);
     }
-    if (any) rows.push(row);
+    if (row.size > 0) pending.push(row);
   }
-  // Reduced row echelon form (Gauss-Jordan with partial pivoting; the coefficients are small integers).
-  const pivots: number[] = [];
-  let r = 0;
-  for (let c = 0; c < vars.length && r < rows.length; c++) {
-    let best = r;
-    for (let k = r + 1; k < rows.length; k++) if (Math.abs(rows[k][c]) > Math.abs(rows[best][c])) best = k;
-    if (Math.abs(rows[best][c]) < EPS) continue;
-    [rows[r], rows[best]] = [rows[best], rows[r]];
-    const p = rows[r][c];
-    for (let j = 0; j < vars.length; j++) rows[r][j] /= p;
-    for (let k = 0; k < rows.length; k++) {
-      if (k === r || Math.abs(rows[k][c]) < EPS) continue;
-      const f = rows[k][c];
-      for (let j = 0; j < vars.length; j++) rows[k][j] -= f * rows[r][j];
+  const pivotRows: { col: number; row: Map<number, number> }[] = [];
+  for (let c = 0; c < vars.length && pending.length > 0; c++) {
+    let best = -1;
+    for (let k = 0; k < pending.length; k++) {
+      const x = pending[k].get(c);
+      if (x !== undefined && (best < 0 || Math.abs(x) > Math.abs(pending[best].get(c)!))) best = k;
     }
-    pivots.push(c);
-    r++;
+    if (best < 0) continue;
+    const pivot = pending[best];
+    pending.splice(best, 1);
+    const p = pivot.get(c)!;
+    for (const [j, x] of pivot) pivot.set(j, x / p);
+    const eliminate = (row: Map<number, number>) => {
+      const f = row.get(c);
+      if (f === undefined) return;
+      for (const [j, x] of pivot) {
+        const y = (row.get(j) ?? 0) - f * x;
+        if (Math.abs(y) < EPS) row.delete(j);
+        else row.set(j, y);
+      }
+    };
+    pending.forEach(eliminate);
+    for (const pr of pivotRows) eliminate(pr.row);
+    pending = pending.filter((row) => row.size > 0);
+    pivotRows.push({ col: c, row: pivot });
   }
-  // A pivot variable is fixed when its row has no free variable in it; free variables never are.
-  const isPivot = new Set(pivots);
+  const isPivot = new Set(pivotRows.map((pr) => pr.col));
   const determined = new Set<string>();
-  pivots.forEach((c, k) => {
-    const free = rows[k].some((x, j) => !isPivot.has(j) && Math.abs(x) > EPS);
-    if (!free) determined.add(vars[c]);
-  });
+  for (const { col, row } of pivotRows) {
+    if (![...row.keys()].some((j) => !isPivot.has(j))) determined.add(vars[col]);
+  }
   return determined;
 }

@@ -70,7 +70,7 @@ export class ReportRunsService {
   async create(ctx: RequestContext, type: ReportType, rawParams: Record<string, unknown> | undefined): Promise<ReportRunView> {
     await this.reports.requirePermission(ctx, type, { resourceType: 'report-run', resourceId: type });
     const params = await this.reports.validParams(type, rawParams);
-    const doc = await this.reports.build(ctx, type, params);
+    const doc = await this.reports.buildForRun(ctx, type, params);
     const [json, csv, svg] = REPORT_FORMATS.map((f) => renderReport(doc, f));
     const runAt = this.clock.nowIso();
     const id = await this.db.transaction(async (tx) => {

@@ -6,9 +6,9 @@ import { IdPipe } from '../common/id.pipe';
 import { responseHeaders } from '../common/openapi/response-headers';
 import { PageDto, PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
-import { AuditSummaryQueryDto, CreateRunDto, OutcomesQueryDto, RoiQueryDto, RunDownloadQueryDto } from './dto/report-query.dto';
+import { AuditSummaryQueryDto, CreateRunDto, DeidentifiableFlagDto, OutcomesQueryDto, RoiQueryDto, RunDownloadQueryDto } from './dto/report-query.dto';
 import {
-  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, AuditSummaryReportDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
+  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, OutcomesDefinitionDto, AuditSummaryReportDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
   RoiReportDto, RoiReportParametersDto,
 } from './dto/report-response.dto';
 import type { RenderedReport } from './render/render';
@@ -64,6 +64,16 @@ export class ReportsController {
   @reportContent({ $ref: getSchemaPath(OutcomesReportDto) }, 'The outcomes report')
   outcomes(@Ctx() ctx: RequestContext, @Query() q: OutcomesQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer(ctx, 'outcomes', q, q.format, res);
+  }
+
+  @Authorize('report:outcomes')
+  @Get('outcomes/definition')
+  @ApiOperation({
+    summary: 'What the outcomes report states for the caller, without running it: every definition with its source, the readmission cohort and each exclusion, the length-of-stay convention, and the release grid of de-identified output',
+  })
+  @ApiOkResponse({ type: OutcomesDefinitionDto })
+  outcomesDefinition(@Ctx() ctx: RequestContext, @Query() q: DeidentifiableFlagDto) {
+    return this.reports.outcomesDefinition(ctx, q);
   }
 
   @Authorize('report:audit')

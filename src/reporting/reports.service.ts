@@ -41,6 +41,22 @@ export class ReportsService {
     }
   }
 
+  /** A stored run's report: as build(), but a 400 names the fields as params.<field> (the run's body). */
+  async buildForRun(ctx: RequestContext, type: ReportType, params: object): Promise<ReportDocument> {
+    try {
+      return await this.build(ctx, type, params);
+    } catch (e) {
+      if (!(e instanceof InvalidInput)) throw e;
+      const body = e.getResponse() as { details: { field: string; problems: string[] }[] };
+      throw new InvalidInput(body.details.map((d) => ({ ...d, field: `params.${d.field}` })));
+    }
+  }
+
+  /** GET /reports/outcomes/definition: the definitions only; reads no patient data (not an export). */
+  outcomesDefinition(ctx: RequestContext, params: { deidentified?: boolean }) {
+    return this.outcomes.definition(ctx.user, params);
+  }
+
   /** GET /reports/<type>: compute, render, audit as an export, answer. */
   async export(ctx: RequestContext, type: ReportType, params: object, format: ReportFormat): Promise<{ doc: ReportDocument; rendered: RenderedReport }> {
     const doc = await this.build(ctx, type, params);

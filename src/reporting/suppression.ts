@@ -271,6 +271,7 @@ export function suppressLinkedTables(
   values: ReadonlyMap<string, number>,
   hidden: ReadonlySet<string> = new Set(),
   rule: CellSizeRule = CMS_CELL_SIZE_RULE,
+  options: { everyLeakAtOnce?: boolean } = {},
 ): Set<string> {
   const valueOf = (name: string): number => {
     const v = values.get(name);
@@ -299,9 +300,11 @@ export function suppressLinkedTables(
     }
     if (changed) continue;
     const determined = determinedUnknowns(equations, new Set([...suppressed, ...hidden]));
-    const leak = [...determined].sort().find((n) => suppressed.has(n) || isSmallCount(valueOf(n), rule));
-    if (!leak) return suppressed;
-    suppressed.add(cheapestNeighbour(tables, leak, (n) => suppressed.has(n) || hidden.has(n), valueOf));
+    const leaks = [...determined].sort().filter((n) => suppressed.has(n) || isSmallCount(valueOf(n), rule));
+    if (leaks.length === 0) return suppressed;
+    // One leak at a time suppresses least; every leak at once (each its own cheapest neighbour) solves fewer times.
+    const complements = (options.everyLeakAtOnce ? leaks : leaks.slice(0, 1)).map((leak) => cheapestNeighbour(tables, leak, (n) => suppressed.has(n) || hidden.has(n), valueOf));
+    for (const c of complements) suppressed.add(c);
   }
   throw new Error('linked suppression did not converge');
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { PageDto, PageQueryDto, queryInt } from '../../common/pagination';
 import {
   AMENDMENT_STATUSES, DECISIONS, DENIAL_GROUNDS, MAX_EXTENSION_DAYS, MAX_TEXT,
@@ -9,6 +9,21 @@ import { ITEM_TYPES } from '../clinical-items';
 import { CLINICAL_ITEM_SCHEMA, WithheldDto } from './record.dto';
 
 const notBlank = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** A person the individual names to be told of an accepted amendment (164.526(c)(2)(i), (c)(3)(i)). */
+export class NotifyPersonDto {
+  @ApiProperty({ example: 'Dr. Alice Moreno, Lakeside Cardiology' })
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: '12 Lake St, Springfield' })
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, 500)
+  address: string;
+}
 
 export class CreateAmendmentDto {
   @ApiProperty({ enum: ITEM_TYPES, description: 'Which kind of item the amendment is about' })
@@ -32,6 +47,36 @@ export class CreateAmendmentDto {
   @IsString()
   @Length(1, MAX_TEXT)
   justification: string;
+
+  @ApiPropertyOptional({ type: [NotifyPersonDto], description: 'Persons the individual identifies as needing the amendment, and agrees to have told if it is accepted (164.526(c)(2)(i))' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => NotifyPersonDto)
+  notifyPersons?: NotifyPersonDto[];
+}
+
+export class RouteAmendmentDto {
+  @ApiProperty({ description: 'The clinician who decides: the author of the item or one responsible for it (GET /amendments/:id lists them in eligibleDeciders)' })
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
+  deciderUserId: number;
+
+  @ApiProperty({ description: 'The version you read (optimistic locking)' })
+  @IsInt()
+  @Min(1)
+  @Max(2147483647)
+  version: number;
+}
+
+export class RebuttalDto {
+  @ApiProperty({ description: 'The covered entity\'s written rebuttal of the statement of disagreement; a copy goes to the individual (164.526(d)(3))', minLength: 1, maxLength: MAX_TEXT })
+  @Transform(notBlank)
+  @IsString()
+  @Length(1, MAX_TEXT)
+  statement: string;
 }
 
 export class AmendmentDecisionDto {
@@ -57,6 +102,20 @@ export class AmendmentDecisionDto {
   @Min(1, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` })
   @Max(MAX_EXTENSION_DAYS, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` })
   extensionDays?: number;
+
+  @ApiPropertyOptional({
+    // The keys correctionProblems (amendment-routing.ts) accepts, per item type; any other key is a 400.
+    type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 2,
+    properties: {
+      code: { type: 'string', maxLength: MAX_TEXT }, description: { type: 'string', maxLength: MAX_TEXT }, unit: { type: 'string', maxLength: MAX_TEXT },
+      text: { type: 'string', maxLength: MAX_TEXT }, value: { oneOf: [{ type: 'number' }, { type: 'string', maxLength: MAX_TEXT }] },
+    },
+    example: { code: 'I48.19', description: 'Other persistent atrial fibrillation' },
+    description: 'Required to accept: the corrected fields (diagnoses and procedures: code, description; observations: value, unit; notes: text). The item gets a new version; the old one is kept (164.526(c)(1))',
+  })
+  @IsOptional()
+  @IsObject({ message: 'correction must be an object' })
+  correction?: Record<string, string | number>;
 
   @ApiProperty({ description: 'The version you read (optimistic locking)' })
   @IsInt()
@@ -109,6 +168,27 @@ export class DenialNoticeDto {
   @ApiProperty() complaint: string;
 }
 
+export class DeciderDto {
+  @ApiProperty() userId: number;
+  @ApiProperty({ enum: ['author', 'recorded-by', 'encounter-attending', 'care-team-attending'] }) basis: string;
+  @ApiProperty() routedAt: string;
+}
+
+export class RebuttalViewDto {
+  @ApiProperty() statement: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ description: 'When the copy went to the individual (164.526(d)(3))' }) copySentToIndividualAt: string;
+}
+
+export class AmendmentNotificationDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ enum: ['individual', 'named-by-individual', 'prior-recipient'] }) recipientKind: string;
+  @ApiProperty() recipient: NotifyPersonDto;
+  @ApiProperty({ nullable: true, type: Number, description: 'The earlier disclosure that carried the item (prior recipients)' }) disclosureId: number | null;
+  @ApiProperty({ example: 'mail' }) channel: string;
+  @ApiProperty() notifiedAt: string;
+}
+
 export class AmendmentDto {
   @ApiProperty() id: number;
   @ApiProperty() patientId: number;
@@ -130,7 +210,13 @@ export class AmendmentDto {
   @ApiProperty({ nullable: true, type: String }) decisionReason: string | null;
   @ApiProperty({ nullable: true, type: DenialNoticeDto }) denialNotice: DenialNoticeDto | null;
   @ApiProperty({ nullable: true, type: String }) disagreementStatement: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'The amended item, linked to this amendment (164.526(c)(1))' }) appliedItemId: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The corrected item: the new version, linked to this amendment; itemId is the old version, kept as history (164.526(c)(1))' }) appliedItemId: number | null;
+  @ApiProperty({ nullable: true, type: DeciderDto, description: 'The clinician HIM routed the request to (author or responsible clinician), who decides' }) decider: DeciderDto | null;
+  @ApiProperty({ type: [NotifyPersonDto] }) notifyPersons: NotifyPersonDto[];
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'What the accepted amendment corrected' }) correction: Record<string, unknown> | null;
+  @ApiProperty({ description: 'Without a disagreement statement: the individual asked that the request and denial accompany future disclosures (164.526(d)(1)(iii), (d)(5)(ii))' }) includeWithDisclosures: boolean;
+  @ApiProperty({ nullable: true, type: RebuttalViewDto }) rebuttal: RebuttalViewDto | null;
+  @ApiPropertyOptional({ type: [AmendmentNotificationDto], description: 'Who was told of the accepted amendment (164.526(c)(2), (c)(3)); on the detail and the decision' }) notifications?: AmendmentNotificationDto[];
   @ApiProperty() version: number;
 }
 
@@ -152,6 +238,7 @@ export class AmendmentDetailDto extends AmendmentDto {
   item: Record<string, unknown> | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'Why the item is withheld from the caller, if it is' }) itemWithheld: string | null;
+  @ApiPropertyOptional({ type: [DeciderDto], description: 'For HIM: the clinicians the request may be routed to' }) eligibleDeciders?: { userId: number; basis: string; username: string; displayName: string }[];
 }
 
 /** GET /patients/:id/amendments: the amendments whose item the caller's view shows; the others are only counted. */

@@ -75,6 +75,12 @@ export class CreateObservationDto extends SensitivityFields {
 export class CreateNoteDto extends SensitivityFields {
   @ApiProperty({ enum: NOTE_TYPES }) @IsIn(NOTE_TYPES) noteType: (typeof NOTE_TYPES)[number];
   @ApiProperty() @IsString() @Length(1, 50_000) @MaxLength(50_000) text: string;
+  @ApiPropertyOptional({ default: false, description: 'Sign the note as its author now; otherwise it stays unsigned (sign it later: POST /notes/:id/sign)' })
+  @IsOptional() @IsBoolean() sign?: boolean;
+}
+
+export class SignNoteDto {
+  @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) @Max(2147483647) version: number;
 }
 
 export class EnteredInErrorDto {

@@ -87,6 +87,9 @@ export class NoteDto extends ClinicalItemDto {
   @ApiProperty({ enum: NOTE_TYPES }) noteType: string;
   @ApiProperty({ nullable: true, type: Number }) authorUserId: number | null;
   @ApiProperty() authoredAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'When its author signed it; null = unsigned (a chart deficiency once the encounter is discharged)' }) signedAt: string | null;
+  @ApiProperty({ nullable: true, type: Number }) signedBy: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'The provider query this note answers (a query response is part of the record)' }) queryId: number | null;
   @ApiProperty({ description: 'The note text (only views that include notes list them)' }) text: string;
 }
 

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../common/pagination';
-import { ACCOUNTING_ACTIONS, ACCOUNTING_STATUSES } from '../accounting-rules';
+import { ACCOUNTING_ACTIONS, ACCOUNTING_STATUSES, FEE_DECISIONS } from '../accounting-rules';
+import { IsCalendarDate } from '../../common/validators';
 import { ACCOUNTING_MAX_EXTENSION_DAYS } from '../roi-deadlines';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -53,6 +54,8 @@ export class DisclosureEntryDto {
   @ApiProperty({ description: 'What was disclosed (164.528(b)(2)(iii))' }) description: string;
   @ApiProperty({ description: 'Purpose (164.528(b)(2)(iv))' }) purpose: string;
   @ApiProperty({ nullable: true, type: Number }) roiRequestId: number | null;
+  @ApiProperty({ enum: ['roi', 'manual'], description: 'roi: released through a request; manual: made elsewhere (a public-health report...) and entered by staff' }) source: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The legal basis of the disclosure (45 CFR 164.512...)' }) legalBasis: string | null;
 }
 
 export class AccountingDto {
@@ -90,4 +93,34 @@ export class AccountingRequestDto {
   @ApiProperty({ nullable: true, type: String }) fulfilledAt: string | null;
   @ApiProperty() version: number;
   @ApiProperty({ nullable: true, type: AccountingDto, description: 'The accounting provided, once fulfilled' }) accounting: AccountingDto | null;
+  @ApiProperty({ nullable: true, type: () => FeeNoticeDto, description: 'The advance notice of a fee (164.528(c)(2)); null for a free accounting' }) feeNotice: FeeNoticeDto | null;
+  @ApiPropertyOptional({ nullable: true, type: Object, description: 'One request\'s answers: where the fee notice and the accounting go when the individual asked for confidential communications (164.522(b)); null: the address of record' })
+  deliverTo?: { to: string; channel: string; address: string | null; confidentialCommunication: boolean; citation: string | null } | null;
+}
+
+export class FeeNoticeDto {
+  @ApiProperty({ description: 'The fee quoted; charged (feeCents) only once accepted' }) quotedCents: number;
+  @ApiProperty() text: string;
+  @ApiProperty({ enum: FEE_DECISIONS, isArray: true, description: 'What the individual may answer now' }) choices: string[];
+  @ApiProperty({ nullable: true, enum: FEE_DECISIONS }) decision: string | null;
+  @ApiProperty({ nullable: true, type: String }) decidedAt: string | null;
+}
+
+/** POST /accounting-requests/:id/fee-decision: the individual's answer to the fee notice (164.528(c)(2)). */
+export class FeeDecisionDto {
+  @ApiProperty({ enum: FEE_DECISIONS, description: 'accept (the fee is charged), withdraw (nothing is charged), narrow (a shorter period, re-quoted)' })
+  @IsIn(FEE_DECISIONS, { message: `decision must be one of ${FEE_DECISIONS.join(', ')}` })
+  decision: (typeof FEE_DECISIONS)[number];
+
+  @ApiPropertyOptional({ example: '2025-01-01', description: 'narrow: the first day of the shorter period' })
+  @IsOptional() @IsCalendarDate()
+  periodFrom?: string;
+
+  @ApiPropertyOptional({ example: '2026-06-30', description: 'narrow: the last day of the shorter period' })
+  @IsOptional() @IsCalendarDate()
+  periodTo?: string;
+
+  @ApiProperty({ description: 'The version you read' })
+  @IsInt() @Min(1) @Max(2147483647)
+  version: number;
 }

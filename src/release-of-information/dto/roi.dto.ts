@@ -7,6 +7,7 @@ import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 import { NAMEABLE_CATEGORIES } from '../authorization';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
+import { DeliveryDto, DeniedItemDto, DenialDto } from './denial.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
 import { RECORD_TYPES } from '../roi-scope';
@@ -166,6 +167,21 @@ export class RoiTransitionDto {
   @Min(1, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` }) @Max(MAX_EXTENSION_DAYS, { message: `extensionDays must be from 1 to ${MAX_EXTENSION_DAYS}` })
   extensionDays?: number;
 
+  @ApiPropertyOptional({
+    description: 'deny and deny-in-part on a reviewable ground (164.524(a)(3)): the user id of the licensed health care professional (physician or nurse) who determined it. Required for those grounds, refused for the others.',
+  })
+  @IsOptional() @IsInt({ message: 'determinedBy must be a user id' }) @Min(1, { message: 'determinedBy must be a user id' }) @Max(MAX_ID)
+  determinedBy?: number;
+
+  @ApiPropertyOptional({ enum: RECORD_TYPES, isArray: true, description: 'deny-in-part: whole sections of the request denied; the rest is released (164.524(d)(1))' })
+  @IsOptional() @IsArray() @ArrayMaxSize(RECORD_TYPES.length) @ArrayUnique()
+  @IsIn(RECORD_TYPES, { each: true, message: `deniedSections must be among ${RECORD_TYPES.join(', ')}` })
+  deniedSections?: (typeof RECORD_TYPES)[number][];
+
+  @ApiPropertyOptional({ type: [DeniedItemDto], description: 'deny-in-part: single items denied; the rest is released (164.524(d)(1))' })
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => DeniedItemDto)
+  deniedItems?: DeniedItemDto[];
+
   @ApiProperty({ description: 'The version you read (optimistic locking): a stale one is a 409' })
   @IsInt() @Min(1) @Max(MAX_ID)
   version: number;
@@ -218,6 +234,8 @@ export class PackageQueryDto {
   format?: 'json' | 'fhir';
 }
 
+export { DenialReviewDecisionDto, RequestDenialReviewDto } from './denial.dto';
+
 /* ---- responses (for /docs) ---- */
 
 export class RoiActorDto {
@@ -264,19 +282,6 @@ export class FeeDto {
   @ApiProperty() pages: number;
   @ApiProperty({ type: [FeeLineDto] }) lines: FeeLineDto[];
   @ApiProperty() basis: string;
-}
-
-export class RoiDenialNoticeDto {
-  @ApiProperty({ description: 'The ground, its citation and the written reason' }) basis: string;
-  @ApiProperty({ nullable: true, type: String, description: 'The right to a review, or that there is none (null for a third party\'s request)' }) review: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'How to complain (null for a third party\'s request)' }) complaint: string | null;
-}
-
-export class DenialDto {
-  @ApiProperty({ enum: ALL_DENIAL_CODES }) code: string;
-  @ApiProperty({ nullable: true, type: Boolean, description: '164.524(a): reviewable or not (null for a third party\'s request)' }) reviewable: boolean | null;
-  @ApiProperty({ nullable: true, type: String }) reason: string | null;
-  @ApiProperty({ type: RoiDenialNoticeDto, description: 'The written denial (164.524(d)(2) for the patient\'s own request)' }) notice: RoiDenialNoticeDto;
 }
 
 export class AccountingExemptionDto {
@@ -334,4 +339,6 @@ export class RoiRequestDto extends RoiRequestSummaryDto {
   authorizationCheck: AuthorizationCheckDto | null;
   @ApiProperty({ enum: ROI_ACTIONS, isArray: true, description: 'What the state machine accepts now' }) allowedActions: string[];
   @ApiProperty({ type: [RoiHistoryEntryDto] }) history: RoiHistoryEntryDto[];
+  @ApiProperty({ type: DeliveryDto, description: 'Where the package and the notices of this request (denial, review) go: the individual\'s alternative means or location for their own request (164.522(b))' })
+  delivery: DeliveryDto;
 }

@@ -20,6 +20,15 @@ export class ReportParamsDto {
   to?: string;
 }
 
+/** Only the de-identification flag (GET /reports/outcomes/definition). */
+export class DeidentifiableFlagDto {
+  @ApiPropertyOptional({ type: Boolean, description: 'The definitions of de-identified output. Always on for quality analysts' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'deidentified must be true or false' })
+  deidentified?: boolean;
+}
+
 /** Reports about patients can be asked for de-identified (quality analysts always get them so). */
 export class DeidentifiableParamsDto extends ReportParamsDto {
   @ApiPropertyOptional({

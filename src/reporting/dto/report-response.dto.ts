@@ -80,10 +80,40 @@ export class OutcomeGroupDto {
   @ApiProperty({ type: DispositionCountsDto }) dispositions: Record<string, unknown>;
 }
 
+export class CohortExclusionDto {
+  @ApiProperty({ description: 'A short name, also the key of the exclusion in the definition' }) exclusion: string;
+  @ApiProperty() rule: string;
+  @ApiProperty({ description: 'Where the rule comes from' }) source: string;
+}
+
+/** Who the readmission measure is about, and every exclusion with its source (src/reporting/outcomes/cohort.ts). */
+export class ReadmissionCohortDto {
+  @ApiProperty() population: string;
+  @ApiProperty({ type: [CohortExclusionDto] }) exclusions: CohortExclusionDto[];
+  @ApiProperty({ type: [CohortExclusionDto], description: 'Exclusions of the national measure that do not apply to one hospital\'s records, and why' }) notApplicable: CohortExclusionDto[];
+}
+
+export class ReleaseGridDto {
+  @ApiProperty({ enum: ['calendar month'] }) unit: string;
+  @ApiProperty() rule: string;
+  @ApiProperty({ description: 'YYYY-MM: the latest month whose readmission window has closed' }) latestClosedMonth: string;
+}
+
+/** GET /reports/outcomes/definition: what an outcomes report with these settings would state, without running it. */
+export class OutcomesDefinitionDto {
+  @ApiProperty({ enum: ['outcomes'] }) report: string;
+  @ApiProperty() deidentified: boolean;
+  @ApiProperty({ enum: LOS_CONVENTIONS }) lengthOfStayConvention: string;
+  @ApiProperty({ type: ReadmissionCohortDto }) readmissionCohort: ReadmissionCohortDto;
+  @ApiProperty({ type: ReleaseGridDto, nullable: true, description: 'De-identified output only: the grid of whole months it is released on' }) releaseGrid: ReleaseGridDto | null;
+  @ApiProperty({ type: [MeasureDefinitionDto] }) definitions: MeasureDefinitionDto[];
+}
+
 export class OutcomesReportDto extends ReportHeaderDto {
   @ApiProperty({ enum: ['outcomes'] }) report: string;
   @ApiProperty({ type: OutcomesParametersDto }) parameters: OutcomesParametersDto;
   @ApiProperty({ enum: LOS_CONVENTIONS }) lengthOfStayConvention: string;
+  @ApiProperty({ type: ReadmissionCohortDto }) readmissionCohort: ReadmissionCohortDto;
   @ApiProperty({ type: [OutcomeGroupDto] }) groups: OutcomeGroupDto[];
   @ApiProperty({ type: OutcomeGroupDto }) total: OutcomeGroupDto;
   @ApiProperty({ type: SuppressionDto, nullable: true, description: 'null unless de-identified' }) suppression: SuppressionDto | null;

@@ -1,7 +1,6 @@
 import { num } from '../../database/db';
 import { Published, SUPPRESSED } from '../report-document';
-import { suppressLinkedTables } from '../suppression';
-import { Disposition, DISPOSITIONS, dispositionColumn, INDEX_DISPOSITIONS, NON_INDEX_DISPOSITIONS } from './dispositions';
+import { Disposition, DISPOSITIONS, dispositionColumn } from './dispositions';
 import type { OutcomesRow } from './outcomes-query';
 
 /** One group's counts, straight from the database. */
@@ -10,6 +9,7 @@ export interface OutcomeCounts {
   discharges: number;
   indexStays: number;
   readmissions: number;
+  sameDay: number;
   losSum: number;
   losMedian: number | null;
   deaths: number;
@@ -39,6 +39,7 @@ export function countsOf(row: OutcomesRow, group: string): OutcomeCounts {
     discharges: num(row.discharges),
     indexStays: num(row.index_stays),
     readmissions: num(row.readmissions),
+    sameDay: num(row.same_day),
     losSum: num(row.los_sum),
     losMedian: row.los_median === null || row.los_median === undefined ? null : Number(row.los_median),
     deaths: num(row.deaths),
@@ -49,7 +50,7 @@ export function countsOf(row: OutcomesRow, group: string): OutcomeCounts {
 
 export function emptyCounts(group: string): OutcomeCounts {
   return {
-    group, discharges: 0, indexStays: 0, readmissions: 0, losSum: 0, losMedian: null, deaths: 0, mortalityEligible: 0,
+    group, discharges: 0, indexStays: 0, readmissions: 0, sameDay: 0, losSum: 0, losMedian: null, deaths: 0, mortalityEligible: 0,
     dispositions: Object.fromEntries(DISPOSITIONS.map((d) => [d, 0])) as Record<Disposition, number>,
   };
 }
@@ -85,45 +86,3 @@ export function viewOf(c: OutcomeCounts, isPublished: (cell: string) => boolean 
     dispositions: Object.fromEntries(DISPOSITIONS.map((d) => [d, show(d, c.dispositions[d])])) as Record<Disposition, Published<number>>,
   };
 }
-
-/**
- * De-identified views (CMS cell-size rule, suppression.ts). The published counts hang together in three tables
- * that share cells, each with its margins (rows: the groups, then the total):
- *
- *   A  discharges   = index stays + expired + transfer-acute + ama
- *   B  index stays  = home + home-health + skilled-nursing + other + unknown
- *   C  index stays  = readmitted + not readmitted          ("not readmitted" is never shown, but protected)
- *
- * Mortality's denominator (discharges - transfers) and the rates are derived from these counts and shown only
- * when every count they come from is.
- */
-export function deidentifiedViews(groups: OutcomeCounts[], total: OutcomeCounts): { groups: OutcomeGroupView[]; total: OutcomeGroupView; suppressedCells: number } {
-  const keys = [...groups.map((_, g) => String(g)), 'T'];
-  const all = [...groups, total];
-  const values = new Map<string, number>();
-  all.forEach((c, k) => {
-    const key = keys[k];
-    values.set(`D:${key}`, c.discharges);
-    values.set(`I:${key}`, c.indexStays);
-    values.set(`R:${key}`, c.readmissions);
-    values.set(`N:${key}`, c.indexStays - c.readmissions);
-    for (const d of DISPOSITIONS) values.set(`${d}:${key}`, c.dispositions[d]);
-  });
-  if (groups.length === 0) return { groups: [], total: viewOf(total, (cell) => !isSmall(values.get(cell) ?? 0), 'T'), suppressedCells: 0 };
-  const table = (columns: string[], totalColumn: string) => keys.map((key) => [...columns, totalColumn].map((c) => `${c}:${key}`));
-  const tables = [
-    table(['I', ...NON_INDEX_DISPOSITIONS], 'D'),
-    table([...INDEX_DISPOSITIONS], 'I'),
-    table(['R', 'N'], 'I'),
-  ];
-  const hidden = new Set(keys.map((k) => `N:${k}`));
-  const suppressed = suppressLinkedTables(tables, values, hidden);
-  const isPublished = (cell: string) => !suppressed.has(cell);
-  return {
-    groups: groups.map((c, g) => viewOf(c, isPublished, String(g))),
-    total: viewOf(total, isPublished, 'T'),
-    suppressedCells: suppressed.size,
-  };
-}
-
-const isSmall = (v: number) => v >= 1 && v <= 10;

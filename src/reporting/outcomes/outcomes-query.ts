@@ -1,9 +1,10 @@
 import type { SqlParam } from '../../database/db';
 import { dayAfter, ReportSql } from '../sql-dialect';
 import { DISPOSITIONS, dispositionColumn } from './dispositions';
+import { adultAtAdmissionSql, surgicalProcedureSql } from './cohort';
 import { LosConvention, lengthOfStaySql } from './length-of-stay';
 import { DEATH_DISPOSITION, MORTALITY_EXCLUDED_DISPOSITIONS } from './mortality';
-import { ACTIVE_ENCOUNTER_SQL, INPATIENT_SQL } from './population';
+import { ACTIVE_ENCOUNTER_SQL, INPATIENT_SQL, principalDiagnosisSql } from './population';
 import { isIndexStaySql, readmissionExistsSql } from './readmission';
 
 export const OUTCOME_GROUPINGS = ['month', 'department', 'diagnosisChapter'] as const;
@@ -33,18 +34,77 @@ export interface OutcomesRow {
   [disposition: string]: unknown;
 }
 
-/** The group of the stay aliased `e`. A stay's diagnosis chapter is that of its latest active primary diagnosis. */
-function groupSql(sql: ReportSql, groupBy: OutcomeGrouping, e: string): string {
-  switch (groupBy) {
-    case 'month':
-      return sql.monthOf(`${e}.discharged_at`);
-    case 'department':
-      return `${e}.department`;
-    case 'diagnosisChapter':
-      return `COALESCE((SELECT d.chapter FROM diagnoses d
-          WHERE d.encounter_id = ${e}.id AND d.is_primary = TRUE AND d.status = 'active'
-          ORDER BY d.recorded_at DESC, d.id DESC LIMIT 1), '${NO_PRIMARY_DIAGNOSIS}')`;
-  }
+const GROUP_COLUMN: Record<OutcomeGrouping, string> = { month: 'month', department: 'department', diagnosisChapter: 'chapter' };
+
+/**
+ * The stays CTEs: `base` has one row per inpatient discharge in the range (its month, department, chapter of the
+ * principal diagnosis, length of stay, whether it was a same-day stay, disposition, and what the readmission cohort
+ * needs: principal diagnosis code, adult at admission, surgical procedure); `stays` adds whether it is an index stay
+ * (cohort.ts) and whether it was readmitted (readmission.ts).
+ */
+function staysCtes(sql: ReportSql, input: Pick<OutcomesQueryInput, 'losConvention'>, grp: string): string {
+  const midnights = sql.daysBetween(sql.dateOf('e.admitted_at'), sql.dateOf('e.discharged_at'));
+  const index = isIndexStaySql();
+  return `base AS (
+      SELECT e.id, e.patient_id, e.discharged_at,
+             ${sql.monthOf('e.discharged_at')} AS month,
+             e.department AS department,
+             COALESCE(${principalDiagnosisSql('e', 'chapter')}, '${NO_PRIMARY_DIAGNOSIS}') AS chapter,
+             ${principalDiagnosisSql('e', 'code')} AS pdx,
+             ${lengthOfStaySql(sql, input.losConvention, 'e')} AS los_days,
+             CASE WHEN ${midnights} = 0 THEN 1 ELSE 0 END AS same_day,
+             COALESCE(e.disposition, 'unknown') AS disposition,
+             CASE WHEN ${adultAtAdmissionSql('e', 'p')} THEN 1 ELSE 0 END AS adult,
+             CASE WHEN ${surgicalProcedureSql('e')} THEN 1 ELSE 0 END AS surgical
+        FROM encounters e JOIN patients p ON p.id = e.patient_id
+       WHERE ${INPATIENT_SQL('e')}
+         AND ${ACTIVE_ENCOUNTER_SQL('e')}
+         AND e.discharged_at >= $1 AND e.discharged_at < $2
+    ),
+    stays AS (
+      SELECT b.${grp} AS grp, b.month, b.department, b.chapter, b.los_days, b.same_day, b.disposition,
+             CASE WHEN ${index} THEN 1 ELSE 0 END AS is_index,
+             CASE WHEN ${index} AND ${readmissionExistsSql(sql, 'b')} THEN 1 ELSE 0 END AS readmitted
+        FROM base b
+    )`;
+}
+
+/** The counts each query takes per set of stays: name and SQL aggregate over the stays CTE. */
+function countColumns(): [string, string][] {
+  const excluded = MORTALITY_EXCLUDED_DISPOSITIONS.map((d) => `'${d}'`).join(', ');
+  return [
+    ['n', 'COUNT(*)'],
+    ['index_stays', 'SUM(is_index)'],
+    ['readmissions', 'SUM(readmitted)'],
+    ['same_day', 'SUM(same_day)'],
+    ['deaths', `SUM(CASE WHEN disposition = '${DEATH_DISPOSITION}' THEN 1 ELSE 0 END)`],
+    ['mortality_eligible', `SUM(CASE WHEN disposition NOT IN (${excluded}) THEN 1 ELSE 0 END)`],
+    ...DISPOSITIONS.map((d): [string, string] => [dispositionColumn(d), `SUM(CASE WHEN disposition = '${d}' THEN 1 ELSE 0 END)`]),
+  ];
+}
+
+/** One row of the cells query: the stays of one month, department and chapter with one length of stay. */
+export interface OutcomeCellRow extends Omit<OutcomesRow, 'is_total' | 'grp' | 'discharges' | 'los_sum' | 'los_median'> {
+  month: string;
+  department: string;
+  chapter: string;
+  los_days: unknown;
+  n: unknown;
+}
+
+/**
+ * The finest cells of the release grid (de-identified output, release-grid.ts): the stays counted per calendar
+ * month of discharge, department, chapter of the principal diagnosis and length of stay. Every published number of
+ * a de-identified report is a sum of these, so every grouping and every range is built from the same cells.
+ */
+export function outcomeCellsQuery(sql: ReportSql, input: Omit<OutcomesQueryInput, 'groupBy'>): { text: string; params: SqlParam[] } {
+  const counts = countColumns();
+  const text = `
+    WITH ${staysCtes(sql, input, 'month')}
+    SELECT month, department, chapter, los_days, ${counts.map(([name, expr]) => `${expr} AS ${name}`).join(', ')}
+      FROM stays
+     GROUP BY month, department, chapter, los_days`;
+  return { text, params: [input.from, dayAfter(input.to)] };
 }
 
 /**
@@ -63,30 +123,10 @@ function groupSql(sql: ReportSql, groupBy: OutcomeGrouping, e: string): string {
  * average is returned as a sum of days so that both databases give the same digits.
  */
 export function outcomesQuery(sql: ReportSql, input: OutcomesQueryInput): { text: string; params: SqlParam[] } {
-  const los = lengthOfStaySql(sql, input.losConvention, 'e');
-  const index = isIndexStaySql('e');
-  const excluded = MORTALITY_EXCLUDED_DISPOSITIONS.map((d) => `'${d}'`).join(', ');
-  const counts: [string, string][] = [
-    ['n', 'COUNT(*)'],
-    ['index_stays', 'SUM(is_index)'],
-    ['readmissions', 'SUM(readmitted)'],
-    ['deaths', `SUM(CASE WHEN disposition = '${DEATH_DISPOSITION}' THEN 1 ELSE 0 END)`],
-    ['mortality_eligible', `SUM(CASE WHEN disposition NOT IN (${excluded}) THEN 1 ELSE 0 END)`],
-    ...DISPOSITIONS.map((d): [string, string] => [dispositionColumn(d), `SUM(CASE WHEN disposition = '${d}' THEN 1 ELSE 0 END)`]),
-  ];
+  const counts = countColumns();
   const names = counts.map(([name]) => name);
   const text = `
-    WITH stays AS (
-      SELECT ${groupSql(sql, input.groupBy, 'e')} AS grp,
-             ${los} AS los_days,
-             COALESCE(e.disposition, 'unknown') AS disposition,
-             CASE WHEN ${index} THEN 1 ELSE 0 END AS is_index,
-             CASE WHEN ${index} AND ${readmissionExistsSql(sql, 'e')} THEN 1 ELSE 0 END AS readmitted
-        FROM encounters e
-       WHERE ${INPATIENT_SQL('e')}
-         AND ${ACTIVE_ENCOUNTER_SQL('e')}
-         AND e.discharged_at >= $1 AND e.discharged_at < $2
-    ),
+    WITH ${staysCtes(sql, input, GROUP_COLUMN[input.groupBy])},
     hist AS MATERIALIZED (
       SELECT grp, los_days, ${counts.map(([name, expr]) => `${expr} AS ${name}`).join(', ')}
         FROM stays

@@ -12,10 +12,13 @@ import { reportSql } from '../sql-dialect';
 import { DISPOSITION_DEFINITION, DISPOSITIONS } from './dispositions';
 import { LosConvention, lengthOfStayDefinitions } from './length-of-stay';
 import { MORTALITY_DEFINITION } from './mortality';
-import { countsOf, deidentifiedViews, emptyCounts, OutcomeCounts, OutcomeGroupView, viewOf } from './outcome-measures';
-import { OutcomeGrouping, outcomesQuery, OutcomesRow } from './outcomes-query';
+import { COHORT_NOT_APPLICABLE, CohortExclusion, cohortExclusions } from './cohort';
+import { gridReport, monthGrids } from './grid-views';
+import { countsOf, emptyCounts, OutcomeCounts, OutcomeGroupView, viewOf } from './outcome-measures';
+import { OutcomeCellRow, outcomeCellsQuery, OutcomeGrouping, outcomesQuery, OutcomesRow } from './outcomes-query';
 import { DAY_ARITHMETIC_DEFINITION, DISCHARGES_DEFINITION } from './population';
-import { INDEX_STAY_DEFINITION, READMISSION_DEFINITION } from './readmission';
+import { INDEX_STAY_DEFINITION, PLANNED_READMISSION_DEFINITION, READMISSION_DEFINITION } from './readmission';
+import { gridRange, latestClosedMonth, RELEASE_GRID_RULE } from './release-grid';
 
 export interface OutcomesParameters extends DateRange {
   groupBy: OutcomeGrouping;
@@ -24,6 +27,7 @@ export interface OutcomesParameters extends DateRange {
 
 export interface OutcomesJson extends ReportHeader<OutcomesParameters> {
   lengthOfStayConvention: LosConvention;
+  readmissionCohort: ReadmissionCohort;
   groups: OutcomeGroupView[];
   total: OutcomeGroupView;
   suppression: { rule: string; suppressedCells: number } | null;
@@ -40,14 +44,51 @@ const GROUP_TITLE: Record<OutcomeGrouping, string> = {
   diagnosisChapter: 'ICD-10-CM chapter of the primary diagnosis',
 };
 
+/** Who the readmission measure is about, and every exclusion with its source (cohort.ts). */
+export interface ReadmissionCohort {
+  population: string;
+  exclusions: CohortExclusion[];
+  notApplicable: CohortExclusion[];
+}
+
+export const READMISSION_COHORT: ReadmissionCohort = {
+  population:
+    'Inpatient discharges of adults (18 and over at admission) in the range, all payers. The CMS measure is computed from Medicare claims ' +
+    'for beneficiaries 65 and over; its all-payer specification covers adults 18 and over, which is what one hospital\'s records allow.',
+  exclusions: cohortExclusions(),
+  notApplicable: COHORT_NOT_APPLICABLE,
+};
+
 export const SUPPRESSION_DEFINITION: MeasureDefinition = {
   measure: 'small-cell suppression (de-identified output)',
   rule:
-    'Counts from 1 to 10 are not shown ("suppressed"), and neither is any other count, total or rate from which one of them could be ' +
-    'worked out (complementary suppression: every row and column that holds a suppressed count holds at least two, adding up to more ' +
-    'than 10). Rates and lengths of stay are shown only when all the counts behind them are. Zero is shown. No row names a patient.',
+    'Counts from 1 to 10 are not shown ("suppressed"), and neither is any other count from which one of them could be worked out ' +
+    '(complementary suppression, decided per grid cell = group x calendar month, on both groupings and the month\'s total together, ' +
+    'checked by solving every relation between the counts). Zero is shown. A rate or length of stay is shown only when every month ' +
+    'of its row shows the counts behind it; a cell\'s length of stay is shown only when its discharges and its number of same-day stays are counts ' +
+    'that may be shown (the two length-of-stay conventions differ by exactly the same-day stays). No row names a patient.',
   source: SOURCES.cmsCellSize,
 };
+
+export const RELEASE_GRID_DEFINITION: MeasureDefinition = {
+  measure: 'release grid (de-identified output)',
+  rule:
+    `${RELEASE_GRID_RULE} Other dates are refused with a 400 naming the field. Every number shown is the sum of the published grid cells ` +
+    'it covers: a group over several months adds up its published months; a total adds up the published month totals (the same ' +
+    'total for every grouping). So two reports, whatever their ranges, groupings, runs or length-of-stay convention, differ by sums of ' +
+    'published cells, and no suppressed count can be found by subtraction. Numbers over several months are therefore lower bounds ' +
+    'when cells were withheld: cellsWithheld counts the months of the row whose discharges were suppressed. A correction of the records ' +
+    'after a month was released changes that month: stored runs keep what was released.',
+  source: SOURCES.cmsCellSize,
+};
+
+/** Every definition a report under these settings carries (the JSON's `definitions`, and GET /reports/outcomes/definition). */
+export function outcomesDefinitions(losConvention: LosConvention, deidentified: boolean): MeasureDefinition[] {
+  return [
+    DISCHARGES_DEFINITION, INDEX_STAY_DEFINITION, READMISSION_DEFINITION, PLANNED_READMISSION_DEFINITION, ...lengthOfStayDefinitions(losConvention),
+    MORTALITY_DEFINITION, DISPOSITION_DEFINITION, DAY_ARITHMETIC_DEFINITION, ...(deidentified ? [SUPPRESSION_DEFINITION, RELEASE_GRID_DEFINITION] : []),
+  ];
+}
 
 /**
  * GET /reports/outcomes: readmissions, length of stay, mortality and dispositions of the inpatient discharges in a
@@ -64,13 +105,11 @@ export class OutcomesReport {
   ) {}
 
   async build(user: AuthUser, params: OutcomesParamsDto): Promise<ReportDocument<OutcomesJson>> {
-    const range = resolveRange(params, this.clock.now());
     const groupBy = params.groupBy ?? 'month';
     const deidentified = deidentifiedFor(user, params.deidentified);
+    const range = deidentified ? gridRange(params, this.clock.now()) : resolveRange(params, this.clock.now());
     const losConvention = this.config.get('LOS_CONVENTION');
-    const { groups, total } = await this.counts(range, groupBy, losConvention);
-
-    const views = deidentified ? deidentifiedViews(groups, total) : { groups: groups.map((g) => viewOf(g)), total: viewOf(total), suppressedCells: 0 };
+    const views = deidentified ? await this.gridViews(range, groupBy, losConvention) : await this.identifiedViews(range, groupBy, losConvention);
     const parameters: OutcomesParameters = { ...range, groupBy, deidentified };
     const json: OutcomesJson = {
       report: 'outcomes',
@@ -79,13 +118,11 @@ export class OutcomesReport {
       generatedAt: this.clock.nowIso(),
       deidentified,
       lengthOfStayConvention: losConvention,
+      readmissionCohort: READMISSION_COHORT,
       groups: views.groups,
       total: views.total,
       suppression: deidentified ? { rule: SUPPRESSION_DEFINITION.rule, suppressedCells: views.suppressedCells } : null,
-      definitions: [
-        DISCHARGES_DEFINITION, INDEX_STAY_DEFINITION, READMISSION_DEFINITION, ...lengthOfStayDefinitions(losConvention),
-        MORTALITY_DEFINITION, DISPOSITION_DEFINITION, DAY_ARITHMETIC_DEFINITION, ...(deidentified ? [SUPPRESSION_DEFINITION] : []),
-      ],
+      definitions: outcomesDefinitions(losConvention, deidentified),
     };
     return {
       type: 'outcomes',
@@ -96,6 +133,32 @@ export class OutcomesReport {
     };
   }
 
+  /** GET /reports/outcomes/definition: what a report asked with these settings would state, without running it. */
+  definition(user: AuthUser, params: { deidentified?: boolean }) {
+    const deidentified = deidentifiedFor(user, params.deidentified);
+    const losConvention = this.config.get('LOS_CONVENTION');
+    return {
+      report: 'outcomes' as const,
+      deidentified,
+      lengthOfStayConvention: losConvention,
+      readmissionCohort: READMISSION_COHORT,
+      releaseGrid: deidentified ? { unit: 'calendar month', rule: RELEASE_GRID_RULE, latestClosedMonth: latestClosedMonth(this.clock.now()) } : null,
+      definitions: outcomesDefinitions(losConvention, deidentified),
+    };
+  }
+
+  private async identifiedViews(range: DateRange, groupBy: OutcomeGrouping, losConvention: LosConvention) {
+    const { groups, total } = await this.counts(range, groupBy, losConvention);
+    return { groups: groups.map((g) => viewOf(g)), total: viewOf(total), suppressedCells: 0 };
+  }
+
+  /** De-identified: the month grid cells of the range, suppressed month by month, rows built from published cells. */
+  async gridViews(range: DateRange, groupBy: OutcomeGrouping, losConvention: LosConvention) {
+    const q = outcomeCellsQuery(reportSql(this.db.dialect), { ...range, losConvention });
+    const rows = await this.db.query<OutcomeCellRow>(q.text, q.params);
+    return gridReport(monthGrids(range, rows), groupBy, (names) => sortGroups(groupBy, names));
+  }
+
   /** The counts per group and in total, from the database; every month of the range present when grouping by month. */
   async counts(range: DateRange, groupBy: OutcomeGrouping, losConvention: LosConvention): Promise<{ groups: OutcomeCounts[]; total: OutcomeCounts }> {
     const q = outcomesQuery(reportSql(this.db.dialect), { ...range, groupBy, losConvention });
@@ -103,11 +166,15 @@ export class OutcomesReport {
     const totalRow = rows.find((r) => bool(r.is_total));
     const total = totalRow ? countsOf(totalRow, 'Total') : emptyCounts('Total');
     const byGroup = new Map(rows.filter((r) => !bool(r.is_total)).map((r) => [String(r.grp), countsOf(r, String(r.grp))]));
-    // Sorted here, not by SQL: the two databases collate text differently. Chapters go in code order (A00 first).
-    const sortKey = (g: string) => (groupBy === 'diagnosisChapter' ? `${/\(([A-Z0-9]{3})-[A-Z0-9]{3}\)$/.exec(g)?.[1] ?? '~'} ${g}` : g);
-    const names = groupBy === 'month' ? monthsOf(range) : [...byGroup.keys()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    const names = groupBy === 'month' ? monthsOf(range) : sortGroups(groupBy, [...byGroup.keys()]);
     return { groups: names.map((g) => byGroup.get(g) ?? emptyCounts(g)), total };
   }
+}
+
+/** Sorted here, not by SQL: the two databases collate text differently. Chapters go in code order (A00 first). */
+function sortGroups(groupBy: OutcomeGrouping, names: string[]): string[] {
+  const sortKey = (g: string) => (groupBy === 'diagnosisChapter' ? `${/\(([A-Z0-9]{3})-[A-Z0-9]{3}\)$/.exec(g)?.[1] ?? '~'} ${g}` : g);
+  return [...names].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 }
 
 const MEASURE_COLUMNS = [
@@ -115,10 +182,17 @@ const MEASURE_COLUMNS = [
   'mortalityEligibleDischarges', 'mortalityRate',
 ] as const;
 
-/** One row per group, then the total; dispositions as columns `disposition:home`, ... */
+/**
+ * One row per group, then the total; dispositions as columns `disposition:home`, ...; de-identified output adds
+ * `cellsWithheld`; the last column names the length-of-stay convention, so the file says what its averages mean.
+ */
 export function outcomesTable(json: OutcomesJson): ReportTable {
-  const columns = ['group', ...MEASURE_COLUMNS, ...DISPOSITIONS.map((d) => `disposition:${d}`)];
-  const row = (g: OutcomeGroupView) => [g.group, ...MEASURE_COLUMNS.map((m) => g[m]), ...DISPOSITIONS.map((d) => g.dispositions[d])];
+  const extra = json.deidentified ? ['cellsWithheld'] : [];
+  const columns = ['group', ...MEASURE_COLUMNS, ...DISPOSITIONS.map((d) => `disposition:${d}`), ...extra, 'lengthOfStayConvention'];
+  const row = (g: OutcomeGroupView) => [
+    g.group, ...MEASURE_COLUMNS.map((m) => g[m]), ...DISPOSITIONS.map((d) => g.dispositions[d]),
+    ...(json.deidentified ? [(g as OutcomeGroupView & { cellsWithheld?: number }).cellsWithheld ?? 0] : []), json.lengthOfStayConvention,
+  ];
   return { columns, rows: [...json.groups.map(row), row(json.total)] };
 }
 

@@ -23,3 +23,14 @@ export const DAY_ARITHMETIC_DEFINITION: MeasureDefinition = {
     'readmitted later on the day of discharge is day 0.',
   source: SOURCES.hcupLos,
 };
+
+/**
+ * SQL: a column of the principal diagnosis of the stay aliased `e`: its latest active primary diagnosis (NULL when
+ * none). The one definition of "principal diagnosis" for grouping by chapter, the readmission cohort and the planned
+ * readmission rules.
+ */
+export function principalDiagnosisSql(e: string, column: 'code' | 'chapter'): string {
+  return `(SELECT d.${column} FROM diagnoses d
+          WHERE d.encounter_id = ${e}.id AND d.is_primary = TRUE AND d.status = 'active'
+          ORDER BY d.recorded_at DESC, d.id DESC LIMIT 1)`;
+}

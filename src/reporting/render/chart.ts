@@ -1,5 +1,13 @@
-import * as echarts from 'echarts';
+import type * as ECharts from 'echarts';
 import type { ChartSpec } from '../report-document';
+
+let library: typeof ECharts | undefined;
+
+/** ECharts is loaded with the first chart drawn, not at boot (about 18 MB the idle process does not need). */
+function echarts(): typeof ECharts {
+  library ??= require('echarts') as typeof ECharts;
+  return library;
+}
 
 /** 16:9, the shape of a slide. */
 const WIDTH = 1280;
@@ -11,7 +19,7 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
  * Animation is off (a static picture), and the chart is disposed at once: a live chart keeps a timer running.
  */
 export function renderSvg(spec: ChartSpec): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {
     chart.setOption(chartOption(spec));
     return chart.renderToSVGString();
@@ -27,7 +35,7 @@ function labelRotation(categories: string[]): number {
   return longest > 12 || categories.length > 14 ? 35 : 0;
 }
 
-export function chartOption(spec: ChartSpec): echarts.EChartsCoreOption {
+export function chartOption(spec: ChartSpec): ECharts.EChartsCoreOption {
   const rotate = labelRotation(spec.categories);
   // Room under the axis for tilted labels: about 4 px of height per character at 35 degrees (labels cut at 180 px).
   const longest = Math.min(30, Math.max(0, ...spec.categories.map((c) => c.length)));

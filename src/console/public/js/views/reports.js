@@ -35,7 +35,7 @@ export function render(root) {
       options.map(([v, label]) => h('option', { value: v, selected: state[key] === v }, label)));
     return el;
   };
-  const groupBy = field('Group by', choose('groupBy', [['month', 'month of discharge'], ['department', 'department'], ['chapter', 'ICD-10-CM chapter']]));
+  const groupBy = field('Group by', choose('groupBy', [['month', 'month of discharge'], ['department', 'department'], ['diagnosisChapter', 'ICD-10-CM chapter']]));
   const interval = field('Interval', choose('interval', [['', 'automatic'], ['day', 'day'], ['month', 'month']]));
   const deid = h('input', { type: 'checkbox', checked: state.deidentified, onchange: () => { state.deidentified = deid.checked; } });
   const deidField = h('div', { class: 'field checkbox' }, h('label', {}, deid, ' De-identified (small cells suppressed)'));
