@@ -266,7 +266,7 @@ function mediaType(header: string | undefined): string {
  */
 export async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<void> {
   const call = async (user: string, method: 'get' | 'post', url: string, body?: object): Promise<Record<string, unknown>> => {
-    const res = await request(t.http)[method](url).set('Authorization', `Bearer ${tokens.get(user)}`).send(body);
+    const res = await request(t.http)[method](url).set('Authorization', `Bearer ${tokens.get(user) ?? (await t.token(user))}`).send(body);
     if (res.status >= 300) throw new Error(`fuzz setup: ${method.toUpperCase()} ${url} as ${user} -> ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Record<string, unknown>;
   };
@@ -293,7 +293,11 @@ export async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Pr
     const amendment = { itemType: 'diagnoses', itemId: Number(item.id), requestedChange: 'The code should be the chronic form.', justification: 'My specialist letter says so.' };
     await call('patient.demo', 'post', '/patients/1/amendments', amendment);
     const denied = await call('patient.demo', 'post', '/patients/1/amendments', amendment);
-    await call('him.jones', 'post', `/amendments/${denied.id}/decision`, { decision: 'deny', denialGround: 'accurate-and-complete', reason: 'The record is accurate.', version: denied.version });
+    // HIM routes the request to a clinician who may decide it (the item's author or one responsible), who denies it.
+    const detail = await call('him.jones', 'get', `/amendments/${denied.id}`);
+    const decider = (detail.eligibleDeciders as { userId: number; username: string }[])[0];
+    const routed = await call('him.jones', 'post', `/amendments/${denied.id}/route`, { deciderUserId: decider.userId, version: detail.version });
+    await call(decider.username, 'post', `/amendments/${denied.id}/decision`, { decision: 'deny', denialGround: 'accurate-and-complete', reason: 'The record is accurate.', version: routed.version });
   }
   await call('patient.demo', 'post', '/me/accounting-requests');
   await call('dr.chen', 'post', '/access/break-glass', { patientId: 4, reason: 'Unresponsive patient in the ED, attending unreachable' });
