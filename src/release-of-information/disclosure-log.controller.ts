@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthorizeAny } from '../auth/decorators';
+import { ItemsDto } from '../common/pagination';
 import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import { DisclosureLogService } from './disclosure-log.service';
@@ -42,7 +43,7 @@ export class DisclosureLogController {
   @AuthorizeAny('roi:process', 'roi:approve')
   @Get('accounting-suspensions')
   @ApiOperation({ summary: 'A patient\'s suspensions of the accounting (164.528(a)(2)), newest first' })
-  @ApiOkResponse({ type: [AccountingSuspensionViewDto] })
+  @ApiOkResponse({ type: ItemsDto(AccountingSuspensionViewDto) })
   suspensions(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.log.listSuspensions(ctx, id);
   }

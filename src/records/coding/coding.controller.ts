@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, AuthorizeAny } from '../../auth/decorators';
 import { IdPipe } from '../../common/id.pipe';
-import { PageDto } from '../../common/pagination';
+import { ItemsDto, PageDto } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CodingAbstractService } from './coding-abstract.service';
 import {
@@ -62,7 +62,7 @@ export class CodingController {
   @AuthorizeAny(...CODING_READERS)
   @Get('encounters/:id/queries')
   @ApiOperation({ summary: 'The provider queries of an encounter, with their state and ageing' })
-  @ApiOkResponse({ type: [ProviderQueryDto] })
+  @ApiOkResponse({ type: ItemsDto(ProviderQueryDto) })
   encounterQueries(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.queries.forEncounter(ctx, id);
   }

@@ -67,6 +67,8 @@ export class OutcomesParametersDto extends RangeDto {
 export const DispositionCountsDto = keyedClass('DispositionCountsDto', DISPOSITIONS, PUBLISHED_COUNT, 'Discharges with this disposition');
 
 export class OutcomeGroupDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'De-identified output only: the months of the row whose discharges were suppressed' })
+  cellsWithheld?: number;
   @ApiProperty({ description: 'Month (YYYY-MM), department, ICD-10-CM chapter, or Total' }) group: string;
   @ApiProperty(PUBLISHED_COUNT) discharges: unknown;
   @ApiProperty(PUBLISHED_COUNT) indexStays: unknown;
