@@ -20,6 +20,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import { seedAccessCatalogue } from '../seed/generator';
 import { AccessPolicyService } from '../src/access/access-policy.service';
+import { PrivacyFactsRepository } from '../src/access/privacy-facts.repository';
 import { DEFAULT_ROLE_MATRIX } from '../src/access/catalogue';
 import type { Permission } from '../src/access/catalogue';
 import { AuditWriter } from '../src/audit/audit.writer';
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     const clock = new Clock();
     const config = { get: (k: string) => (k === 'AUDIT_HMAC_KEY' ? HMAC_KEY : undefined) } as unknown as AppConfig;
     const audit = new AuditWriter(db, clock, config);
-    const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db));
+    const policy = new AccessPolicyService(db, clock, audit, new RoiScopeRegistry(db), new PrivacyFactsRepository(db));
     const patients = new PatientsRepository(db);
     const reader = new ScopedRecordReader(patients);
     const users = new UsersRepository(db, patients, new RolePermissionsRepository(db));

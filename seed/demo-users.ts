@@ -15,7 +15,7 @@ export interface DemoUser {
   department: string | null;
 }
 
-/** Inserted in this order, so on a fresh database user ids are 1..12 as listed (look users up by username). */
+/** Inserted in this order, so on a fresh database user ids are 1..N as listed (look users up by username). */
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'admin', role: 'admin', displayName: 'Alex Morgan (System Administrator)', familyName: 'Morgan', department: 'Information Technology' },
   { username: 'dr.chen', role: 'physician', displayName: 'Dr. Mei Chen', familyName: 'Chen', department: 'Internal Medicine' },
@@ -31,10 +31,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'patient.demo', role: 'patient', displayName: 'Jordan Rivera', familyName: 'Rivera', department: null },
   // A second ROI specialist: the one who logs a third party's request never reviews or releases it (separation of duties).
   { username: 'roi.nguyen', role: 'roi_specialist', displayName: 'Tuan Nguyen', familyName: 'Nguyen', department: 'Health Information Management' },
+  // Personal representatives (45 CFR 164.502(g)), linked by seed/representatives.ts: a minor's parent, an adult's health
+  // care power of attorney, a deceased patient's executor.
+  { username: 'parent.alvarez', role: 'representative', displayName: 'Maria Alvarez', familyName: 'Alvarez', department: null },
+  { username: 'poa.brooks', role: 'representative', displayName: 'Evelyn Brooks', familyName: 'Brooks', department: null },
+  { username: 'executor.hale', role: 'representative', displayName: 'Thomas Hale', familyName: 'Hale', department: null },
 ];
 
 export type DemoUsername = 'admin' | 'dr.chen' | 'dr.okafor' | 'nurse.patel' | 'reg.lopez' | 'him.jones' | 'coder.kim'
-  | 'roi.garcia' | 'privacy.smith' | 'analyst.wong' | 'instructor' | 'patient.demo' | 'roi.nguyen';
+  | 'roi.garcia' | 'privacy.smith' | 'analyst.wong' | 'instructor' | 'patient.demo' | 'roi.nguyen' | 'parent.alvarez' | 'poa.brooks' | 'executor.hale';
 
 /** Roles whose members may be given access to patient records (roles.has_record_access). */
-export const RECORD_ACCESS_ROLES: readonly RoleName[] = ['physician', 'nurse', 'registrar', 'him_technician', 'coder', 'patient'];
+export const RECORD_ACCESS_ROLES: readonly RoleName[] = ['physician', 'nurse', 'registrar', 'him_technician', 'coder', 'patient', 'representative'];

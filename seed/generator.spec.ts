@@ -98,7 +98,7 @@ describe('seed generator', () => {
       expect(perms.map((p) => p.permission)).toEqual([...DEFAULT_ROLE_MATRIX[role].permissions].sort());
     }
     const access = await db.query<{ name: string }>('SELECT name FROM roles WHERE has_record_access = 1 ORDER BY name');
-    expect(access.map((r) => r.name)).toEqual(['coder', 'him_technician', 'nurse', 'patient', 'physician', 'registrar']);
+    expect(access.map((r) => r.name)).toEqual(['coder', 'him_technician', 'nurse', 'patient', 'physician', 'registrar', 'representative']);
   });
 
   it('creates every demo user with its role and the demo password', async () => {

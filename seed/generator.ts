@@ -4,10 +4,13 @@ import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW } from './defaults';
+import { plantDeficiencies } from './documentation-integrity';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
+import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
+import { seedRoiRightsExamples } from './roi-rights-examples';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
@@ -100,8 +103,15 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
-  await setPasswords(db, await hashing);
+  // Planted chart deficiencies: some discharge summaries are never written, so the note count drops by those.
+  const deficiencies = await plantDeficiencies(db, users, nowMs);
+  counts = { ...counts, notes: counts.notes - deficiencies.missingDischargeSummaries };
   await resetIdentitySequences(db);
+  // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
+  const planted = await plantRepresentatives(db, users, nowMs);
+  if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
+  await seedRoiRightsExamples(db, users, nowMs);
+  await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
 }
@@ -144,7 +154,7 @@ export function useDemoPasswordHashes(hashes: readonly string[]): void {
 const NO_PASSWORD_YET = '!pending';
 
 /**
- * Inserts the demo users with ids 1..12 in DEMO_USERS order, without a usable password yet (see setPasswords);
+ * Inserts the demo users with ids 1..N in DEMO_USERS order, without a usable password yet (see setPasswords);
  * answers user id by username.
  */
 async function insertDemoUsers(db: Db, createdAt: string): Promise<Record<DemoUsername, number>> {

@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW } from '../seed/defaults';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RecordsModule } from './records/records.module';
 import { DisclosuresModule } from './release-of-information/disclosures.module';
 import { ReleaseOfInformationModule } from './release-of-information/roi.module';
@@ -44,7 +45,7 @@ const logging = LoggerModule.forRootAsync({
   }),
 });
 
-const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule, ConsoleModule];
+const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule, PrivacyModule, ConsoleModule];
 
 /** The demo reset seeds again with the seed generator (a tool beside the app, so it is wired here). */
 const demo = DemoModule.withSeeder({

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { ROLES } from '../src/access/catalogue';
 
 describe('access: roles, matrix, explain, role edits', () => {
   let t: TestApp;
@@ -25,7 +26,7 @@ describe('access: roles, matrix, explain, role edits', () => {
   it('lists every role with its permissions, and the matrix as JSON and CSV', async () => {
     const nurse = await t.as('nurse.patel');
     const roles = (await nurse.get('/access/roles').expect(200)).body;
-    expect(roles).toHaveLength(11);
+    expect(roles).toHaveLength(ROLES.length);
     expect(roles.find((r: { name: string }) => r.name === 'coder').permissions).toContain('coding:write');
     const matrix = (await nurse.get('/access/matrix').expect(200)).body;
     expect(matrix.matrix.admin['user:manage']).toBe(true);

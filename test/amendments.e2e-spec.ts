@@ -244,9 +244,12 @@ describe('amendments (45 CFR 164.526)', () => {
     expect(badField.body.details[0].field).toBe('correction.text');
     expect(await amendment(accepted)).toMatchObject({ status: 'received', version: 2 });
 
+    // The patient asked for confidential communications (164.522(b)): their notice goes to the PO box, not the portal.
+    await (await as('patient.demo')).put('/me/confidential-communications').send({ channel: 'mail', address: 'PO Box 4411, Springfield 62704' }).expect(200);
     const res = await chen.post(`/amendments/${accepted}/decision`)
       .send({ decision: 'accept', reason: 'Confirmed with the surgeon.', correction: { description: 'Left-sided, corrected per amendment' }, version: 2 })
       .expect(200);
+    await (await as('patient.demo')).delete('/me/confidential-communications').expect(200);
     const newId = res.body.appliedItemId;
     expect(res.body).toMatchObject({ status: 'accepted', itemId: diag[1], decisionReason: 'Confirmed with the surgeon.', version: 3, correction: { description: 'Left-sided, corrected per amendment' } });
     expect(newId).not.toBe(diag[1]);
@@ -263,10 +266,11 @@ describe('amendments (45 CFR 164.526)', () => {
 
     // The individual, the person they named, and the earlier recipient of the item; not the one who never held it.
     expect(res.body.notifications.map((n: { recipientKind: string; recipient: { name: string }; channel: string }) => [n.recipientKind, n.recipient.name, n.channel])).toEqual([
-      ['individual', expect.any(String), 'patient-portal'],
+      ['individual', expect.any(String), 'mail'],
       ['named-by-individual', 'Dr. Alice Moreno', 'mail'],
       ['prior-recipient', 'Springfield Cardiology', 'mail'],
     ]);
+    expect(res.body.notifications[0].recipient.address).toBe('PO Box 4411, Springfield 62704');
     expect(res.body.notifications[2].disclosureId).toBe(Number((await t.db.one<{ id: number }>('SELECT id FROM disclosures WHERE roi_request_id = $1', [earlier.id]))!.id));
     await t.db.execute('UPDATE amendment_notifications SET channel = $1', ['x']).then(() => { throw new Error('append-only'); }, (e: Error) => expect(e.message).toMatch(/append-only/));
 

@@ -60,6 +60,18 @@ describe('one item-visibility rule: every role x every category x every item typ
       VALUES ($1, $2, 'normal', NULL, $3, $3, 'Z00.0', 'fixture diagnosis', 'XXI', TRUE, '2026-03-10T09:10:00.000Z')`, [hivEncounter, patientId, now]);
     await t.db.execute(`INSERT INTO clinical_notes (encounter_id, patient_id, sensitivity, sensitivity_category, created_at, updated_at, note_type, author_user_id, text, authored_at)
       VALUES ($1, $2, 'restricted', 'psychotherapy', $3, $3, 'psychotherapy', $4, 'fixture psychotherapy note', '2026-03-10T09:50:00.000Z')`, [encounterIds[0], patientId, now, chen]);
+    // Personal representatives (164.502(g)): the fixture patient is a minor here; a parent (in force, but not for the
+    // reproductive visit the minor consented to), a health care POA (refused: it represents adults), an executor
+    // (refused: the patient is alive).
+    await t.db.execute(`UPDATE patients SET birth_date = '2012-06-01' WHERE id = $1`, [patientId]);
+    await t.db.execute(`UPDATE encounters SET minor_consent = 'minor-consented' WHERE id = $1`, [encounterIds[CATEGORIES.indexOf('reproductive')]]);
+    for (const [name, relationship] of [['parent.alvarez', 'parent'], ['poa.brooks', 'healthcare-poa'], ['executor.hale', 'executor']]) {
+      await t.db.execute(
+        `INSERT INTO personal_representatives (user_id, patient_id, relationship, rights, document_type, document_reference, valid_from, created_at, created_by)
+         VALUES ($1, $2, $3, '["access","amendment","accounting","restriction"]', 'fixture', 'fixture', '2020-01-01', $4, $5)`,
+        [await user(name), patientId, relationship, now, chen],
+      );
+    }
   });
   afterAll(() => t.close());
 
@@ -109,7 +121,10 @@ describe('one item-visibility rule: every role x every category x every item typ
     const visibleEncounters = new Set([...encounters].filter(([, v]) => v.outcome !== 'withheld').map(([id]) => id));
     const items = Object.fromEntries(await Promise.all(ITEM_TYPES.map(async (type) => [type, await expectedItems(caller, type)] as const)));
 
-    const recordPaths = [`/patients/${patientId}/record`, ...(caller.subject.role === 'patient' ? ['/me/record'] : [])];
+    const recordPaths = [
+      `/patients/${patientId}/record`, ...(caller.subject.role === 'patient' ? ['/me/record'] : []),
+      ...(caller.subject.role === 'representative' ? [`/me/represented/${patientId}/record`] : []),
+    ];
     for (const path of recordPaths) {
       const res = await api.get(path);
       expect({ path, status: res.status }).toEqual({ path, status: gateAllowed ? 200 : 403 });
@@ -158,6 +173,18 @@ describe('one item-visibility rule: every role x every category x every item typ
     expect((await coder.get(`/encounters/${part2}`).expect(200)).body.reason).toBeNull();
     // The nurse on the care team, who may see the diagnosis, sees the reason too.
     expect((await (await t.as('nurse.patel')).get(`/encounters/${part2}`).expect(200)).body.reason).toBe('fixture reason substance-use');
+  });
+
+  it('the table covers a parent in force (the minor\'s own visit withheld) and representatives refused', async () => {
+    const minorVisit = encounterIds[CATEGORIES.indexOf('reproductive')];
+    const parent = (await (await t.as('parent.alvarez')).get(`/patients/${patientId}/record`).expect(200)).body;
+    expect(parent.encounters.map((e: { id: number }) => e.id)).not.toContain(minorVisit);
+    expect(parent.encounters.length).toBeGreaterThan(3);
+    expect(parent.actingFor).toMatchObject({ relationship: 'parent' });
+    await (await t.as('poa.brooks')).get(`/patients/${patientId}/record`).expect(403);
+    await (await t.as('executor.hale')).get(`/patients/${patientId}/record`).expect(403);
+    const patient = (await (await t.as('patient.demo')).get('/me/record').expect(200)).body;
+    expect(patient.encounters.map((e: { id: number }) => e.id)).toContain(minorVisit);
   });
 
   it('the table covers every role of the catalogue and every restricted category', () => {

@@ -281,6 +281,25 @@ describe('reports', () => {
       expect(results['diagnosisChapter:both'].total).toEqual(results['month:both'].total);
     });
 
+    it('a released month is kept as first released: a correction afterwards cannot be read off two de-identified reports', async () => {
+      const query = 'from=2031-09-01&to=2031-09-30&groupBy=department';
+      const before = await asOf(LATER, () => outcomes('analyst.wong', query));
+      expect(Object.keys(before.suppression.monthsReleasedAt)).toEqual(['2031-09']);
+      // One of September's Medicine stays turns out to be entered in error.
+      const stay = await t.db.one<{ id: number }>(
+        "SELECT e.id FROM encounters e JOIN patients p ON p.id = e.patient_id WHERE p.mrn LIKE 'RPT2031-%' AND e.department = 'Medicine' AND e.discharged_at LIKE '2031-09%' ORDER BY e.id LIMIT 1",
+      );
+      await t.db.execute("UPDATE encounters SET status = 'entered-in-error' WHERE id = $1", [stay!.id]);
+      try {
+        const identified = await outcomes('privacy.smith', query);
+        expect(group(identified, 'Medicine')).toMatchObject({ discharges: 13 }); // live: 14 - 1
+        const after = await asOf(LATER, () => outcomes('analyst.wong', query));
+        expect([after.groups, after.total, after.suppression]).toEqual([before.groups, before.total, before.suppression]);
+      } finally {
+        await t.db.execute("UPDATE encounters SET status = 'active' WHERE id = $1", [stay!.id]);
+      }
+    });
+
     it('anyone may ask for it; the CSV says "suppressed", never a number, and counts the withheld cells', async () => {
       const res = await asOf(LATER, async () => (await t.as('privacy.smith')).get(`/reports/outcomes?${YEAR}&groupBy=department&deidentified=true&format=csv`).expect(200));
       const rows: Record<string, string>[] = parse(res.text, { columns: true });

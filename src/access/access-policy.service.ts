@@ -7,6 +7,8 @@ import { bool, Db } from '../database/db';
 import type { Permission } from './catalogue';
 import type { Caller } from './item-visibility';
 import { Decision, decide, ItemFacts, PatientFacts, RoiRequestFacts } from './policy';
+import { PrivacyFactsRepository } from './privacy-facts.repository';
+import { representationInForce } from './representation';
 import { recordViewFor } from './record-views';
 
 /**
@@ -36,12 +38,15 @@ export class AccessPolicyService {
     private readonly clock: Clock,
     private readonly audit: AuditWriter,
     @Inject(ROI_SCOPE_SOURCE) private readonly roiScope: RoiScopeSource,
+    private readonly privacy: PrivacyFactsRepository,
   ) {}
 
   async patientFacts(user: AuthUser, patientId: number): Promise<PatientFacts> {
     const now = this.clock.nowIso();
-    const row = await this.db.one<{ id: number; vip: unknown; user_id: number | null; care_team: unknown; grant_id: number | null; grant_expires: string | null }>(
-      `SELECT p.id, p.vip, p.user_id,
+    const row = await this.db.one<{
+      id: number; vip: unknown; user_id: number | null; birth_date: string; deceased_at: string | null; care_team: unknown; grant_id: number | null; grant_expires: string | null;
+    }>(
+      `SELECT p.id, p.vip, p.user_id, p.birth_date, p.deceased_at,
          EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id AND c.user_id = $2) AS care_team,
          g.id AS grant_id, g.expires_at AS grant_expires
        FROM patients p
@@ -55,7 +60,13 @@ export class AccessPolicyService {
     if (!row) {
       return { patientId, exists: false, vip: false, careTeam: false, ownRecord: false, breakGlass: null, roiRequest: null };
     }
-    const roiRequest = user.role === 'roi_specialist' ? await this.roiScope.openRequestCovering(user.id, patientId, now) : null;
+    const patient = { id: patientId, birthDate: row.birth_date, deceasedAt: row.deceased_at };
+    const roiRequest = user.role === 'roi_specialist' ? await this.withRepresentative(await this.roiScope.openRequestCovering(user.id, patientId, now), now) : null;
+    // A representative's links to this patient (164.502(g)); the restrictions a disclosure must honour (164.522(a)).
+    const representation = user.role === 'representative'
+      ? await this.privacy.representation(user.id, patient, now)
+      : null;
+    const restrictions = roiRequest ? await this.privacy.restrictions(patientId) : [];
     return {
       patientId,
       exists: true,
@@ -64,7 +75,24 @@ export class AccessPolicyService {
       ownRecord: row.user_id !== null && Number(row.user_id) === user.id,
       breakGlass: row.grant_id ? { id: Number(row.grant_id), expiresAt: row.grant_expires as string } : null,
       roiRequest,
+      representation,
+      restrictions,
     };
+  }
+
+  /**
+   * The individual's own request filed by their personal representative: the copy goes to the representative, so
+   * the representation in force (a minor's parent: not for the minor's own care, 164.502(g)(3)) travels with it.
+   */
+  async withRepresentative<T extends RoiRequestFacts | null>(request: T, now: string): Promise<T> {
+    const d = request?.disclosure;
+    if (!request || !d || d.requesterType !== 'self' || d.createdBy === undefined || request.patientId === undefined) return request;
+    const patient = await this.privacy.patientDates(request.patientId);
+    if (!patient) return request;
+    const facts = await this.privacy.representation(d.createdBy, patient, now);
+    const inForce = representationInForce(patient.id, facts, undefined);
+    if (!('actingFor' in inForce)) return request;
+    return { ...request, disclosure: { ...d, representative: { relationship: inForce.actingFor.relationship, minorConsentEncounters: facts.minorConsentEncounters } } };
   }
 
   /** The decision without side effects: what /access/explain shows. */
@@ -138,6 +166,20 @@ export class AccessPolicyService {
 }
 
 export type Granted = Decision & { facts: PatientFacts };
+
+/**
+ * The permission through which the caller exercises one of the individual's rights: the patient through self:record;
+ * a personal representative's right to an accounting of disclosures (164.528) is disclosure:read, so the policy can
+ * tell it from the right of access when the representation covers one and not the other.
+ */
+export function individualPermission(user: AuthUser, right: 'access' | 'accounting'): Permission {
+  return user.role === 'representative' && right === 'accounting' ? 'disclosure:read' : 'self:record';
+}
+
+/** The caller acts as the individual (their own record, or as a personal representative, 164.502(g)). */
+export function actsAsIndividual(grant: Granted): boolean {
+  return grant.facts.ownRecord || grant.actingFor !== undefined;
+}
 
 function subjectOf(user: AuthUser) {
   return { userId: user.id, role: user.role, permissions: user.permissions };

@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   'role:manage': 'Edit the role-permission matrix',
   'demo:reset': 'Reset the demo database and plant classroom scenarios',
   'self:record': 'Read one\'s own record, access log and disclosures (45 CFR 164.524, 164.528)',
+  'representative:manage': 'Link, list and decline personal representatives (45 CFR 164.502(g))',
+  'restriction:request': 'Ask for a restriction of uses and disclosures, or end one (45 CFR 164.522(a))',
+  'restriction:decide': 'Agree to or refuse a restriction request, or terminate an agreed one (45 CFR 164.522(a))',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -54,6 +57,7 @@ export const ROLES = [
   'quality_analyst',
   'instructor',
   'patient',
+  'representative',
 ] as const;
 export type RoleName = (typeof ROLES)[number];
 
@@ -95,7 +99,7 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
     permissions: [
       'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted',
       'note:read', 'coding:read', 'record:him', 'careteam:manage', 'amendment:request', 'amendment:decide',
-      'disclosure:read', 'deficiency:read',
+      'disclosure:read', 'deficiency:read', 'representative:manage',
     ],
   },
   coder: {
@@ -108,7 +112,7 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
   },
   privacy_officer: {
     description: 'Privacy / compliance officer: audit trail and reports; approves VIP and Part 2 releases; no clinical access',
-    permissions: [...privacyOfficer, 'roi:approve', 'breach:manage'],
+    permissions: [...privacyOfficer, 'roi:approve', 'breach:manage', 'representative:manage', 'restriction:decide'],
   },
   quality_analyst: {
     description: 'Quality / outcomes analyst: de-identified aggregates only',
@@ -120,7 +124,13 @@ export const DEFAULT_ROLE_MATRIX: Record<RoleName, RoleDefinition> = {
   },
   patient: {
     description: 'A patient: own record, own access log, own accounting of disclosures',
-    permissions: ['self:record', 'amendment:request', 'roi:create'],
+    permissions: ['self:record', 'amendment:request', 'roi:create', 'restriction:request'],
+  },
+  representative: {
+    description: 'Personal representative (45 CFR 164.502(g)): acts for the patients they represent, in the individual\'s rights',
+    // The individual's rights, exercised only for the patients a representation in force links to the account
+    // (src/access/representation.ts); disclosure:read is the right to an accounting of disclosures (164.528).
+    permissions: ['self:record', 'amendment:request', 'roi:create', 'disclosure:read', 'restriction:request'],
   },
 };
 
@@ -132,6 +142,7 @@ export const PATIENT_DATA_PERMISSIONS: ReadonlySet<Permission> = new Set<Permiss
   'patient:search', 'demographics:read', 'demographics:write', 'clinical:read', 'clinical:read:restricted', 'note:read',
   'note:read:psychotherapy', 'clinical:write', 'observation:write', 'coding:read', 'coding:write', 'deficiency:read', 'record:him', 'careteam:manage',
   'amendment:request', 'amendment:decide', 'amendment:respond', 'roi:create', 'roi:process', 'break-glass:use', 'self:record',
+  'representative:manage', 'restriction:request', 'restriction:decide',
 ]);
 
 /**

@@ -7,3 +7,5 @@ export * from './policy';
 export * from './record-views';
 export * from './break-glass.repository';
 export * from './role-permissions.repository';
+export * from './representation';
+export * from './restriction-rule';

@@ -15,6 +15,8 @@ import type { RecordView } from './record-views';
  *  3. the scope of the release-of-information request the caller acts under, if any (roiScopeProblem), then
  *     the access policy's decide() for this item (care relation, VIP, psychotherapy author, the scope of an ROI
  *     request, 42 CFR Part 2 consent);
+ *     and, for a personal representative of a minor, the care the parent does not represent the minor for
+ *     (164.502(g)(3)(i)); for a disclosure, the restrictions the covered entity agreed to (164.522(a));
  *  4. each sensitive field on a shown item (an encounter's reason restates its diagnoses) goes through 2-3 with the
  *     sensitivity of what it restates, and is redacted when that would be withheld;
  *  5. a reference to another item (an item's encounter) is kept only when that item is itself visible.
@@ -31,7 +33,9 @@ export type RecordType = (typeof RECORD_TYPES)[number];
 /** Restricted categories an item may carry (the schema's CHECK list, psychotherapy aside). */
 export const RESTRICTED_CATEGORIES = ['substance-use', 'behavioral-health', 'hiv', 'reproductive', 'genetic'] as const;
 
-export type WithholdCode = 'not-in-view' | 'psychotherapy-note' | 'restricted-category' | 'outside-request-scope' | 'not-permitted';
+export type WithholdCode =
+  | 'not-in-view' | 'psychotherapy-note' | 'restricted-category' | 'outside-request-scope' | 'not-permitted'
+  | 'minor-consented-care' | 'agreed-restriction';
 export type RedactionCode = 'restricted-category' | 'referenced-item-withheld';
 
 export interface Redaction {
@@ -87,6 +91,8 @@ function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibilit
   const d = decide(caller.subject, view.gate, caller.facts, facts);
   if (d.decision === 'allow') return { outcome: 'shown' };
   const reason = d.reasons[d.reasons.length - 1];
+  // A minor's own care (164.502(g)(3)(i)) and an agreed restriction (164.522(a)) are rules of their own.
+  if (d.withhold) return withheld(d.withhold, reason);
   if (item.psychotherapy) return withheld('psychotherapy-note', reason);
   if (item.sensitivity === 'restricted') return withheld('restricted-category', reason);
   return withheld(caller.facts.roiRequest ? 'outside-request-scope' : 'not-permitted', reason);
@@ -143,11 +149,14 @@ export function limitsOf(caller: Caller): Limit[] {
       { sensitivity: 'normal' },
       ...RESTRICTED_CATEGORIES.map((category): ItemFacts => ({ sensitivity: 'restricted', category })),
       ...(section === 'notes' ? [{ sensitivity: 'restricted', category: 'psychotherapy', psychotherapy: true, authorUserId: null } as ItemFacts] : []),
+      // Care a minor's parent does not represent them for (164.502(g)(3)(i)): a limit of every parent, whatever the chart.
+      { sensitivity: 'normal', minorConsent: 'minor-consented' },
     ];
     for (const item of hypothetical) add(section, wholeItem(caller, section, item));
     const scope = caller.facts.roiRequest?.scope;
     if (scope && (scope.dateFrom !== null || scope.dateTo !== null) && scope.recordTypes.includes(section)) {
-      add(section, withheld('outside-request-scope', `items dated outside the request's date range (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})`));
+      const limitedBy = scope.limits ? `; limited by ${scope.limits.scope}` : '';
+      add(section, withheld('outside-request-scope', `items dated outside the request's date range (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})${limitedBy}`));
     }
   }
   return out;

@@ -1,4 +1,8 @@
 import type { Permission, RoleName } from './catalogue';
+import {
+  ActingFor, minorCareProblem, MinorConsentBasis, RepresentationFacts, representationInForce, RIGHT_OF_PERMISSION,
+} from './representation';
+import { bindingRestrictions, describeRestriction, DisclosureFacts, RestrictionFacts, restrictionProblem } from './restriction-rule';
 
 /**
  * The access policy as a pure function: the same facts in, the same decision and reasons out. It is what the
@@ -20,6 +24,10 @@ export interface PatientFacts {
   breakGlass: { id: number; expiresAt: string } | null;
   /** An open release-of-information request covering this patient (issue: release of information). */
   roiRequest: RoiRequestFacts | null;
+  /** A representative caller's links to this patient and what the rules need (45 CFR 164.502(g)). */
+  representation?: RepresentationFacts | null;
+  /** The patient's agreed (or entity-terminated) restrictions, loaded when a disclosure is being made (164.522(a)). */
+  restrictions?: readonly RestrictionFacts[];
 }
 
 /**
@@ -38,14 +46,31 @@ export interface RoiScope {
   categories: readonly string[];
   /** A third-party release of substance use disorder records waits for the privacy officer's approval. */
   part2AwaitingApproval?: boolean;
+  /**
+   * The rules that limit this release, chosen by the release's basis (release-of-information/roi-scope.ts
+   * scopeLimits): minimum necessary only where it applies (164.502(b)(2) exempts the individual's own request,
+   * treatment, authorized and required-by-law disclosures). Absent: minimum necessary.
+   */
+  limits?: RoiScopeLimits;
+}
+
+/** Why items fall outside a release: its record types and dates, a restricted category, a psychotherapy note. */
+export interface RoiScopeLimits {
+  scope: string;
+  categories: string;
+  psychotherapy: string;
 }
 
 export interface RoiRequestFacts {
   id: number;
+  /** The patient the request is about. */
+  patientId?: number;
   /** What the request reaches: every item is checked against it (there is no request without one). */
   scope: RoiScope;
   /** The privacy officer approved a release from a VIP chart under this request. */
   privacyApproved?: boolean;
+  /** The request's legal basis and recipient: what an agreed restriction is matched against (164.522(a)). */
+  disclosure?: DisclosureFacts;
 }
 
 /** The item being read, when the question is about one item (a note, a restricted diagnosis...). */
@@ -59,6 +84,10 @@ export interface ItemFacts {
   recordType?: string;
   /** The item's clinical date-time (ISO-8601 UTC), when a request's date range must be checked. */
   date?: string | null;
+  /** The encounter the item belongs to (an encounter: its own id): restrictions and minors' care are per encounter. */
+  encounterId?: number | null;
+  /** Set on a hypothetical item (limitsOf): care a minor's parent does not represent them for. */
+  minorConsent?: MinorConsentBasis | null;
 }
 
 export interface Subject {
@@ -76,6 +105,10 @@ export interface Decision {
   breakGlass: boolean;
   breakGlassGrantId?: number;
   roiRequestId?: number;
+  /** A personal representative's decision: on whose behalf, under which authority (164.502(g)). */
+  actingFor?: ActingFor;
+  /** The rule that withheld an item, when it is neither sensitivity nor scope (item-visibility.ts names it). */
+  withhold?: 'minor-consented-care' | 'agreed-restriction';
 }
 
 /** Permissions about one patient's chart that need a relation to that patient (care team, own, grant). */
@@ -88,7 +121,7 @@ const CARE_SCOPED: ReadonlySet<Permission> = new Set<Permission>([
  * Administration that shows no chart content (who is on the care team). The VIP rule guards chart content, so it
  * does not apply here: otherwise nobody could ever put a clinician on a VIP's care team.
  */
-const CHART_ADMINISTRATION: ReadonlySet<Permission> = new Set<Permission>(['careteam:manage']);
+const CHART_ADMINISTRATION: ReadonlySet<Permission> = new Set<Permission>(['careteam:manage', 'representative:manage', 'restriction:decide']);
 
 /** Permissions that change a chart. */
 const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', 'observation:write', 'coding:write', 'demographics:write', 'amendment:respond']);
@@ -111,6 +144,7 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
     allow: (extra = {}) => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra }),
   };
   if (subject.role === 'patient') return patientUser(steps, subject, permission, patient, item);
+  if (subject.role === 'representative') return representativeUser(steps, subject, permission, patient, item);
   if (!subject.permissions.has(permission)) {
     if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) return roiRequest(steps, patient, item);
     return steps.deny(`role ${subject.role} lacks permission ${permission}`);
@@ -141,6 +175,31 @@ function patientUser(steps: Steps, subject: Subject, permission: Permission, pat
 }
 
 /**
+ * 1b. A personal representative (45 CFR 164.502(g)) is treated as the individual: the individual's rights, for the
+ *     patients a representation in force links to the account and no other, within the rights it covers. A minor's
+ *     parent or guardian is not the representative for care the minor consented to, obtained by court direction, or
+ *     the parent agreed to keep confidential (164.502(g)(3)(i)): those items are withheld (item-visibility.ts).
+ */
+function representativeUser(steps: Steps, subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
+  if (!subject.permissions.has(permission)) return steps.deny(`role representative lacks permission ${permission}`);
+  if (!patient) return steps.deny('a personal representative acts only for a patient they represent');
+  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  const facts = patient.representation;
+  if (!facts) return steps.deny('the caller is not a personal representative of this patient (45 CFR 164.502(g))');
+  const inForce = representationInForce(patient.patientId, facts, RIGHT_OF_PERMISSION[permission]);
+  if ('problem' in inForce) return steps.deny(inForce.problem);
+  const { actingFor } = inForce;
+  steps.reasons.push(
+    `role representative has permission ${permission}`,
+    `personal representative of patient ${patient.patientId}: ${actingFor.authority} (${actingFor.citation}), treated as the individual`,
+  );
+  if (item?.psychotherapy) return steps.deny('psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))');
+  const minorCare = item ? minorCareProblem(actingFor.relationship, facts, item) : null;
+  if (minorCare) return { ...steps.deny(minorCare), withhold: 'minor-consented-care' };
+  return steps.allow({ actingFor });
+}
+
+/**
  * 2b. An ROI specialist has no standing access: an open release-of-information request covering the patient is
  *     her only basis, and it adds scope without skipping a rule. The VIP rule still applies (for a disclosure, the
  *     privacy officer's approval instead of break-the-glass); every item is checked against the request's scope.
@@ -157,6 +216,18 @@ function roiRequest(steps: Steps, patient: PatientFacts | null, item?: ItemFacts
   }
   const outside = item ? roiScopeProblem(request.id, request.scope, item) : null;
   if (outside) return steps.deny(outside);
+  // Agreed restrictions (45 CFR 164.522(a)) bind the disclosure whatever its scope: listed without an item, applied with one.
+  const restrictions = patient.restrictions ?? [];
+  if (!item) {
+    for (const r of bindingRestrictions(restrictions, request.disclosure)) steps.reasons.push(`this disclosure is bound by ${describeRestriction(r)}`);
+  } else {
+    const restricted = restrictionProblem(restrictions, request.disclosure, item);
+    if (restricted) return { ...steps.deny(restricted), withhold: 'agreed-restriction' };
+    // A copy for a minor's parent who filed the request leaves out the minor's own care, as the parent's read does.
+    const parent = request.disclosure?.representative;
+    const minorCare = parent ? minorCareProblem(parent.relationship, parent, item) : null;
+    if (minorCare) return { ...steps.deny(minorCare), withhold: 'minor-consented-care' };
+  }
   return steps.allow({ roiRequestId: request.id });
 }
 
@@ -212,19 +283,20 @@ function itemRule(steps: Steps, subject: Subject, item?: ItemFacts): Decision | 
  * builder, the scoped reader and /access/explain give the same answer.
  */
 export function roiScopeProblem(requestId: number, scope: RoiScope, item: ItemFacts): string | null {
+  const limits = scope.limits;
   if (item.recordType !== undefined && !scope.recordTypes.includes(item.recordType)) {
-    return `release-of-information request ${requestId} does not cover ${item.recordType} (minimum necessary, 45 CFR 164.502(b))`;
+    return `release-of-information request ${requestId} does not cover ${item.recordType} (${limits?.scope ?? 'minimum necessary, 45 CFR 164.502(b)'})`;
   }
   if (item.date !== undefined && (scope.dateFrom !== null || scope.dateTo !== null)) {
     const day = item.date === null ? null : item.date.slice(0, 10);
     if (day === null || (scope.dateFrom !== null && day < scope.dateFrom) || (scope.dateTo !== null && day > scope.dateTo)) {
-      return `the item is dated outside the date range of release-of-information request ${requestId} (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})`;
+      return `the item is dated outside the date range of release-of-information request ${requestId} (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})${limits ? `; limited by ${limits.scope}` : ''}`;
     }
   }
   if (item.psychotherapy) {
     return scope.categories.includes('psychotherapy')
       ? null
-      : 'psychotherapy notes are disclosed only under an authorization that names them (45 CFR 164.508(a)(2))';
+      : limits?.psychotherapy ?? 'psychotherapy notes are disclosed only under an authorization that names them (45 CFR 164.508(a)(2))';
   }
   if (item.sensitivity === 'restricted') {
     const category = item.category ?? 'unspecified';
@@ -235,7 +307,9 @@ export function roiScopeProblem(requestId: number, scope: RoiScope, item: ItemFa
     if (category === 'substance-use') {
       return 'substance use disorder records (42 CFR Part 2) are disclosed only with a consent that names them (42 CFR 2.31)';
     }
-    return `restricted item (${category}): the authorization of release-of-information request ${requestId} does not name this category`;
+    return limits
+      ? `restricted item (${category}) outside release-of-information request ${requestId}: ${limits.categories}`
+      : `restricted item (${category}): the authorization of release-of-information request ${requestId} does not name this category`;
   }
   return null;
 }

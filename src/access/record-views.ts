@@ -14,6 +14,7 @@ import type { Permission, RoleName } from './catalogue';
  *  - physician: everything; psychotherapy notes only those they wrote
  *  - HIM technician (record:him): the full designated record set (psychotherapy notes are not part of it)
  *  - patient (self:record): their own record, without psychotherapy notes (164.524(a)(1)(i))
+ *  - representative: the represented patient's record as the patient sees it, less a minor's own care (164.502(g))
  */
 export interface RecordView {
   name: string;
@@ -41,6 +42,10 @@ export function recordViewFor(role: RoleName, permissions: ReadonlySet<Permissio
   const has = (p: Permission) => permissions.has(p);
   if (role === 'patient') {
     return { name: 'own-record', gate: 'self:record', sections: ALL, restricted: true, psychotherapy: false };
+  }
+  if (role === 'representative') {
+    // Treated as the individual (164.502(g)): the individual's view; the policy decides whose record and which care.
+    return { name: 'represented-record', gate: 'self:record', sections: ALL, restricted: true, psychotherapy: false };
   }
   if (has('clinical:read')) {
     return {
@@ -101,6 +106,7 @@ export const VIEW_DOC = [
   '| physician | clinical | yes | yes | yes | yes | care team | own notes only |',
   '| him_technician | designated-record-set | yes | yes | yes | yes | yes | - |',
   '| patient | own-record | yes | yes | yes | yes | yes | - |',
+  '| representative | represented-record (the patients they represent) | yes | yes | yes | yes | yes, except a minor\'s own care | - |',
   '| roi_specialist | scope of an open ROI request | | | | | | |',
   '| admin, quality_analyst, privacy_officer, instructor | none (403 with the reason) | | | | | | |',
 ].join('\n');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicyService } from '../access/access-policy.service';
+import { AccessPolicyService, actsAsIndividual } from '../access/access-policy.service';
 import { AuditWriter } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
 import { Conflict } from '../common/errors';
@@ -66,8 +66,9 @@ export class AmendmentStatementsService {
     const existing = await findAmendment(this.db, id);
     const patientId = Number(existing.patient_id);
     const grant = await this.policy.require(ctx, 'amendment:request', patientId, { resourceType: 'amendment', resourceId: id });
-    if (ctx.user.patientId !== patientId) {
-      await this.policy.refuse(ctx, `only the individual whose amendment was denied files this (${event}, 164.526(d)(1))`, { resourceType: 'amendment', resourceId: id, patientId });
+    // The individual, or their personal representative (164.502(g)), as the policy decided.
+    if (!actsAsIndividual(grant)) {
+      await this.policy.refuse(ctx, `only the individual whose amendment was denied (or their personal representative) files this (${event}, 164.526(d)(1))`, { resourceType: 'amendment', resourceId: id, patientId });
     }
     return this.db.transaction(async (tx) => {
       const before = await findAmendment(tx, id);

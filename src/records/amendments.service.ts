@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { deadlineQueueClauses } from '../common/deadline-queue';
-import { AccessPolicyService, Granted } from '../access/access-policy.service';
+import { AccessPolicyService, actsAsIndividual, Granted } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
@@ -60,9 +60,11 @@ export class AmendmentsService {
       await this.audit.appendWithin(tx, [
         amendmentEvent(ctx, grant, row, 'request', null, row, {
           itemType: dto.itemType, itemId: dto.itemId, onBehalf: ctx.user.patientId !== patientId, notifyPersons: dto.notifyPersons?.length ?? 0,
+          actingFor: grant.actingFor,
         }),
       ]);
-      return this.toDto(row);
+      // A personal representative files as the individual (164.502(g)): the answer says on whose behalf.
+      return grant.actingFor ? { ...this.toDto(row), actingFor: grant.actingFor } : this.toDto(row);
     });
   }
 
@@ -171,8 +173,8 @@ export class AmendmentsService {
     if (ctx.user.permissions.has('amendment:decide')) return this.policy.require(ctx, 'amendment:decide', patientId, target);
     if (row.decider_user_id !== null && Number(row.decider_user_id) === ctx.user.id) return this.policy.require(ctx, 'amendment:respond', patientId, target);
     const grant = await this.policy.require(ctx, 'amendment:request', patientId, target);
-    if (ctx.user.patientId !== patientId) {
-      await this.policy.refuse(ctx, 'an amendment request is readable by HIM (amendment:decide) and by the individual it belongs to', { ...target, patientId });
+    if (!actsAsIndividual(grant)) {
+      await this.policy.refuse(ctx, 'an amendment request is readable by HIM (amendment:decide) and by the individual it belongs to (or their personal representative)', { ...target, patientId });
     }
     return grant;
   }

@@ -101,9 +101,13 @@ export class ClinicalService {
     return this.db.transaction(async (tx) => {
       const now = this.clock.nowIso();
       const row = (await tx.one<EncounterRow>(
-        `INSERT INTO encounters (patient_id, encounter_class, admitted_at, department, attending_user_id, reason, version, created_at, created_by, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8) RETURNING ${ENCOUNTER_COLUMNS}`,
-        [patientId, dto.class, toStoredTime(dto.admittedAt), dto.department, ctx.user.role === 'physician' ? ctx.user.id : null, dto.reason, now, ctx.user.id],
+        `INSERT INTO encounters (patient_id, encounter_class, admitted_at, department, attending_user_id, reason, version, created_at, created_by, updated_at, updated_by,
+           self_pay, minor_consent)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8, $9, $10) RETURNING ${ENCOUNTER_COLUMNS}`,
+        [
+          patientId, dto.class, toStoredTime(dto.admittedAt), dto.department, ctx.user.role === 'physician' ? ctx.user.id : null, dto.reason, now, ctx.user.id,
+          dto.selfPay ?? false, dto.minorConsent ?? null,
+        ],
       ))!;
       await this.auditWrite(tx, ctx, grant, patientId, 'create', 'encounter', row.id, { after: toEncounterDto(row) });
       return toEncounterDto(row);
@@ -124,6 +128,8 @@ export class ClinicalService {
     if (dto.plannedReadmission !== undefined) changes.push(['planned_readmission', dto.plannedReadmission]);
     if (dto.department !== undefined) changes.push(['department', dto.department]);
     if (dto.status !== undefined) changes.push(['status', dto.status]);
+    if (dto.selfPay !== undefined) changes.push(['self_pay', dto.selfPay]);
+    if (dto.minorConsent !== undefined) changes.push(['minor_consent', dto.minorConsent === 'none' ? null : dto.minorConsent]);
     if (changes.length === 0) throw InvalidInput.field('body', 'names no field to change');
     return this.db.transaction(async (tx) => {
       const before = await this.encounter(tx, encounterId);

@@ -15,10 +15,12 @@ export interface EncounterRow {
   version: number;
   sensitivity: string;
   sensitivity_category: string | null;
+  self_pay: unknown;
+  minor_consent: string | null;
 }
 
 export const ENCOUNTER_COLUMNS =
-  'id, patient_id, encounter_class, admitted_at, discharged_at, department, attending_user_id, disposition, planned_readmission, reason, status, version, sensitivity, sensitivity_category';
+  'id, patient_id, encounter_class, admitted_at, discharged_at, department, attending_user_id, disposition, planned_readmission, reason, status, version, sensitivity, sensitivity_category, self_pay, minor_consent';
 
 export function toEncounterDto(r: EncounterRow) {
   return {
@@ -36,5 +38,9 @@ export function toEncounterDto(r: EncounterRow) {
     version: Number(r.version),
     sensitivity: r.sensitivity,
     sensitivityCategory: r.sensitivity_category,
+    // Paid out of pocket in full: the individual may require that a health plan not receive it (45 CFR 164.522(a)(1)(vi)).
+    selfPay: bool(r.self_pay),
+    // Why a minor's parent is not their representative for this care (164.502(g)(3)(i)); a parent never sees it.
+    minorConsent: r.minor_consent,
   };
 }

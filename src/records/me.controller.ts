@@ -1,7 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../auth/decorators';
 import { PageDto, PageQueryDto } from '../common/pagination';
+import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccountingDto } from '../release-of-information/dto/accounting.dto';
 import { AccessLogEntryDto } from './dto/me.dto';
@@ -36,5 +37,30 @@ export class MeController {
   @ApiOkResponse({ type: AccountingDto })
   disclosures(@Ctx() ctx: RequestContext) {
     return this.me.disclosures(ctx);
+  }
+
+  // A personal representative (45 CFR 164.502(g)) acts for a patient picked from GET /me/represented; the access
+  // policy decides whether the representation is in force, and every answer says on whose behalf (actingFor).
+
+  @Authorize('self:record')
+  @Get('represented/:patientId/record')
+  @ApiOperation({ summary: 'The represented patient\'s designated record set, as the individual sees it (a minor\'s own care withheld from a parent, 164.502(g)(3))' })
+  @ApiOkResponse({ type: RecordDto })
+  representedRecord(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number) {
+    return this.me.record(ctx, patientId);
+  }
+
+  @Authorize('self:record')
+  @Get('represented/:patientId/access-log')
+  @ApiOperation({ summary: 'Who opened the represented patient\'s record' })
+  representedAccessLog(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: PageQueryDto) {
+    return this.me.accessLog(ctx, q, patientId);
+  }
+
+  @Authorize('disclosure:read')
+  @Get('represented/:patientId/disclosures')
+  @ApiOperation({ summary: 'The represented patient\'s accounting of disclosures (164.528)' })
+  representedDisclosures(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number) {
+    return this.me.disclosures(ctx, patientId);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicyService } from '../access/access-policy.service';
+import { AccessPolicyService, individualPermission } from '../access/access-policy.service';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { PageQueryDto } from '../common/pagination';
@@ -17,24 +17,25 @@ export class MeService {
     private readonly disclosureLog: DisclosuresService,
   ) {}
 
-  async record(ctx: RequestContext) {
-    return this.records.read(ctx, await this.ownPatientId(ctx));
+  /** `represented`: the patient a personal representative picked (GET /me/represented); the policy decides. */
+  async record(ctx: RequestContext, represented?: number) {
+    return this.records.read(ctx, represented ?? (await this.ownPatientId(ctx)));
   }
 
-  async accessLog(ctx: RequestContext, q: PageQueryDto) {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'access-log', resourceId: patientId });
+  async accessLog(ctx: RequestContext, q: PageQueryDto, represented?: number) {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'access-log', resourceId: patientId });
     const page = await this.auditQuery.accessLog(patientId, q, ctx.user.id);
     await this.audit.append({ ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'access-log', resourceId: patientId, patientId, details: { results: page.total } });
-    return page;
+    return grant.actingFor ? { ...page, actingFor: grant.actingFor } : page;
   }
 
-  async disclosures(ctx: RequestContext) {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'disclosures', resourceId: patientId });
+  async disclosures(ctx: RequestContext, represented?: number) {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'disclosures', resourceId: patientId });
     const accounting = await this.disclosureLog.accounting(patientId);
     await this.audit.append({ ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'disclosures', resourceId: patientId, patientId, details: { results: accounting.items.length } });
-    return accounting;
+    return grant.actingFor ? { ...accounting, actingFor: grant.actingFor } : accounting;
   }
 
   /** A patient user is linked to one record; the link comes from the database, never from the request. */

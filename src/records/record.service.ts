@@ -45,6 +45,8 @@ export class RecordService {
     const withheld = limitsOf(caller);
     record.withheld = withheld;
     record.access = { reasons: grant.reasons, breakGlass: grant.breakGlass };
+    // A personal representative's read says on whose behalf (45 CFR 164.502(g)).
+    if (grant.actingFor) record.actingFor = grant.actingFor;
     await this.audit.append({
       ...fromContext(ctx),
       action: 'read',
@@ -54,7 +56,7 @@ export class RecordService {
       patientId,
       breakGlass: grant.breakGlass,
       purposeOfUse: grant.roiRequestId !== undefined ? 'DISCLOSURE' : ctx.purposeOfUse ?? (grant.breakGlass ? 'ETREAT' : null),
-      details: { view: view.name, counts, roiRequestId: grant.roiRequestId },
+      details: { view: view.name, counts, roiRequestId: grant.roiRequestId, actingFor: grant.actingFor },
     });
     return record;
   }

@@ -24,6 +24,7 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
       sensitivity: row.sensitivity === 'restricted' ? 'restricted' : 'normal',
       category: row.sensitivity_category ?? null,
       date: row.admitted_at,
+      encounterId: Number(row.id),
     },
     sensitiveFields: [{ field: 'reason', categories: [...own, ...(reasonCategories.get(Number(row.id)) ?? [])] }],
   };
@@ -32,6 +33,8 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
 export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
   const facts = itemFacts(type, row);
   facts.date = (row[DATE_COLUMN[type]] as string | null) ?? null;
+  // Restrictions and a minor's own care are per encounter (164.522(a), 164.502(g)(3)).
+  facts.encounterId = Number(row.encounter_id);
   return { type, facts };
 }
 

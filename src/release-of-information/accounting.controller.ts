@@ -77,4 +77,20 @@ export class AccountingController {
   transition(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: AccountingTransitionDto) {
     return this.accounting.transition(ctx, id, dto);
   }
+
+  @Authorize('disclosure:read')
+  @Post('me/represented/:patientId/accounting-requests')
+  @ApiOperation({ summary: 'A personal representative asks for the represented patient\'s accounting of disclosures (164.528, 164.502(g))' })
+  @ApiCreatedResponse({ type: AccountingRequestDto })
+  fileFor(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number) {
+    return this.accounting.file(ctx, patientId);
+  }
+
+  @Authorize('disclosure:read')
+  @Get('me/represented/:patientId/accounting-requests')
+  @ApiOperation({ summary: 'The represented patient\'s requests for an accounting of disclosures' })
+  @ApiOkResponse({ type: PageDto(AccountingRequestDto) })
+  mineFor(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: AccountingQueueQueryDto) {
+    return this.accounting.mine(ctx, q, patientId);
+  }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessPolicyService } from '../access/access-policy.service';
+import { AccessPolicyService, actsAsIndividual, individualPermission } from '../access/access-policy.service';
 import type { AuditEventInput } from '../audit/audit.types';
 import { AuditWriter, fromContext } from '../audit/audit.writer';
 import { Clock } from '../common/clock';
@@ -84,9 +84,9 @@ export class AccountingService {
   }
 
   /** POST /me/accounting-requests: the individual asks for an accounting; due in 60 days; the first in 12 months is free. */
-  async file(ctx: RequestContext): Promise<AccountingRequestDto> {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+  async file(ctx: RequestContext, represented?: number): Promise<AccountingRequestDto> {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request' });
     return this.db.transaction(async (tx) => {
       const receivedAt = this.clock.nowIso();
       const earlier = num((await tx.one<{ n: unknown }>(
@@ -104,21 +104,23 @@ export class AccountingService {
       ))!;
       await this.audit.appendWithin(tx, [{
         ...fromContext(ctx), action: 'create', outcome: 'success', resourceType: 'accounting-request', resourceId: Number(row.id), patientId,
-        details: { dueAt: row.due_at, feeCents: fee.feeCents, quotedCents: fee.quotedCents, status },
+        details: { dueAt: row.due_at, feeCents: fee.feeCents, quotedCents: fee.quotedCents, status, actingFor: grant.actingFor },
       }]);
-      return this.withDelivery(tx, this.toDto(row, receivedAt));
+      const dto = await this.withDelivery(tx, this.toDto(row, receivedAt));
+      // A personal representative asks as the individual (164.502(g)); the answer says on whose behalf.
+      return grant.actingFor ? { ...dto, actingFor: grant.actingFor } : dto;
     });
   }
 
   /** GET /me/accounting-requests. */
-  async mine(ctx: RequestContext, q: AccountingQueueQueryDto): Promise<Page<AccountingRequestDto>> {
-    const patientId = await this.ownPatientId(ctx);
-    await this.policy.require(ctx, 'self:record', patientId, { resourceType: 'accounting-request' });
+  async mine(ctx: RequestContext, q: AccountingQueueQueryDto, represented?: number): Promise<Page<AccountingRequestDto> & { actingFor?: unknown }> {
+    const patientId = represented ?? (await this.ownPatientId(ctx));
+    const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, { resourceType: 'accounting-request' });
     const page = await this.list([['patient_id = $?', patientId]], q, 'received_at DESC, id DESC');
     await this.audit.append({
       ...fromContext(ctx), action: 'read', outcome: 'success', resourceType: 'accounting-request', patientId, details: { view: 'own', results: page.items.length },
     });
-    return page;
+    return grant.actingFor ? { ...page, actingFor: grant.actingFor } : page;
   }
 
   /** GET /accounting-requests: the ROI queue, soonest due first. */
@@ -226,8 +228,12 @@ export class AccountingService {
     const patientId = Number(row.patient_id);
     const target = { resourceType: 'accounting-request', resourceId: Number(row.id), patientId };
     if (ctx.user.permissions.has('roi:process')) await this.policy.require(ctx, 'disclosure:read', patientId, target);
-    else if (ctx.user.patientId !== patientId) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
-    else await this.policy.require(ctx, 'self:record', patientId, target);
+    else if (ctx.user.role !== 'representative' && ctx.user.patientId !== patientId) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
+    else {
+      // The patient, or their personal representative: the policy decides whether the representation is in force (164.502(g)).
+      const grant = await this.policy.require(ctx, individualPermission(ctx.user, 'accounting'), patientId, target);
+      if (!actsAsIndividual(grant)) await this.policy.refuse(ctx, 'a patient sees only their own accounting requests', target);
+    }
     return patientId;
   }
 

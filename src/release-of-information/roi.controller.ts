@@ -10,6 +10,7 @@ import { responseHeaders } from '../common/openapi/response-headers';
 import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { FHIR_RESOURCE_MODELS, FhirBundleDto } from './dto/fhir.dto';
+import { ReplaceBasisFactsDto } from './dto/release-basis.dto';
 import { DisclosurePackageDto, RoiRecordsDto } from './dto/package.dto';
 import {
   CreateRoiRequestDto, PackageQueryDto, PrivacyApprovalDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
@@ -54,6 +55,14 @@ export class RoiController {
   @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
   mine(@Ctx() ctx: RequestContext, @Query() q: RoiQueueQueryDto) {
     return this.intake.mine(ctx, q);
+  }
+
+  @Authorize('self:record')
+  @Get('me/represented/:patientId/roi-requests')
+  @ApiOperation({ summary: 'A personal representative: the represented patient\'s own release-of-information requests (164.502(g))' })
+  @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
+  mineFor(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: RoiQueueQueryDto) {
+    return this.intake.mine(ctx, q, patientId);
   }
 
   @AuthorizeAny('roi:process', 'roi:create')
@@ -102,6 +111,17 @@ export class RoiController {
   @ApiOkResponse({ type: RoiRequestDto })
   replaceAuthorization(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: ReplaceAuthorizationDto) {
     return this.intake.replaceAuthorization(ctx, id, dto);
+  }
+
+  @Authorize('roi:process')
+  @Put('roi/requests/:id/basis-facts')
+  @ApiOperation({
+    summary: 'Legal process desk: complete the documents of the basis before validation (the order or subpoena, its scope and assurances, the law enforcement path, the patient\'s direction)',
+    description: 'Replaces the facts named (legalProcess, lawEnforcement, publicHealth, operations, direction); validation then checks them (164.512(b), (e), (f), 164.524(c)(3)(ii)). 409 after validation or on a stale version.',
+  })
+  @ApiOkResponse({ type: RoiRequestDto })
+  replaceBasisFacts(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: ReplaceBasisFactsDto) {
+    return this.intake.replaceBasisFacts(ctx, id, dto);
   }
 
   @Authorize('roi:process')

@@ -5,6 +5,7 @@ import { AuditDataModule } from '../audit/audit-data.module';
 import { AuditModule } from '../audit/audit.module';
 import { UsersDataModule } from '../auth/users-data.module';
 import { AuditSummaryReport } from './audit-summary/audit-summary.report';
+import { OutcomeReleases } from './outcomes/outcome-releases';
 import { OutcomesReport } from './outcomes/outcomes.report';
 import { ReportRunsService } from './report-runs.service';
 import { ReportsController } from './reports.controller';
@@ -19,6 +20,6 @@ import { RoiReport } from './roi/roi.report';
 @Module({
   imports: [AccessModule, AccessDataModule, AuditModule, AuditDataModule, UsersDataModule],
   controllers: [ReportsController],
-  providers: [ReportsService, ReportRunsService, OutcomesReport, AuditSummaryReport, RoiReport],
+  providers: [ReportsService, ReportRunsService, OutcomesReport, OutcomeReleases, AuditSummaryReport, RoiReport],
 })
 export class ReportingModule {}

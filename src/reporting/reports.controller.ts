@@ -3,12 +3,11 @@ import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPro
 import type { Response } from 'express';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
-import { responseHeaders } from '../common/openapi/response-headers';
 import { PageDto, PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AuditSummaryQueryDto, CreateRunDto, DeidentifiableFlagDto, OutcomesQueryDto, RoiQueryDto, RunDownloadQueryDto } from './dto/report-query.dto';
 import {
-  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, OutcomesDefinitionDto, AuditSummaryReportDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
+  ANY_REPORT_SCHEMA, AuditSummaryParametersDto, AuditSummaryReportDto, OutcomesDefinitionDto, OutcomesParametersDto, OutcomesReportDto, REPORT_MODELS, ReportRunDto,
   RoiReportDto, RoiReportParametersDto,
 } from './dto/report-response.dto';
 import type { RenderedReport } from './render/render';
@@ -27,8 +26,6 @@ function reportContent(json: Record<string, unknown>, what: string) {
       'text/csv': { schema: { type: 'string' } },
       'image/svg+xml': { schema: { type: 'string' } },
     },
-    // Set with a file rendering (csv, svg, and every stored run), see file() below.
-    headers: responseHeaders('X-Content-SHA256', 'Content-Disposition'),
   });
 }
 

@@ -276,7 +276,7 @@ export async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Pr
     for (const [action, extra] of actions) r = await call('roi.nguyen', 'post', `/roi/requests/${r.id}/transitions`, { action, version: r.version, ...extra });
   };
   const third = (patientId: number) => ({
-    patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation',
+    patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation', lawEnforcement: { path: 'legal-process' }, legalProcess: { type: 'court-ordered-warrant', issuedBy: 'County District Court', issuedOn: '2024-06-01', documents: [{ title: 'Search warrant', reference: 'SW-2024-1' }] },
     recordTypes: ['encounters', 'diagnoses', 'procedures', 'observations', 'notes'], format: 'electronic',
   });
   const review = [['verify-identity'], ['validate-authorization'], ['begin-review']] as [string][];

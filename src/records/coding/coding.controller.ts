@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize, AuthorizeAny } from '../../auth/decorators';
 import { IdPipe } from '../../common/id.pipe';
-import { ItemsDto, PageDto } from '../../common/pagination';
+import { PageDto } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CodingAbstractService } from './coding-abstract.service';
 import {
-  AnswerQueryDto, CodingAbstractDto, CodingAbstractVersionsDto, CreateQueryDto, ProviderQueryDto, QueryListQueryDto, QueryTransitionDto,
+  AnswerQueryDto, CodingAbstractDto, CodingAbstractVersionsDto, CreateQueryDto, ProviderQueryDto, ProviderQueryListDto, QueryListQueryDto, QueryTransitionDto,
   SaveCodingAbstractDto,
 } from './dto/coding.dto';
 import { ProviderQueriesService } from './provider-queries.service';
@@ -62,7 +62,7 @@ export class CodingController {
   @AuthorizeAny(...CODING_READERS)
   @Get('encounters/:id/queries')
   @ApiOperation({ summary: 'The provider queries of an encounter, with their state and ageing' })
-  @ApiOkResponse({ type: ItemsDto(ProviderQueryDto) })
+  @ApiOkResponse({ type: ProviderQueryListDto })
   encounterQueries(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.queries.forEncounter(ctx, id);
   }

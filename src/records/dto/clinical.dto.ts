@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { MINOR_CONSENT_BASES, MinorConsentBasis } from '../../access/representation';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsTimestamp } from '../../common/validators';
 
@@ -37,6 +38,9 @@ export class CreateEncounterDto {
   @ApiProperty({ example: '2026-11-20T08:00:00Z' }) @IsTimestamp() admittedAt: string;
   @ApiProperty({ example: 'Internal Medicine' }) @IsString() @Length(1, 100) department: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) reason?: string;
+  @ApiPropertyOptional({ description: 'Paid out of pocket in full (45 CFR 164.522(a)(1)(vi))' }) @IsOptional() @IsBoolean() selfPay?: boolean;
+  @ApiPropertyOptional({ enum: MINOR_CONSENT_BASES, nullable: true, description: 'Care a minor\'s parent or guardian is not the representative for (164.502(g)(3)(i))' })
+  @IsOptional() @IsIn(MINOR_CONSENT_BASES, { message: `minorConsent must be one of ${MINOR_CONSENT_BASES.join(', ')}` }) minorConsent?: MinorConsentBasis;
 }
 
 export class UpdateEncounterDto {
@@ -45,6 +49,9 @@ export class UpdateEncounterDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() plannedReadmission?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) department?: string;
   @ApiPropertyOptional({ enum: ['entered-in-error'] }) @IsOptional() @IsIn(['entered-in-error']) status?: 'entered-in-error';
+  @ApiPropertyOptional({ description: 'Paid out of pocket in full (45 CFR 164.522(a)(1)(vi))' }) @IsOptional() @IsBoolean() selfPay?: boolean;
+  @ApiPropertyOptional({ enum: [...MINOR_CONSENT_BASES, 'none'], description: 'Care a minor\'s parent or guardian is not the representative for (164.502(g)(3)(i)); none clears it' })
+  @IsOptional() @IsIn([...MINOR_CONSENT_BASES, 'none'], { message: `minorConsent must be one of ${MINOR_CONSENT_BASES.join(', ')}, none` }) minorConsent?: MinorConsentBasis | 'none';
   @ApiProperty({ description: 'The version you read (optimistic locking)' }) @IsInt() @Min(1) @Max(2147483647) version: number;
 }
 

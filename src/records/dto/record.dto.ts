@@ -32,6 +32,9 @@ export class EncounterDto {
   @ApiProperty() version: number;
   @ApiProperty({ enum: ['normal', 'restricted'] }) sensitivity: string;
   @ApiProperty({ nullable: true, enum: STORED_SENSITIVITY_CATEGORIES, type: String }) sensitivityCategory: string | null;
+  @ApiProperty({ description: 'Paid out of pocket in full (45 CFR 164.522(a)(1)(vi))' }) selfPay: boolean;
+  @ApiProperty({ nullable: true, type: String, enum: ['minor-consented', 'court-directed', 'confidentiality-agreed'], description: 'Care a minor\'s parent is not the representative for (164.502(g)(3)(i))' })
+  minorConsent: string | null;
   @ApiPropertyOptional({ type: [String], description: 'When the reason is shown: the restricted categories it restates (those of the encounter\'s restricted diagnoses)' })
   reasonCategories?: string[];
   @ApiPropertyOptional({ type: () => [RedactionDto], description: 'Fields set to null by the item-visibility rule, with the reason' })

@@ -42,6 +42,11 @@ export class MeasureDefinitionDto {
 export class SuppressionDto {
   @ApiProperty() rule: string;
   @ApiProperty({ description: 'How many values were withheld' }) suppressedCells: number;
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: { type: 'string' }, example: { '2026-10': '2026-12-03T09:00:00.000Z' },
+    description: 'Outcomes: when each month of the range was first released (de-identified months are kept as first released)',
+  })
+  monthsReleasedAt?: Record<string, string>;
 }
 
 /** The header every report's JSON starts with. */
@@ -67,8 +72,6 @@ export class OutcomesParametersDto extends RangeDto {
 export const DispositionCountsDto = keyedClass('DispositionCountsDto', DISPOSITIONS, PUBLISHED_COUNT, 'Discharges with this disposition');
 
 export class OutcomeGroupDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'De-identified output only: the months of the row whose discharges were suppressed' })
-  cellsWithheld?: number;
   @ApiProperty({ description: 'Month (YYYY-MM), department, ICD-10-CM chapter, or Total' }) group: string;
   @ApiProperty(PUBLISHED_COUNT) discharges: unknown;
   @ApiProperty(PUBLISHED_COUNT) indexStays: unknown;
@@ -80,34 +83,33 @@ export class OutcomeGroupDto {
   @ApiProperty(PUBLISHED_COUNT) mortalityEligibleDischarges: unknown;
   @ApiProperty({ ...PUBLISHED_VALUE, description: 'A fraction' }) mortalityRate: unknown;
   @ApiProperty({ type: DispositionCountsDto }) dispositions: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'De-identified: months of the row whose discharges were withheld (the row then adds up the others)' }) cellsWithheld?: number;
 }
 
 export class CohortExclusionDto {
-  @ApiProperty({ description: 'A short name, also the key of the exclusion in the definition' }) exclusion: string;
+  @ApiProperty({ example: 'primary psychiatric diagnosis' }) exclusion: string;
   @ApiProperty() rule: string;
-  @ApiProperty({ description: 'Where the rule comes from' }) source: string;
+  @ApiProperty() source: string;
 }
 
-/** Who the readmission measure is about, and every exclusion with its source (src/reporting/outcomes/cohort.ts). */
 export class ReadmissionCohortDto {
   @ApiProperty() population: string;
-  @ApiProperty({ type: [CohortExclusionDto] }) exclusions: CohortExclusionDto[];
-  @ApiProperty({ type: [CohortExclusionDto], description: 'Exclusions of the national measure that do not apply to one hospital\'s records, and why' }) notApplicable: CohortExclusionDto[];
+  @ApiProperty({ type: [CohortExclusionDto], description: 'Every exclusion from the index stays, with its source' }) exclusions: CohortExclusionDto[];
+  @ApiProperty({ type: [CohortExclusionDto], description: 'Parts of the CMS specification that do not apply, and why' }) notApplicable: CohortExclusionDto[];
 }
 
 export class ReleaseGridDto {
-  @ApiProperty({ enum: ['calendar month'] }) unit: string;
+  @ApiProperty({ example: 'calendar month' }) unit: string;
   @ApiProperty() rule: string;
-  @ApiProperty({ description: 'YYYY-MM: the latest month whose readmission window has closed' }) latestClosedMonth: string;
+  @ApiProperty({ example: '2026-10', description: 'The latest month whose readmission windows have closed' }) latestClosedMonth: string;
 }
 
-/** GET /reports/outcomes/definition: what an outcomes report with these settings would state, without running it. */
 export class OutcomesDefinitionDto {
   @ApiProperty({ enum: ['outcomes'] }) report: string;
   @ApiProperty() deidentified: boolean;
   @ApiProperty({ enum: LOS_CONVENTIONS }) lengthOfStayConvention: string;
   @ApiProperty({ type: ReadmissionCohortDto }) readmissionCohort: ReadmissionCohortDto;
-  @ApiProperty({ type: ReleaseGridDto, nullable: true, description: 'De-identified output only: the grid of whole months it is released on' }) releaseGrid: ReleaseGridDto | null;
+  @ApiProperty({ type: ReleaseGridDto, nullable: true, description: 'null unless de-identified' }) releaseGrid: ReleaseGridDto | null;
   @ApiProperty({ type: [MeasureDefinitionDto] }) definitions: MeasureDefinitionDto[];
 }
 

@@ -2,6 +2,7 @@ import { num } from '../../database/db';
 import { monthsOf, DateRange } from '../date-range';
 import { Published, SUPPRESSED } from '../report-document';
 import { Disposition, DISPOSITIONS, dispositionColumn } from './dispositions';
+import { LosConvention, lengthOfStayDays } from './length-of-stay';
 import { addInto, emptyCell, GRID_GROUPINGS, GridCell, GridGrouping, monthRelease, MonthGrid, MonthRelease, ShownMeasure } from './grid-release';
 import { OutcomeGroupView, rate, round } from './outcome-measures';
 import type { OutcomeCellRow, OutcomeGrouping } from './outcomes-query';
@@ -94,7 +95,7 @@ export function rowView(group: string, parts: CellPart[]): GridRowView {
   };
 }
 
-/** The month grid of a range from the cells query's rows (every month of the range, empty ones too). */
+/** The month grid of a range from the cells query's rows (every month of the range, empty ones too), lengths in midnights. */
 export function monthGrids(range: DateRange, rows: OutcomeCellRow[]): MonthGrid[] {
   const grids = new Map(monthsOf(range).map((month) => [month, { month, all: emptyCell(), groups: { department: new Map(), diagnosisChapter: new Map() } } as MonthGrid]));
   for (const r of rows) {
@@ -116,6 +117,20 @@ export function monthGrids(range: DateRange, rows: OutcomeCellRow[]): MonthGrid[
     }
   }
   return [...grids.values()];
+}
+
+/** A month grid with its lengths of stay under a convention (the grid keeps them in midnights). */
+export function underConvention(grid: MonthGrid, convention: LosConvention): MonthGrid {
+  const convert = (c: GridCell): GridCell => {
+    const hist = new Map<number, number>();
+    for (const [midnights, n] of c.hist) {
+      const los = lengthOfStayDays(convention, midnights);
+      hist.set(los, (hist.get(los) ?? 0) + n);
+    }
+    return { ...c, dispositions: { ...c.dispositions }, hist, losSum: [...hist].reduce((a, [los, n]) => a + los * n, 0) };
+  };
+  const groups = (m: Map<string, GridCell>) => new Map([...m].map(([name, c]) => [name, convert(c)]));
+  return { month: grid.month, all: convert(grid.all), groups: { department: groups(grid.groups.department), diagnosisChapter: groups(grid.groups.diagnosisChapter) } };
 }
 
 /**

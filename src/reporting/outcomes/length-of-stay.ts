@@ -24,6 +24,14 @@ export function lengthOfStaySql(sql: ReportSql, convention: LosConvention, e: st
   return convention === 'inpatient-census' ? `(CASE WHEN ${midnights} < 1 THEN 1 ELSE ${midnights} END)` : midnights;
 }
 
+/**
+ * The same rule in TypeScript, from the number of midnights: the de-identified grid keeps its histograms by midnights
+ * (outcome-releases.ts) and applies the convention when it builds a report, so a frozen month serves both.
+ */
+export function lengthOfStayDays(convention: LosConvention, midnights: number): number {
+  return convention === 'inpatient-census' ? Math.max(1, midnights) : midnights;
+}
+
 export function lengthOfStayDefinitions(convention: LosConvention): MeasureDefinition[] {
   const rule =
     convention === 'inpatient-census'

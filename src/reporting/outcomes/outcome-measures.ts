@@ -1,5 +1,5 @@
 import { num } from '../../database/db';
-import { Published, SUPPRESSED } from '../report-document';
+import type { Published } from '../report-document';
 import { Disposition, DISPOSITIONS, dispositionColumn } from './dispositions';
 import type { OutcomesRow } from './outcomes-query';
 
@@ -65,24 +65,20 @@ export function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-/** Every number shown as counted (identified output: a privacy officer, an instructor). */
-export function viewOf(c: OutcomeCounts, isPublished: (cell: string) => boolean = () => true, key = ''): OutcomeGroupView {
-  const show = <T>(cell: string, value: T): Published<T> => (isPublished(`${cell}:${key}`) ? value : SUPPRESSED);
-  const both = (a: string, b: string) => isPublished(`${a}:${key}`) && isPublished(`${b}:${key}`);
-  const transfers = c.dispositions['transfer-acute'];
+/** Every number shown as counted: identified output (a privacy officer, an instructor). De-identified: grid-views.ts. */
+export function viewOf(c: OutcomeCounts): OutcomeGroupView {
+  const eligible = c.discharges - c.dispositions['transfer-acute'];
   return {
     group: c.group,
-    discharges: show('D', c.discharges),
-    indexStays: show('I', c.indexStays),
-    readmissions: show('R', c.readmissions),
-    // A rate is shown only when both of its counts are: otherwise rate x denominator gives the numerator back.
-    readmissionRate: both('R', 'I') ? rate(c.readmissions, c.indexStays) : SUPPRESSED,
-    // Lengths of stay of a suppressed (small) group would describe a handful of identifiable stays.
-    averageLengthOfStay: isPublished(`D:${key}`) ? (c.discharges === 0 ? null : round(c.losSum / c.discharges, 2)) : SUPPRESSED,
-    medianLengthOfStay: isPublished(`D:${key}`) ? c.losMedian : SUPPRESSED,
-    deaths: show('expired', c.deaths),
-    mortalityEligibleDischarges: both('D', 'transfer-acute') ? c.discharges - transfers : SUPPRESSED,
-    mortalityRate: both('D', 'transfer-acute') && isPublished(`expired:${key}`) ? rate(c.deaths, c.discharges - transfers) : SUPPRESSED,
-    dispositions: Object.fromEntries(DISPOSITIONS.map((d) => [d, show(d, c.dispositions[d])])) as Record<Disposition, Published<number>>,
+    discharges: c.discharges,
+    indexStays: c.indexStays,
+    readmissions: c.readmissions,
+    readmissionRate: rate(c.readmissions, c.indexStays),
+    averageLengthOfStay: c.discharges === 0 ? null : round(c.losSum / c.discharges, 2),
+    medianLengthOfStay: c.losMedian,
+    deaths: c.deaths,
+    mortalityEligibleDischarges: eligible,
+    mortalityRate: rate(c.deaths, eligible),
+    dispositions: { ...c.dispositions },
   };
 }

@@ -1,4 +1,5 @@
 import type { SqlParam } from '../../database/db';
+import type { DateRange } from '../date-range';
 import { dayAfter, ReportSql } from '../sql-dialect';
 import { DISPOSITIONS, dispositionColumn } from './dispositions';
 import { adultAtAdmissionSql, surgicalProcedureSql } from './cohort';
@@ -94,13 +95,14 @@ export interface OutcomeCellRow extends Omit<OutcomesRow, 'is_total' | 'grp' | '
 
 /**
  * The finest cells of the release grid (de-identified output, release-grid.ts): the stays counted per calendar
- * month of discharge, department, chapter of the principal diagnosis and length of stay. Every published number of
- * a de-identified report is a sum of these, so every grouping and every range is built from the same cells.
+ * month of discharge, department, chapter of the principal diagnosis and length of stay in midnights (the
+ * convention is applied when a report is built: length-of-stay.ts). Every published number of a de-identified
+ * report is a sum of these, so every grouping and every range is built from the same cells.
  */
-export function outcomeCellsQuery(sql: ReportSql, input: Omit<OutcomesQueryInput, 'groupBy'>): { text: string; params: SqlParam[] } {
+export function outcomeCellsQuery(sql: ReportSql, input: DateRange): { text: string; params: SqlParam[] } {
   const counts = countColumns();
   const text = `
-    WITH ${staysCtes(sql, input, 'month')}
+    WITH ${staysCtes(sql, { losConvention: 'midnights' }, 'month')}
     SELECT month, department, chapter, los_days, ${counts.map(([name, expr]) => `${expr} AS ${name}`).join(', ')}
       FROM stays
      GROUP BY month, department, chapter, los_days`;

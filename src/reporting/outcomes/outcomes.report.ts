@@ -13,12 +13,13 @@ import { DISPOSITION_DEFINITION, DISPOSITIONS } from './dispositions';
 import { LosConvention, lengthOfStayDefinitions } from './length-of-stay';
 import { MORTALITY_DEFINITION } from './mortality';
 import { COHORT_NOT_APPLICABLE, CohortExclusion, cohortExclusions } from './cohort';
-import { gridReport, monthGrids } from './grid-views';
+import { gridReport, monthGrids, underConvention } from './grid-views';
+import { OutcomeReleases } from './outcome-releases';
 import { countsOf, emptyCounts, OutcomeCounts, OutcomeGroupView, viewOf } from './outcome-measures';
 import { OutcomeCellRow, outcomeCellsQuery, OutcomeGrouping, outcomesQuery, OutcomesRow } from './outcomes-query';
 import { DAY_ARITHMETIC_DEFINITION, DISCHARGES_DEFINITION } from './population';
 import { INDEX_STAY_DEFINITION, PLANNED_READMISSION_DEFINITION, READMISSION_DEFINITION } from './readmission';
-import { gridRange, latestClosedMonth, RELEASE_GRID_RULE } from './release-grid';
+import { gridRange, lastDayOfMonth, latestClosedMonth, RELEASE_GRID_RULE } from './release-grid';
 
 export interface OutcomesParameters extends DateRange {
   groupBy: OutcomeGrouping;
@@ -30,7 +31,7 @@ export interface OutcomesJson extends ReportHeader<OutcomesParameters> {
   readmissionCohort: ReadmissionCohort;
   groups: OutcomeGroupView[];
   total: OutcomeGroupView;
-  suppression: { rule: string; suppressedCells: number } | null;
+  suppression: { rule: string; suppressedCells: number; monthsReleasedAt: Record<string, string> } | null;
 }
 
 const GROUP_LABEL: Record<OutcomeGrouping, string> = {
@@ -78,7 +79,8 @@ export const RELEASE_GRID_DEFINITION: MeasureDefinition = {
     'total for every grouping). So two reports, whatever their ranges, groupings, runs or length-of-stay convention, differ by sums of ' +
     'published cells, and no suppressed count can be found by subtraction. Numbers over several months are therefore lower bounds ' +
     'when cells were withheld: cellsWithheld counts the months of the row whose discharges were suppressed. A correction of the records ' +
-    'after a month was released changes that month: stored runs keep what was released.',
+    'after a month was first released does not change it in de-identified reports: each month is kept as first released (suppression.monthsReleasedAt ' +
+    'says when); identified reports show the records as they are now.',
   source: SOURCES.cmsCellSize,
 };
 
@@ -102,6 +104,7 @@ export class OutcomesReport {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly releases: OutcomeReleases,
   ) {}
 
   async build(user: AuthUser, params: OutcomesParamsDto): Promise<ReportDocument<OutcomesJson>> {
@@ -121,7 +124,7 @@ export class OutcomesReport {
       readmissionCohort: READMISSION_COHORT,
       groups: views.groups,
       total: views.total,
-      suppression: deidentified ? { rule: SUPPRESSION_DEFINITION.rule, suppressedCells: views.suppressedCells } : null,
+      suppression: deidentified ? { rule: SUPPRESSION_DEFINITION.rule, suppressedCells: views.suppressedCells, monthsReleasedAt: views.releasedAt ?? {} } : null,
       definitions: outcomesDefinitions(losConvention, deidentified),
     };
     return {
@@ -149,14 +152,27 @@ export class OutcomesReport {
 
   private async identifiedViews(range: DateRange, groupBy: OutcomeGrouping, losConvention: LosConvention) {
     const { groups, total } = await this.counts(range, groupBy, losConvention);
-    return { groups: groups.map((g) => viewOf(g)), total: viewOf(total), suppressedCells: 0 };
+    return { groups: groups.map((g) => viewOf(g)), total: viewOf(total), suppressedCells: 0, releasedAt: undefined };
   }
 
-  /** De-identified: the month grid cells of the range, suppressed month by month, rows built from published cells. */
+  /**
+   * De-identified: the month grid cells of the range as first released (outcome-releases.ts; months never released
+   * before are counted now and stored), suppressed month by month, rows built from published cells.
+   */
   async gridViews(range: DateRange, groupBy: OutcomeGrouping, losConvention: LosConvention) {
-    const q = outcomeCellsQuery(reportSql(this.db.dialect), { ...range, losConvention });
-    const rows = await this.db.query<OutcomeCellRow>(q.text, q.params);
-    return gridReport(monthGrids(range, rows), groupBy, (names) => sortGroups(groupBy, names));
+    const months = monthsOf(range);
+    let released = await this.releases.load(months);
+    const missing = months.filter((m) => !released.has(m));
+    if (missing.length > 0) {
+      const span = { from: `${missing[0]}-01`, to: lastDayOfMonth(`${missing[missing.length - 1]}-01`) };
+      const q = outcomeCellsQuery(reportSql(this.db.dialect), span);
+      const counted = monthGrids(span, await this.db.query<OutcomeCellRow>(q.text, q.params));
+      await this.releases.store(counted.filter((g) => missing.includes(g.month)));
+      released = await this.releases.load(months);
+    }
+    const grids = months.map((m) => underConvention(released.get(m)!.grid, losConvention));
+    const views = gridReport(grids, groupBy, (names) => sortGroups(groupBy, names));
+    return { ...views, releasedAt: Object.fromEntries(months.map((m) => [m, released.get(m)!.releasedAt])) };
   }
 
   /** The counts per group and in total, from the database; every month of the range present when grouping by month. */
