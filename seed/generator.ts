@@ -10,6 +10,7 @@ import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
 import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
+import { seedAmendmentExamples } from './amendment-examples';
 import { seedRoiRightsExamples } from './roi-rights-examples';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
@@ -111,6 +112,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   const planted = await plantRepresentatives(db, users, nowMs);
   if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
   await seedRoiRightsExamples(db, users, nowMs);
+  await seedAmendmentExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
