@@ -60,20 +60,3 @@ export function PageDto<T>(item: Type<T>): Type<Page<T>> {
   pageClasses.set(item, PageOf as Type<Page<unknown>>);
   return PageOf;
 }
-
-/**
- * The documented shape of an unpaged list answer, `{ items }`, for one item class: `@ApiOkResponse({ type:
- * ItemsDto(X) })` documents a schema `XItemsDto` (memoized like PageDto).
- */
-const itemsClasses = new Map<Type<unknown>, Type<{ items: unknown[] }>>();
-
-export function ItemsDto<T>(item: Type<T>): Type<{ items: T[] }> {
-  const known = itemsClasses.get(item);
-  if (known) return known as Type<{ items: T[] }>;
-  class ItemsOf {
-    @ApiProperty({ type: [item] }) items: T[];
-  }
-  Object.defineProperty(ItemsOf, 'name', { value: `${item.name.replace(/Dto$/, '')}ItemsDto` });
-  itemsClasses.set(item, ItemsOf as Type<{ items: unknown[] }>);
-  return ItemsOf;
-}
