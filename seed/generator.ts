@@ -11,6 +11,7 @@ import { buildPools, FAKER_SEED } from './pools';
 import { seedLegalBasisExamples } from './legal-basis-examples';
 import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
+import { seedAmendmentExamples } from './amendment-examples';
 import { seedRoiRightsExamples } from './roi-rights-examples';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
@@ -113,6 +114,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
   await seedRoiRightsExamples(db, users, nowMs);
   await seedLegalBasisExamples(db, users, nowMs);
+  await seedAmendmentExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };

@@ -1,3 +1,4 @@
+import { CodingAndDeficiencies1765400000000 } from '../migrations/1765400000000-coding-and-deficiencies';
 import { DAY_MS } from '../src/common/clock';
 import { DEFAULT_SEED_NOW } from '../seed/generator';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -124,5 +125,21 @@ describe('chart deficiencies', () => {
     expect(pending).toEqual([expect.objectContaining({ type: 'unanswered-query', itemId: query.id, responsibleUserId: chen, status: 'deficient' })]);
     await chenApi.post(`/queries/${query.id}/answer`).send({ version: 1, response: 'Pneumococcal pneumonia, confirmed by culture.' }).expect(200);
     expect(ofEncounter(await him('?pageSize=200'))).toEqual([]);
+  });
+
+  it('the migration brings an existing database along: old notes count as signed, the role matrix gains the new defaults (down, then up)', async () => {
+    const runner = t.db.dataSource.createQueryRunner();
+    try {
+      const migration = new CodingAndDeficiencies1765400000000();
+      await migration.down(runner);
+      expect(await t.db.one(`SELECT 1 AS x FROM role_permissions WHERE role = 'coder' AND permission = 'clinical:read:restricted'`)).toBeUndefined();
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    t.db.clearStatementCache();
+    expect(await t.db.one(`SELECT 1 AS x FROM role_permissions WHERE role = 'coder' AND permission = 'clinical:read:restricted'`)).toBeDefined();
+    expect(await t.db.one(`SELECT 1 AS x FROM role_permissions WHERE role = 'him_technician' AND permission = 'deficiency:read'`)).toBeDefined();
+    expect(await t.db.one('SELECT 1 AS x FROM clinical_notes WHERE signed_at IS NULL')).toBeUndefined();
   });
 });
