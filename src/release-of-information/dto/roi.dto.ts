@@ -7,7 +7,7 @@ import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 import { NAMEABLE_CATEGORIES } from '../authorization';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
-import { DeliveryDto, DeniedItemDto, DenialDto } from './denial.dto';
+import { DeliveryDto, DeniedItemDto, DenialDto, DenialHistoryDetailsDto } from './denial.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
 import { RECORD_TYPES } from '../roi-scope';
@@ -248,7 +248,7 @@ export class RoiActorDto {
 }
 
 /** What a step of the history records beside its states (each key only on the steps that set it). */
-export class RoiHistoryDetailsDto {
+export class RoiHistoryDetailsDto extends DenialHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'receive: days allowed for this requester type' }) dueDays?: number;
   @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'receive: the legal basis of the disclosure' }) legalBasis?: string;
   @ApiPropertyOptional({ description: 'validate-authorization: valid, or why none is required' }) authorization?: string;
