@@ -8,6 +8,7 @@ import { plantDeficiencies } from './documentation-integrity';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
+import { seedLegalBasisExamples } from './legal-basis-examples';
 import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
 import { seedAmendmentExamples } from './amendment-examples';
@@ -112,6 +113,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   const planted = await plantRepresentatives(db, users, nowMs);
   if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
   await seedRoiRightsExamples(db, users, nowMs);
+  await seedLegalBasisExamples(db, users, nowMs);
   await seedAmendmentExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await updateStatistics(db);

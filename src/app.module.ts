@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { requestIdOf } from './common/body-parsing';
 import { CommonModule } from './common/common.module';
+import { logFormat, logTransport } from './common/log-format';
 import { ConsoleModule } from './console/console.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
@@ -38,6 +39,8 @@ const logging = LoggerModule.forRootAsync({
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customProps: () => ({ service: 'hit-records' }),
+      // JSON lines, except pino-pretty for a person at a terminal in development (common/log-format.ts).
+      transport: logTransport(logFormat(process.env, process.stdout.isTTY === true)),
     },
   }),
 });

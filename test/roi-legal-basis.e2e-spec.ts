@@ -260,3 +260,21 @@ describe('release of information: the legal basis of every release (issue 12)', 
     expect(PART2_REDISCLOSURE_NOTICE).not.toMatch(/identifies a patient as having or having had a substance use disorder/);
   });
 });
+
+describe('the seeded legal-basis examples (seed/legal-basis-examples.ts)', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp({ patients: 14 }); });
+  afterAll(() => t.close());
+
+  it('a subpoena awaiting assurances and a police request without process, both refused at validation', async () => {
+    const roi = await t.as('roi.nguyen');
+    const desk = (await roi.get('/roi/requests?legalBasis=judicial').expect(200)).body.items as { id: number; requesterName: string }[];
+    const subpoena = desk.find((r) => r.requesterName === 'Smith & Jones LLP')!;
+    const detail = (await roi.get(`/roi/requests/${subpoena.id}`).expect(200)).body;
+    expect(detail).toMatchObject({ status: 'identity-verified', basisFacts: { legalProcess: { docketNumber: 'CV-2026-00417' } }, basisCheck: { valid: false } });
+    const refused = await roi.post(`/roi/requests/${subpoena.id}/transitions`).send({ action: 'validate-authorization', version: detail.version }).expect(400);
+    expect(refused.body.details.map((d: { field: string }) => d.field)).toContain('legalProcess.notice.objectionPeriodEnded');
+    const police = (await roi.get('/roi/requests?legalBasis=law-enforcement').expect(200)).body.items[0];
+    expect(police).toMatchObject({ requesterName: 'Springfield Police Department', purpose: 'Investigation', status: 'received' });
+  });
+});

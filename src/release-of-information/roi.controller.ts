@@ -6,6 +6,7 @@ import {
 import type { Response } from 'express';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
+import { responseHeaders } from '../common/openapi/response-headers';
 import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { FHIR_RESOURCE_MODELS, FhirBundleDto } from './dto/fhir.dto';
@@ -147,7 +148,9 @@ export class RoiController {
       'application/json': { schema: { $ref: getSchemaPath(DisclosurePackageDto) } },
       'application/fhir+json': { schema: { $ref: getSchemaPath(FhirBundleDto) } },
     },
+    headers: responseHeaders('X-Package-SHA256', 'Content-Disposition'),
   })
+  @ApiConflictResponse({ description: 'The request is not fulfilled (yet, or it was denied): there is no package' })
   async package(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: PackageQueryDto, @Res({ passthrough: true }) res: Response) {
     const file = await this.disclosure.package(ctx, id, q.format ?? 'json');
     res.setHeader('Content-Type', file.contentType);
