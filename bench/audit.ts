@@ -242,7 +242,7 @@ function compile(buildDir: string): string {
 
 function exportInChild(file: string, out: string): Promise<ExportFigures> {
   return childResult(
-    fork(join(out, 'bench/support/export-child.js'), [file, HMAC_KEY], { execArgv: [], env: childEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(join(out, 'bench/support/export-child.js'), [file, HMAC_KEY], { execArgv: ['--max-semi-space-size=8'], env: childEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     'export',
   );
 }

@@ -4,11 +4,15 @@ import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW } from './defaults';
+import { plantDeficiencies } from './documentation-integrity';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, HISTORY_DAYS } from './patient-generator';
 import { buildPools, FAKER_SEED } from './pools';
+import { seedLegalBasisExamples } from './legal-basis-examples';
 import { plantRepresentatives } from './representatives';
 import { deleteAllData, resetIdentitySequences } from './reset';
+import { seedAmendmentExamples } from './amendment-examples';
+import { seedRoiRightsExamples } from './roi-rights-examples';
 import { BatchWriter, PortableBatchWriter, SEED_TABLE_ORDER, SqliteBatchWriter } from './writer';
 
 export { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
@@ -101,10 +105,16 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   } finally {
     await source.close();
   }
+  // Planted chart deficiencies: some discharge summaries are never written, so the note count drops by those.
+  const deficiencies = await plantDeficiencies(db, users, nowMs);
+  counts = { ...counts, notes: counts.notes - deficiencies.missingDischargeSummaries };
   await resetIdentitySequences(db);
   // The planted minor's own visit gains one diagnosis (seed/representatives.ts): the totals count it.
   const planted = await plantRepresentatives(db, users, nowMs);
   if (planted.minorConsentEncounter !== null) counts.diagnoses += 1;
+  await seedRoiRightsExamples(db, users, nowMs);
+  await seedLegalBasisExamples(db, users, nowMs);
+  await seedAmendmentExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await updateStatistics(db);
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };

@@ -7,12 +7,14 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { requestIdOf } from './common/body-parsing';
 import { CommonModule } from './common/common.module';
+import { logFormat, logTransport } from './common/log-format';
 import { ConsoleModule } from './console/console.module';
 import { validateEnvironment } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
 import { DEFAULT_SEED, DEFAULT_SEED_NOW } from '../seed/defaults';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RecordsModule } from './records/records.module';
 import { DisclosuresModule } from './release-of-information/disclosures.module';
 import { ReleaseOfInformationModule } from './release-of-information/roi.module';
@@ -37,11 +39,13 @@ const logging = LoggerModule.forRootAsync({
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customProps: () => ({ service: 'hit-records' }),
+      // JSON lines, except pino-pretty for a person at a terminal in development (common/log-format.ts).
+      transport: logTransport(logFormat(process.env, process.stdout.isTTY === true)),
     },
   }),
 });
 
-const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule, ConsoleModule];
+const FEATURES = [CommonModule, DatabaseModule, AuditModule, AuthModule, AccessModule, HealthModule, DisclosuresModule, RecordsModule, ReleaseOfInformationModule, ReportingModule, PrivacyModule, ConsoleModule];
 
 /** The demo reset seeds again with the seed generator (a tool beside the app, so it is wired here). */
 const demo = DemoModule.withSeeder({

@@ -6,6 +6,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { assignRequestId, bodyParsers, noStore } from './common/body-parsing';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { ErrorDto } from './common/openapi/error.dto';
+import { finishDocument } from './common/openapi/finish-document';
+import { collectRouteFacts } from './common/openapi/route-facts';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation';
 import { securityHeaders } from './console';
@@ -58,10 +61,16 @@ export function setupSwagger(app: INestApplication): void {
       ].join('\n'),
     )
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'The server that serves this document: a local classroom run (npm start) or a production deployment behind TLS')
+    .addBearerAuth({
+      type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+      description: 'An access token from POST /auth/login: a JWT signed HS256 with a short lifetime (JWT_TTL), checked per RFC8725 (algorithm pinned, expiry required, revocation by token version).',
+    })
     .build();
-  // Built on the first request for /docs or /docs-json, not at boot: most runs never ask (docs/performance.md).
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
+  // Built on the first request for /docs or /docs-json, not at boot: most runs never ask (docs/performance.md); then
+  // finished from the routes' metadata (src/common/openapi/finish-document.ts).
+  SwaggerModule.setup('docs', app, () => finishDocument(SwaggerModule.createDocument(app, config, { extraModels: [ErrorDto] }), collectRouteFacts(app)), { jsonDocumentUrl: 'docs-json' });
 }
 
 export async function createApp(): Promise<NestExpressApplication> {

@@ -77,7 +77,10 @@ describe('amendments (45 CFR 164.526)', () => {
   let extended: number; // A3: extended once
   let late: number; // A4: left to go overdue
 
-  it('has the seeded patient.demo with items to amend', () => {
+  it('has the seeded patient.demo with items to amend, and the seed\'s denied example that travels (patient 6)', async () => {
+    const example = (await (await as('him.jones')).get('/amendments?status=denied').expect(200)).body.items[0];
+    expect(example).toMatchObject({ patientId: 6, status: 'denied', denialGround: 'accurate-and-complete', decider: { basis: 'encounter-attending' }, rebuttal: { statement: expect.any(String) } });
+    expect(example.disagreementStatement).toMatch(/I disagree/);
     expect(diag).toHaveLength(4);
     expect(psychNote).toBeGreaterThan(0);
     expect(otherId).not.toBe(demoId);
@@ -133,7 +136,7 @@ describe('amendments (45 CFR 164.526)', () => {
       .send({ itemType: 'allergies', itemId: diag[0], requestedChange: '', justification: 'y'.repeat(5001) })
       .expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['itemType', 'justification', 'requestedChange']);
-    expect(Number((await t.db.one<{ n: number }>('SELECT COUNT(*) AS n FROM amendments'))!.n)).toBe(1);
+    expect(Number((await t.db.one<{ n: number }>('SELECT COUNT(*) AS n FROM amendments WHERE patient_id = $1', [demoId]))!.n)).toBe(1);
   });
 
   it('an HIM technician requests on the patient\'s behalf; other workforce roles cannot', async () => {
@@ -192,7 +195,7 @@ describe('amendments (45 CFR 164.526)', () => {
     // The clinician it is routed to sees it in their queue, and only theirs.
     const chen = await as('dr.chen');
     expect((await chen.get('/amendments').expect(200)).body.items.map((a: { id: number }) => a.id)).toEqual([denied]);
-    expect((await (await as('dr.okafor')).get('/amendments').expect(200)).body.total).toBe(0);
+    expect((await (await as('dr.okafor')).get('/amendments?status=open').expect(200)).body.total).toBe(0);
 
     const res = await chen.post(`/amendments/${denied}/decision`).send({ ...denyBody, version: 2 }).expect(200);
     expect(res.body).toMatchObject({ status: 'denied', denialGround: 'accurate-and-complete', version: 3, daysLeft: null, overdue: false });
@@ -244,9 +247,12 @@ describe('amendments (45 CFR 164.526)', () => {
     expect(badField.body.details[0].field).toBe('correction.text');
     expect(await amendment(accepted)).toMatchObject({ status: 'received', version: 2 });
 
+    // The patient asked for confidential communications (164.522(b)): their notice goes to the PO box, not the portal.
+    await (await as('patient.demo')).put('/me/confidential-communications').send({ channel: 'mail', address: 'PO Box 4411, Springfield 62704' }).expect(200);
     const res = await chen.post(`/amendments/${accepted}/decision`)
       .send({ decision: 'accept', reason: 'Confirmed with the surgeon.', correction: { description: 'Left-sided, corrected per amendment' }, version: 2 })
       .expect(200);
+    await (await as('patient.demo')).delete('/me/confidential-communications').expect(200);
     const newId = res.body.appliedItemId;
     expect(res.body).toMatchObject({ status: 'accepted', itemId: diag[1], decisionReason: 'Confirmed with the surgeon.', version: 3, correction: { description: 'Left-sided, corrected per amendment' } });
     expect(newId).not.toBe(diag[1]);
@@ -263,10 +269,11 @@ describe('amendments (45 CFR 164.526)', () => {
 
     // The individual, the person they named, and the earlier recipient of the item; not the one who never held it.
     expect(res.body.notifications.map((n: { recipientKind: string; recipient: { name: string }; channel: string }) => [n.recipientKind, n.recipient.name, n.channel])).toEqual([
-      ['individual', expect.any(String), 'patient-portal'],
+      ['individual', expect.any(String), 'mail'],
       ['named-by-individual', 'Dr. Alice Moreno', 'mail'],
       ['prior-recipient', 'Springfield Cardiology', 'mail'],
     ]);
+    expect(res.body.notifications[0].recipient.address).toBe('PO Box 4411, Springfield 62704');
     expect(res.body.notifications[2].disclosureId).toBe(Number((await t.db.one<{ id: number }>('SELECT id FROM disclosures WHERE roi_request_id = $1', [earlier.id]))!.id));
     await t.db.execute('UPDATE amendment_notifications SET channel = $1', ['x']).then(() => { throw new Error('append-only'); }, (e: Error) => expect(e.message).toMatch(/append-only/));
 
@@ -363,8 +370,10 @@ describe('amendments (45 CFR 164.526)', () => {
     const all = await (await as('him.jones')).get('/amendments').expect(200);
     const dues = all.body.items.map((a: { dueAt: string }) => a.dueAt);
     expect(dues).toEqual([...dues].sort());
-    expect(all.body.total).toBe(4);
-    await (await as('him.jones')).get('/amendments?status=denied').expect(200).expect((r) => expect(r.body.items.map((a: { id: number }) => a.id)).toEqual([denied]));
+    // The seed's closed example (patient 6, seed/amendment-examples.ts) is listed too.
+    expect(all.body.items.filter((a: { patientId: number }) => a.patientId === demoId)).toHaveLength(4);
+    await (await as('him.jones')).get('/amendments?status=denied').expect(200)
+      .expect((r) => expect(r.body.items.filter((a: { patientId: number }) => a.patientId === demoId).map((a: { id: number }) => a.id)).toEqual([denied]));
     await (await as('him.jones')).get('/amendments?status=closed').expect(400);
     await (await as('patient.demo')).get('/amendments').expect(403);
     expect((await (await as('him.jones')).get('/amendments?overdue=true').expect(200)).body.total).toBe(0);

@@ -232,7 +232,10 @@ describe('audit search, export and access logs', () => {
           expect(user.who.identifier.value).toBe(row.actor_username);
           expect(user.who.display).toEqual(expect.any(String));
           expect(user.role[0].coding[0].code).toBe(row.actor_role);
-          if (row.client_ip) expect(user.network).toEqual({ address: row.client_ip, type: '2' });
+          // BALP: the user is no network device; the client agent carries the caller's address.
+          expect(user.network).toBeUndefined();
+          const client = e.agent.find((a: { network?: { type: string } }) => a.network?.type === '2');
+          if (row.client_ip) expect(client.network).toEqual({ address: row.client_ip, type: '2' });
         }
         if (row.patient_id !== null) {
           expect(e.entity).toContainEqual(expect.objectContaining({

@@ -93,7 +93,7 @@ describe('break-the-glass: grant, flagged use, expiry, review', () => {
 
     // A second request while the grant is open is refused: it would neither extend it nor replace its reason.
     const again = await nurse.post('/access/break-glass').send({ patientId, reason: 'Another reason, still an emergency' }).expect(409);
-    expect(again.body.details).toEqual({ grantId: res.body.id, expiresAt: res.body.expiresAt });
+    expect(again.body.context).toEqual({ grantId: res.body.id, expiresAt: res.body.expiresAt });
     expect(await grantsOf('nurse.patel', patientId)).toBe(1);
   });
 

@@ -21,7 +21,8 @@ describe('coding abstract and provider queries', () => {
     chen = await id('dr.chen');
     coder = await id('coder.kim');
     const plain = `e.sensitivity = 'normal' AND e.status = 'active' AND p.vip = FALSE AND p.user_id IS NULL
-      AND NOT EXISTS (SELECT 1 FROM diagnoses d WHERE d.encounter_id = e.id AND d.sensitivity = 'restricted')`;
+      AND NOT EXISTS (SELECT 1 FROM diagnoses d WHERE d.encounter_id = e.id AND d.sensitivity = 'restricted')
+      AND NOT EXISTS (SELECT 1 FROM provider_queries q WHERE q.encounter_id = e.id)`;
     inpatient = (await t.db.one<{ id: number; patient_id: number }>(
       `SELECT e.id, e.patient_id FROM encounters e JOIN patients p ON p.id = e.patient_id
         WHERE e.attending_user_id = $1 AND e.encounter_class = 'inpatient' AND e.discharged_at IS NOT NULL AND ${plain} ORDER BY e.id LIMIT 1`, [chen]))!;
@@ -155,7 +156,7 @@ describe('coding abstract and provider queries', () => {
       expect(yesNo.body.details.map((d: { field: string }) => d.field)).toEqual(['kind']);
       const oneOption = await send({ ...compliant, options: ['Acute blood loss anemia'] });
       expect(oneOption.body.details.map((d: { field: string }) => d.field)).toEqual(['options']);
-      expect(await t.db.one('SELECT 1 AS x FROM provider_queries')).toBeUndefined();
+      expect(await t.db.one('SELECT 1 AS x FROM provider_queries WHERE encounter_id = $1', [inpatient.id])).toBeUndefined();
     });
 
     it('sends a compliant query to the attending, with "other" and "clinically undetermined" added', async () => {
@@ -174,7 +175,8 @@ describe('coding abstract and provider queries', () => {
     it('lists: the coder\'s open queries and the physician\'s queries to answer', async () => {
       const sent = (await (await t.as('coder.kim')).get('/coding/queries?status=open').expect(200)).body;
       expect(sent.items.map((q: { id: number }) => q.id)).toContain(queryId);
-      expect(sent.total).toBe(2);
+      expect(sent.items.filter((q: { encounterId: number }) => q.encounterId === inpatient.id)).toHaveLength(2);
+      expect(sent.items.every((q: { askedBy: number; status: string }) => q.askedBy === coder && q.status === 'open')).toBe(true);
       const mine = (await (await t.as('dr.chen')).get('/me/queries?status=open').expect(200)).body;
       expect(mine.items.map((q: { id: number }) => q.id)).toContain(queryId);
       expect((await (await t.as('dr.okafor')).get('/me/queries').expect(200)).body.total).toBe(0);
@@ -213,12 +215,12 @@ describe('coding abstract and provider queries', () => {
 
     it('ages: overdue after QUERY_OVERDUE_DAYS, then it may be expired (not before)', async () => {
       const api = await t.as('coder.kim');
-      const open = (await api.get('/coding/queries?status=open').expect(200)).body.items[0];
+      const open = (await api.get('/coding/queries?status=open').expect(200)).body.items.find((q: { encounterId: number }) => q.encounterId === inpatient.id);
       const early = await api.post(`/queries/${open.id}/transitions`).send({ action: 'expire', version: open.version }).expect(409);
       expect(early.body.message).toMatch(/not overdue/);
       t.clock.advance(8 * DAY_MS);
       try {
-        const later = (await (await t.as('coder.kim')).get('/coding/queries?status=open').expect(200)).body.items[0];
+        const later = (await (await t.as('coder.kim')).get('/coding/queries?status=open').expect(200)).body.items.find((q: { id: number }) => q.id === open.id);
         expect(later).toMatchObject({ id: open.id, daysOpen: 8, overdue: true });
         const expired = await (await t.as('coder.kim')).post(`/queries/${open.id}/transitions`).send({ action: 'expire', version: open.version, reason: 'No response after escalation' }).expect(200);
         expect(expired.body).toMatchObject({ status: 'expired', overdue: false });

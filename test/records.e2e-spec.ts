@@ -226,8 +226,8 @@ describe('records', () => {
             if (res.status === 403) {
               // The route guard words a missing permission as the list it accepts; any other reason is the policy's own.
               const reason = explained.reasons.at(-1);
-              if (/lacks permission/.test(reason)) expect(res.body.details.reasons.at(-1)).toMatch(/lacks permission/);
-              else expect(res.body.details.reasons.at(-1)).toBe(reason);
+              if (/lacks permission/.test(reason)) expect(res.body.reasons.at(-1)).toMatch(/lacks permission/);
+              else expect(res.body.reasons.at(-1)).toBe(reason);
             }
           },
         ),

@@ -61,7 +61,7 @@ describe('restriction requests (164.522(a))', () => {
 
   it('attack: a health plan\'s payment request excludes the restricted self-pay items, citing 164.522(a)(1)(vi); explain shows it', async () => {
     const plan = await release({
-      patientId: patient, requesterType: 'insurer', requesterName: 'Acme Health Plan', purpose: 'Claim review (payment)', legalBasis: 'payment',
+      patientId: patient, requesterType: 'insurer', recipientKind: 'health-plan', requesterName: 'Acme Health Plan', purpose: 'Claim review (payment)', legalBasis: 'payment',
       recordTypes: ['encounters', 'diagnoses', 'procedures'], format: 'electronic',
     });
     const ids = encounterIdsOf(plan.records);
@@ -104,7 +104,7 @@ describe('restriction requests (164.522(a))', () => {
     expect(agreed.body).toMatchObject({ status: 'agreed', decision: { reason: 'We can honour it' } });
     await po.post(`/restrictions/${asked.body.id}/decision`).send({ decision: 'refuse', reason: 'Changed my mind', version: agreed.body.version }).expect(409);
     const plan = await release({
-      patientId: demoId, requesterType: 'insurer', requesterName: 'Acme Health Plan', purpose: 'Claim review (payment)', legalBasis: 'payment',
+      patientId: demoId, requesterType: 'insurer', recipientKind: 'health-plan', requesterName: 'Acme Health Plan', purpose: 'Claim review (payment)', legalBasis: 'payment',
       recordTypes: ['encounters'], format: 'electronic',
     });
     expect(encounterIdsOf(plan.records)).not.toContain(enc);
@@ -160,7 +160,7 @@ describe('restriction requests (164.522(a))', () => {
     const ended = await po.post(`/restrictions/${asked.body.id}/termination`).send({ reason: 'Letter sent to the patient', version: agreed.body.version }).expect(200);
     expect(ended.body.termination).toMatchObject({ byIndividual: false, effect: expect.stringMatching(/created or received after/) });
     const plan = await release({
-      patientId: demoId, requesterType: 'insurer', requesterName: 'Acme Health Plan', purpose: 'Claim review (payment)', legalBasis: 'payment',
+      patientId: demoId, requesterType: 'insurer', recipientKind: 'health-plan', requesterName: 'Acme Health Plan', purpose: 'Claim review (payment)', legalBasis: 'payment',
       recordTypes: ['encounters'], format: 'electronic',
     });
     // Every seeded encounter predates the termination: all still withheld from the plan.

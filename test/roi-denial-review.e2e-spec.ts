@@ -174,4 +174,20 @@ describe('release of information: denials of access and their review', () => {
     const early = await ownRequest(['diagnoses', 'notes'], 'identity-verified');
     await step(early, 'deny-in-part', { denialCode: 'endangerment', reason: 'x', determinedBy: user['dr.chen'], deniedSections: ['notes'] }, 409);
   });
+
+  it('the seed plants the classroom examples on patient 3: a denial under review, a suspension, entered disclosures, a confidential address', async () => {
+    const roi = await as('roi.nguyen');
+    const queue = await roi.get('/roi/requests?patientId=3&status=denied').expect(200);
+    const seeded = queue.body.items.find((r: { denial: { review: unknown } }) => r.denial?.review);
+    expect(seeded.denial).toMatchObject({ code: 'endangerment', determinedBy: user['dr.chen'], review: { reviewerId: user['dr.okafor'], decision: null } });
+    await decide(seeded.id, 'dr.chen', 'reversed', 409);
+    const upheld = await decide(seeded.id, 'dr.okafor', 'upheld');
+    expect(upheld.body).toMatchObject({ status: 'denied', delivery: { confidentialCommunication: true, address: 'PO Box 4411, Springfield 62704' } });
+    const listed = (await roi.get('/patients/3/disclosures').expect(200)).body.items.map((i: { recipient: { name: string } }) => i.recipient.name);
+    expect(listed).toContain('State Department of Health');
+    const suspensions = (await roi.get('/patients/3/accounting-suspensions').expect(200)).body.items;
+    expect(suspensions).toEqual([expect.objectContaining({ agencyName: 'Office of Inspector General', form: 'written' })]);
+    // The seed's dates are fixed (2026-11-01), the app's clock is not: listed exactly when the suspension has ended.
+    expect(listed.includes('Office of Inspector General')).toBe(!suspensions[0].inForce);
+  });
 });

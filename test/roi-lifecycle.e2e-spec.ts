@@ -364,6 +364,8 @@ describe('release of information: lifecycles', () => {
       .send({
         patientId: demoId, requesterType: 'law_enforcement', requesterName: 'Springfield Police Department', requesterAddress: '1 Police Plaza',
         purpose: 'Administrative request in a hit-and-run investigation', recordTypes: ['encounters'], dateFrom: day(-60), format: 'electronic',
+        lawEnforcement: { path: 'legal-process', administrativeTest: { relevantAndMaterial: true, specificAndLimited: true, deidentifiedNotSufficient: true } },
+        legalProcess: { type: 'administrative-request', issuedBy: 'Springfield Police Department', issuedOn: day(-1), documents: [{ title: 'Administrative request', reference: 'SPD-2026-88' }] },
       })
       .expect(201);
     expect(res.body).toMatchObject({ legalBasis: 'law-enforcement', accounting: { exempt: false, exemption: null }, authorizationCheck: null });
@@ -403,9 +405,10 @@ describe('release of information: lifecycles', () => {
     const listed = (await (await as('roi.garcia')).get(`/patients/${demoId}/disclosures`).expect(200)).body.items.map((i: { roiRequestId: number }) => i.roiRequestId);
     expect(listed).toContain(ids.police);
     expect(listed).not.toContain(res.body.id);
-    // Restricted categories are never sent to a third party without an authorization naming them.
+    // Treatment is not limited by authorization categories; only Part 2 records and psychotherapy notes stay out (issue 12, item 2).
     const pkg = JSON.parse((await t.db.one<{ package_json: string }>('SELECT package_json FROM roi_requests WHERE id = $1', [res.body.id]))!.package_json);
-    expect((pkg.records.diagnoses as { sensitivity: string }[]).every((d) => d.sensitivity === 'normal')).toBe(true);
+    expect((pkg.records.diagnoses as { sensitivityCategory: string | null }[]).every((d) => d.sensitivityCategory !== 'substance-use')).toBe(true);
+    expect(pkg.scope.restrictedCategories).toEqual(['behavioral-health', 'genetic', 'hiv', 'reproductive', 'unspecified']);
   });
 
   it('the accounting covers six years back; entries are immutable', async () => {

@@ -10,6 +10,7 @@ describe('proposal: GET /patients/:id/record for an ROI specialist applies the c
     const res = await (await t.as('roi.garcia')).post('/roi/requests').send({
       patientId: 5, requesterType: 'law_enforcement', requesterName: 'Sheriff', purpose: 'x', recordTypes: ['diagnoses'],
       dateFrom: '2026-01-01', dateTo: '2026-06-30', format: 'electronic',
+      lawEnforcement: { path: 'legal-process' }, legalProcess: { type: 'court-ordered-warrant', issuedBy: 'County District Court', issuedOn: '2024-06-01', documents: [{ title: 'Search warrant', reference: 'SW-2024-1' }] },
     }).expect(201);
     const roi = await t.as('roi.nguyen');
     let version = 1;

@@ -8,6 +8,9 @@ import { createTestApp, TestApp } from './helpers/test-app';
  * This suite configures ROI_DUE_DAYS and the cost-based fee for the patient's own copy.
  */
 
+/** A law enforcement request's basis (164.512(f)(1)(ii)(A)): a court-ordered warrant, logged with its document. */
+const WARRANT = { lawEnforcement: { path: 'legal-process' }, legalProcess: { type: 'court-ordered-warrant', issuedBy: 'County District Court', issuedOn: '2024-06-01', documents: [{ title: 'Search warrant', reference: 'SW-2024-1' }] } };
+
 /** What the state machine must allow, written out here independently of the code's table. */
 const ALLOWED: Record<string, string[]> = {
   received: ['verify-identity', 'deny', 'cancel', 'extend'],
@@ -58,7 +61,7 @@ describe('release of information: state machine and deadlines', () => {
     const res = await roi.post('/roi/requests')
       .send(self
         ? { patientId: demoId, requesterType: 'self', purpose: 'Own copy (by phone)', recordTypes: ['diagnoses'], format: 'electronic', ...body }
-        : { patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation', recordTypes: ['diagnoses'], format: 'electronic', ...body })
+        : { patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation', recordTypes: ['diagnoses'], format: 'electronic', ...WARRANT, ...body })
       .expect(201);
     return res.body as { id: number; version: number; dueAt: string; receivedAt: string };
   };
@@ -135,7 +138,7 @@ describe('release of information: state machine and deadlines', () => {
     const base = { patientId, purpose: 'Claim', recordTypes: ['diagnoses'], format: 'electronic' };
     const attorney = (await roi.post('/roi/requests').send({ ...base, requesterType: 'attorney', requesterName: 'A', legalBasis: 'judicial' }).expect(201)).body;
     expect(ms(attorney.dueAt) - ms(attorney.receivedAt)).toBe(20 * DAY_MS);
-    const insurer = (await roi.post('/roi/requests').send({ ...base, requesterType: 'insurer', requesterName: 'I' }).expect(201)).body;
+    const insurer = (await roi.post('/roi/requests').send({ ...base, requesterType: 'insurer', recipientKind: 'health-plan', requesterName: 'I' }).expect(201)).body;
     expect(ms(insurer.dueAt) - ms(insurer.receivedAt)).toBe(25 * DAY_MS);
     const self = await create(true);
     expect(ms(self.dueAt) - ms(self.receivedAt)).toBe(30 * DAY_MS);

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, Param, Put, Query, StreamableFile } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Authenticated, Authorize } from '../auth/decorators';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccessPolicyService } from './access-policy.service';
 import { AccessService } from './access.service';
+import { ROLES } from './catalogue';
 import { DecisionDto, ExplainQueryDto, MatrixDto, MatrixQueryDto, RoleDto, SetPermissionsDto } from './dto/access.dto';
 
 @ApiTags('access')
@@ -45,6 +46,8 @@ export class AccessController {
   @Put('roles/:role/permissions')
   @ApiOperation({ summary: 'Replace a role\'s permissions; takes effect on the next request; audited as permission-change' })
   @ApiOkResponse({ type: RoleDto })
+  @ApiParam({ name: 'role', enum: ROLES, description: 'A role name' })
+  @ApiNotFoundResponse({ description: 'No such role (checked after the permission, so a refusal is audited first)' })
   setPermissions(@Ctx() ctx: RequestContext, @Param('role') role: string, @Body() dto: SetPermissionsDto) {
     return this.access.setPermissions(ctx, role, dto.permissions);
   }

@@ -29,6 +29,18 @@ export interface GrantCounts {
 export class BreakGlassGrantsRepository {
   constructor(private readonly db: Db) {}
 
+  /** One grant with its review, or undefined. */
+  async find(id: number): Promise<GrantRow | undefined> {
+    const r = await this.db.one<{ id: number; user_id: number; patient_id: number; reason: string; granted_at: string; expires_at: string; reviewed_at: string | null; review_outcome: string | null }>(
+      'SELECT id, user_id, patient_id, reason, granted_at, expires_at, reviewed_at, review_outcome FROM break_glass_grants WHERE id = $1',
+      [id],
+    );
+    return r ? {
+      id: Number(r.id), userId: Number(r.user_id), patientId: Number(r.patient_id), reason: r.reason, grantedAt: r.granted_at,
+      expiresAt: r.expires_at, reviewedAt: r.reviewed_at, reviewOutcome: r.review_outcome,
+    } : undefined;
+  }
+
   /** Grants opened in [from, to), oldest first. */
   async grantedBetween(from: string, to: string): Promise<GrantRow[]> {
     const rows = await this.db.query<{ id: number; user_id: number; patient_id: number; reason: string; granted_at: string; expires_at: string; reviewed_at: string | null; review_outcome: string | null }>(

@@ -155,7 +155,8 @@ export function limitsOf(caller: Caller): Limit[] {
     for (const item of hypothetical) add(section, wholeItem(caller, section, item));
     const scope = caller.facts.roiRequest?.scope;
     if (scope && (scope.dateFrom !== null || scope.dateTo !== null) && scope.recordTypes.includes(section)) {
-      add(section, withheld('outside-request-scope', `items dated outside the request's date range (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})`));
+      const limitedBy = scope.limits ? `; limited by ${scope.limits.scope}` : '';
+      add(section, withheld('outside-request-scope', `items dated outside the request's date range (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})${limitedBy}`));
     }
   }
   return out;

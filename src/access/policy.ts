@@ -46,6 +46,19 @@ export interface RoiScope {
   categories: readonly string[];
   /** A third-party release of substance use disorder records waits for the privacy officer's approval. */
   part2AwaitingApproval?: boolean;
+  /**
+   * The rules that limit this release, chosen by the release's basis (release-of-information/roi-scope.ts
+   * scopeLimits): minimum necessary only where it applies (164.502(b)(2) exempts the individual's own request,
+   * treatment, authorized and required-by-law disclosures). Absent: minimum necessary.
+   */
+  limits?: RoiScopeLimits;
+}
+
+/** Why items fall outside a release: its record types and dates, a restricted category, a psychotherapy note. */
+export interface RoiScopeLimits {
+  scope: string;
+  categories: string;
+  psychotherapy: string;
 }
 
 export interface RoiRequestFacts {
@@ -270,19 +283,20 @@ function itemRule(steps: Steps, subject: Subject, item?: ItemFacts): Decision | 
  * builder, the scoped reader and /access/explain give the same answer.
  */
 export function roiScopeProblem(requestId: number, scope: RoiScope, item: ItemFacts): string | null {
+  const limits = scope.limits;
   if (item.recordType !== undefined && !scope.recordTypes.includes(item.recordType)) {
-    return `release-of-information request ${requestId} does not cover ${item.recordType} (minimum necessary, 45 CFR 164.502(b))`;
+    return `release-of-information request ${requestId} does not cover ${item.recordType} (${limits?.scope ?? 'minimum necessary, 45 CFR 164.502(b)'})`;
   }
   if (item.date !== undefined && (scope.dateFrom !== null || scope.dateTo !== null)) {
     const day = item.date === null ? null : item.date.slice(0, 10);
     if (day === null || (scope.dateFrom !== null && day < scope.dateFrom) || (scope.dateTo !== null && day > scope.dateTo)) {
-      return `the item is dated outside the date range of release-of-information request ${requestId} (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})`;
+      return `the item is dated outside the date range of release-of-information request ${requestId} (${scope.dateFrom ?? '...'} to ${scope.dateTo ?? '...'})${limits ? `; limited by ${limits.scope}` : ''}`;
     }
   }
   if (item.psychotherapy) {
     return scope.categories.includes('psychotherapy')
       ? null
-      : 'psychotherapy notes are disclosed only under an authorization that names them (45 CFR 164.508(a)(2))';
+      : limits?.psychotherapy ?? 'psychotherapy notes are disclosed only under an authorization that names them (45 CFR 164.508(a)(2))';
   }
   if (item.sensitivity === 'restricted') {
     const category = item.category ?? 'unspecified';
@@ -293,7 +307,9 @@ export function roiScopeProblem(requestId: number, scope: RoiScope, item: ItemFa
     if (category === 'substance-use') {
       return 'substance use disorder records (42 CFR Part 2) are disclosed only with a consent that names them (42 CFR 2.31)';
     }
-    return `restricted item (${category}): the authorization of release-of-information request ${requestId} does not name this category`;
+    return limits
+      ? `restricted item (${category}) outside release-of-information request ${requestId}: ${limits.categories}`
+      : `restricted item (${category}): the authorization of release-of-information request ${requestId} does not name this category`;
   }
   return null;
 }

@@ -12,7 +12,8 @@ import type { Permission, RoleName } from './catalogue';
  *    other restricted categories only with clinical:read:restricted (the role matrix decides)
  *  - nurse (clinical:read, note:read): everything except psychotherapy notes
  *  - physician: everything; psychotherapy notes only those they wrote
- *  - HIM technician (record:him): the full designated record set (psychotherapy notes are not part of it)
+ *  - HIM technician (record:him): the designated record set, less psychotherapy notes (this view's choice: they are
+ *    excluded from the right of access, 164.524(a)(1)(i), and most uses need an authorization, 164.508(a)(2))
  *  - patient (self:record): their own record, without psychotherapy notes (164.524(a)(1)(i))
  *  - representative: the represented patient's record as the patient sees it, less a minor's own care (164.502(g))
  */

@@ -121,6 +121,32 @@ export class AuditEventsRepository {
   }
 
   /**
+   * The evidence of a privacy incident: the accesses under one grant (as breakGlassAccessCounts counts them, the
+   * grant's own row included as the first piece of evidence), sequence numbers in chain order.
+   */
+  async breakGlassEvidence(g: GrantWindow): Promise<number[]> {
+    const rows = await this.db.query<{ seq: number }>(
+      `SELECT seq FROM audit_events WHERE actor_user_id = $1 AND patient_id = $2 AND break_glass = TRUE
+          AND occurred_at >= $3 AND occurred_at <= $4 ORDER BY seq LIMIT 500`,
+      [g.userId, g.patientId, g.grantedAt, g.expiresAt],
+    );
+    return rows.map((r) => Number(r.seq));
+  }
+
+  /** Rows named as evidence: who, about whom, when (no details); missing sequence numbers are absent from the answer. */
+  async evidence(seqs: readonly number[]): Promise<{ seq: number; occurredAt: string; actorUserId: number | null; patientId: number | null; action: string }[]> {
+    if (seqs.length === 0) return [];
+    const rows = await this.db.query<{ seq: number; occurred_at: string; actor_user_id: number | null; patient_id: number | null; action: string }>(
+      `SELECT seq, occurred_at, actor_user_id, patient_id, action FROM audit_events WHERE seq IN (${seqs.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY seq`,
+      [...seqs],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq), occurredAt: r.occurred_at, actorUserId: r.actor_user_id === null ? null : Number(r.actor_user_id),
+      patientId: r.patient_id === null ? null : Number(r.patient_id), action: r.action,
+    }));
+  }
+
+  /**
    * The audit summary's counts over [from, end): rows by (period, role at the time, action, outcome), denials by
    * reason, rows under break-the-glass. A period is the UTC calendar day ('YYYY-MM-DD') or month ('YYYY-MM') of
    * occurred_at, stored as ISO-8601 UTC text (the reports' convention, reporting/sql-dialect.ts).

@@ -10,7 +10,7 @@ import { bool, Db } from '../database/db';
 import { AuditQueryService, describeFilter, timeRange, toView } from './audit-query.service';
 import type { AuditRow } from './audit.types';
 import { AuditWriter, fromContext } from './audit.writer';
-import { AuditExportQueryDto, ExportFormat } from './dto/audit-query.dto';
+import { AuditExportQueryDto, AuditFilterFields, ExportFormat } from './dto/audit-query.dto';
 import { BUNDLE_TAIL, bundleEntry, bundleHead, toFhirAuditEvent } from './fhir-audit-event';
 
 /** The stored columns, in the stored order: a CSV row is the audit row itself (hash included, so it can be re-verified). */
@@ -84,7 +84,7 @@ export class AuditExportService {
     });
     const stamp = this.clock.nowIso().replace(/[:.]/g, '').slice(0, 15);
     const base = `audit-events-${stamp}-to-${upToSeq}`;
-    const source = this.query.pages(filter, upToSeq);
+    const source = this.scan(filter, upToSeq);
     switch (format as ExportFormat) {
       case 'csv':
         return {
@@ -99,6 +99,19 @@ export class AuditExportService {
           ? { contentType: 'application/fhir+json', filename: `${base}.fhir.json`, rows, upToSeq, body: Readable.from(fhirBundleLines(source, names, this.clock.nowIso())) }
           : { contentType: 'application/fhir+ndjson', filename: `${base}.fhir.ndjson`, rows, upToSeq, body: Readable.from(fhirNdjson(source, names)) };
       }
+    }
+  }
+
+  /**
+   * The export's pages, read on a connection of its own with a small page cache (Db.scanReader), closed when the
+   * stream ends or is abandoned: a million-row export streams in bounded memory (docs/performance.md).
+   */
+  private async *scan(filter: AuditFilterFields, upToSeq: number): AsyncGenerator<AuditRow[]> {
+    const reader = this.db.scanReader();
+    try {
+      yield* this.query.pages(filter, upToSeq, undefined, reader);
+    } finally {
+      reader.close();
     }
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidInput } from '../common/errors';
 import { Page, pageOf, PageQueryDto } from '../common/pagination';
 import { UsersRepository } from '../auth/users.repository';
-import { bool, Db, num, SqlParam } from '../database/db';
+import { bool, Db, num, Queryable, SqlParam } from '../database/db';
 import type { AuditRow } from './audit.types';
 import { AuditEventsRepository } from './audit-events.repository';
 import { AuditFilterDto, AuditFilterFields } from './dto/audit-query.dto';
@@ -131,14 +131,14 @@ export class AuditQueryService {
    * The matching rows up to `upToSeq`, oldest first (chain order), in keyset pages of STREAM_PAGE rows (seq > the
    * last one seen), so memory stays bounded and each page is an index range, however deep into the result.
    */
-  async *pages(f: AuditFilterFields, upToSeq: number, pageSize = STREAM_PAGE): AsyncGenerator<AuditRow[]> {
+  async *pages(f: AuditFilterFields, upToSeq: number, pageSize = STREAM_PAGE, on: Queryable = this.db): AsyncGenerator<AuditRow[]> {
     const { sql, params } = this.where(f);
     const n = params.length;
     const query = `SELECT * FROM audit_events WHERE ${sql ? `${sql} AND ` : ''}seq > $${n + 1} AND seq <= $${n + 2}
       ORDER BY seq LIMIT ${pageSize}`;
     let after = 0;
     for (;;) {
-      const rows = await this.db.query<AuditRow>(query, [...params, after, upToSeq]);
+      const rows = await on.query<AuditRow>(query, [...params, after, upToSeq]);
       if (rows.length > 0) yield rows;
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1].seq);

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Authorize } from '../auth/decorators';
 import { CSV_CELLS_HEADER } from '../common/csv-cells';
 import { IdPipe } from '../common/id.pipe';
+import { responseHeaders } from '../common/openapi/response-headers';
 import { PageQueryDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AnomalyService } from './anomalies/anomaly.service';
@@ -64,8 +65,11 @@ export class AuditController {
       'spreadsheet would run as formulas are neutralized unless raw=true; the X-Csv-Cells header says which.',
   })
   @ApiProduces('text/csv', 'application/x-ndjson', 'application/fhir+ndjson', 'application/fhir+json')
-  @ApiOkResponse({ description: 'The rows, streamed in the asked format', content: EXPORT_CONTENT })
-  @ApiTooManyRequestsResponse({ description: 'Too many exports in the last minute; see Retry-After' })
+  @ApiOkResponse({
+    description: 'The rows, streamed in the asked format', content: EXPORT_CONTENT,
+    headers: responseHeaders('Content-Disposition', 'X-Audit-Export-Rows', 'X-Audit-Export-Up-To-Seq', 'X-Csv-Cells'),
+  })
+  @ApiTooManyRequestsResponse({ description: 'Too many exports in the last minute; see Retry-After', headers: responseHeaders('Retry-After') })
   async export(@Ctx() ctx: RequestContext, @Query() q: AuditExportQueryDto, @Res() res: Response): Promise<void> {
     let exp;
     try {

@@ -1,14 +1,16 @@
 import { PURPOSES_OF_USE } from '../common/purpose-of-use';
 import { bool } from '../database/db';
 import type { AuditRow } from './audit.types';
+import { balpAgents, balpProfile, IDENTITY_SYSTEMS, purposeOfEvent, SERVICE_NAME } from './balp';
 
 /**
- * One audit row as a FHIR R4 AuditEvent, shaped after IHE Basic Audit Log Patterns (BALP): RESTful chart
- * accesses are type `rest` with the FHIR restful-interaction as subtype, the other events take their DICOM
- * (DCM) event id; action C/R/U/D/E; outcome 0/4/8; the user as the requesting agent (name, role, network
- * address), the service as source observer and as the receiving agent; the patient and the resource as entities;
- * the purpose of use (HL7 v3 PurposeOfUse) as purposeOfEvent. The chain hash rides along in an extension, so an
- * exported event can still be matched to the tamper-evident row it came from.
+ * One audit row as a FHIR R4 AuditEvent in the IHE Basic Audit Log Patterns (BALP) shape: `meta.profile` names the
+ * BALP profile a successful event conforms to (balp.ts); RESTful chart accesses are type `rest` with the FHIR
+ * restful-interaction as subtype, the other events take their DICOM (DCM) event id; action C/R/U/D/E; outcome
+ * 0/4/8; three agents (the user as requestor with role and no network address, the client application and this
+ * service, each with its network address); the patient, the resource (or, for a search, the query, base64) and the
+ * X-Request-Id as entities; an HL7 v3 PurposeOfUse on every event. The chain hash rides along in an extension, so
+ * an exported event can still be matched to the tamper-evident row it came from.
  */
 
 export const SYSTEMS = {
@@ -21,15 +23,17 @@ export const SYSTEMS = {
   objectRole: 'http://terminology.hl7.org/CodeSystem/object-role',
   actReason: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
   balpEntityType: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType',
-  localRole: 'urn:hit-records:role',
-  localUser: 'urn:hit-records:user',
-  localPurpose: 'urn:hit-records:purpose-of-use',
-  localResource: 'urn:hit-records:resource',
-  chainExtension: 'urn:hit-records:audit-chain',
+  lifecycle: 'http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle',
+  iheEventType: 'urn:ihe:event-type-code',
+  localRole: IDENTITY_SYSTEMS.role,
+  localUser: IDENTITY_SYSTEMS.user,
+  localPurpose: IDENTITY_SYSTEMS.purpose,
+  localResource: IDENTITY_SYSTEMS.resource,
+  chainExtension: 'https://hit-records.example/fhir/StructureDefinition/audit-chain',
 } as const;
 
 /** The service as it names itself in every exported event. */
-export const OBSERVER = 'HIT Records Workflow Service';
+export const OBSERVER = SERVICE_NAME;
 
 export type FhirAction = 'C' | 'R' | 'U' | 'D' | 'E';
 export type FhirOutcome = '0' | '4' | '8';
@@ -52,14 +56,19 @@ interface Coding {
   display?: string;
 }
 
-/** DICOM event ids (the AuditEventID value set) for the events that are not a RESTful chart access. */
+/**
+ * DICOM event ids (the AuditEventID value set) for the events that are not a RESTful chart access. A login issues an
+ * access token: IHE IUA ITI-71 (BALP's IHE.IUA.71); an export or a disclosure is ISO 21089 `disclose` (BALP
+ * PrivacyDisclosure.Source).
+ */
+const ITI_71: Coding = { system: SYSTEMS.iheEventType, code: 'ITI-71', display: 'Get Access Token' };
+const DISCLOSE: Coding = { system: SYSTEMS.lifecycle, code: 'disclose', display: 'Disclose Record Lifecycle Event' };
 const DCM_EVENTS: Record<string, Coding & { subtype?: Coding; action: FhirAction }> = {
-  login: { system: SYSTEMS.dicom, code: '110114', display: 'User Authentication', subtype: { system: SYSTEMS.dicom, code: '110122', display: 'Login' }, action: 'E' },
-  'login-failed': { system: SYSTEMS.dicom, code: '110114', display: 'User Authentication', subtype: { system: SYSTEMS.dicom, code: '110122', display: 'Login' }, action: 'E' },
+  login: { system: SYSTEMS.dicom, code: '110114', display: 'User Authentication', subtype: ITI_71, action: 'E' },
+  'login-failed': { system: SYSTEMS.dicom, code: '110114', display: 'User Authentication', subtype: ITI_71, action: 'E' },
   logout: { system: SYSTEMS.dicom, code: '110114', display: 'User Authentication', subtype: { system: SYSTEMS.dicom, code: '110123', display: 'Logout' }, action: 'E' },
-  export: { system: SYSTEMS.dicom, code: '110106', display: 'Export', action: 'R' },
-  disclose: { system: SYSTEMS.dicom, code: '110106', display: 'Export', action: 'R' },
-  'break-glass': { system: SYSTEMS.dicom, code: '110113', display: 'Security Alert', subtype: { system: SYSTEMS.dicom, code: '110127', display: 'Emergency Override Started' }, action: 'E' },
+  export: { system: SYSTEMS.dicom, code: '110106', display: 'Export', subtype: DISCLOSE, action: 'R' },
+  disclose: { system: SYSTEMS.dicom, code: '110106', display: 'Export', subtype: DISCLOSE, action: 'R' },
   'permission-change': { system: SYSTEMS.dicom, code: '110113', display: 'Security Alert', subtype: { system: SYSTEMS.dicom, code: '110136', display: 'Security Roles Changed' }, action: 'U' },
   'user-change': { system: SYSTEMS.dicom, code: '110113', display: 'Security Alert', subtype: { system: SYSTEMS.dicom, code: '110137', display: 'User security Attributes Changed' }, action: 'U' },
 };
@@ -76,8 +85,12 @@ const FHIR_RESOURCE: Record<string, string> = {
   'care-team': 'CareTeam', amendment: 'Task', disclosures: 'List', 'audit-event': 'AuditEvent',
 };
 
+/** Break-the-glass creates an emergency access grant (BALP PatientCreate); its subtype also says what it is. */
+const EMERGENCY_OVERRIDE: Coding = { system: SYSTEMS.dicom, code: '110127', display: 'Emergency Override Started' };
+
 const REST_ACTIONS: Record<string, { interaction: RestfulInteraction; action: FhirAction }> = {
   read: { interaction: 'read', action: 'R' },
+  'break-glass': { interaction: 'create', action: 'C' },
   search: { interaction: 'search-type', action: 'E' },
   create: { interaction: 'create', action: 'C' },
   update: { interaction: 'update', action: 'U' },
@@ -135,6 +148,12 @@ export function purposeCoding(code: string): Coding {
     : { system: SYSTEMS.localPurpose, code, ...(display ? { display } : {}) };
 }
 
+/** purposeOfEvent: always an HL7 v3 PurposeOfUse coding, then the local code it translates (DISCLOSURE, LAW), if any. */
+function purposeOf(row: AuditRow): unknown[] {
+  const p = purposeOfEvent(row, (c) => V3_PURPOSES_OF_USE.has(c));
+  return [{ coding: [purposeCoding(p.standard), ...(p.local ? [purposeCoding(p.local)] : [])] }];
+}
+
 export interface FhirAuditEvent {
   resourceType: 'AuditEvent';
   id: string;
@@ -143,12 +162,14 @@ export interface FhirAuditEvent {
 
 export function toFhirAuditEvent(row: AuditRow, displayName?: string | null): FhirAuditEvent {
   const { type, subtype, action } = eventCoding(row);
-  const agents = agentsOf(row, displayName);
+  const agents = balpAgents(row, displayName);
   const entities = entitiesOf(row);
+  const profile = balpProfile(row);
 
   return {
     resourceType: 'AuditEvent',
     id: String(Number(row.seq)),
+    ...(profile ? { meta: { profile: [profile] } } : {}),
     extension: [
       {
         url: SYSTEMS.chainExtension,
@@ -160,43 +181,20 @@ export function toFhirAuditEvent(row: AuditRow, displayName?: string | null): Fh
       },
     ],
     type,
-    ...(subtype ? { subtype: [subtype] } : {}),
+    ...(subtype ? { subtype: row.action === 'break-glass' ? [subtype, EMERGENCY_OVERRIDE] : [subtype] } : {}),
     action,
     recorded: row.occurred_at,
     outcome: fhirOutcome(row.outcome),
     ...(row.reason ? { outcomeDesc: row.reason } : {}),
-    ...(row.purpose_of_use ? { purposeOfEvent: [{ coding: [purposeCoding(row.purpose_of_use)] }] } : {}),
+    purposeOfEvent: purposeOf(row),
     agent: agents,
     source: {
       site: 'hit-records',
-      observer: { display: OBSERVER },
+      observer: { identifier: { system: IDENTITY_SYSTEMS.service, value: 'hit-records' }, display: OBSERVER },
       type: [{ system: SYSTEMS.sourceType, code: '4', display: 'Application Server' }],
     },
     ...(entities.length ? { entity: entities } : {}),
   };
-}
-
-/** The user who acted (the requestor, IHE BALP) and this service as the observer. */
-function agentsOf(row: AuditRow, displayName?: string | null): unknown[] {
-  const agents: unknown[] = [];
-  if (row.actor_user_id !== null || row.actor_username) {
-    agents.push({
-      type: { coding: [{ system: SYSTEMS.participation, code: 'IRCP', display: 'information recipient' }] },
-      who: {
-        identifier: { system: SYSTEMS.localUser, value: row.actor_username ?? String(row.actor_user_id) },
-        display: displayName ?? row.actor_username ?? `user ${row.actor_user_id}`,
-      },
-      ...(row.actor_role ? { role: [{ coding: [{ system: SYSTEMS.localRole, code: row.actor_role }], text: row.actor_role }] } : {}),
-      requestor: true,
-      ...(row.client_ip ? { network: { address: row.client_ip, type: '2' } } : {}),
-    });
-  }
-  agents.push({
-    type: { coding: [{ system: SYSTEMS.dicom, code: '110152', display: 'Destination Role ID' }] },
-    who: { display: OBSERVER },
-    requestor: false,
-  });
-  return agents;
 }
 
 /** The patient, the resource and the request id the event is about. */
@@ -209,7 +207,7 @@ function entitiesOf(row: AuditRow): unknown[] {
       role: { system: SYSTEMS.objectRole, code: '1', display: 'Patient' },
     });
   }
-  if (row.resource_type) entities.push(resourceEntity(row));
+  if (row.resource_type || row.action === 'search') entities.push(resourceEntity(row));
   if (row.request_id) {
     entities.push({
       what: { identifier: { value: row.request_id } },
@@ -219,16 +217,32 @@ function entitiesOf(row: AuditRow): unknown[] {
   return entities;
 }
 
+/**
+ * A search's query (BALP Query): the request as the service understood it, base64 in `query` (exactly what was
+ * asked, hostile patterns included) and readable in `description`; no `what`.
+ */
+function queryEntity(row: AuditRow): unknown {
+  const d = parseDetails(row.details) ?? {};
+  const asked = d.criteria ?? d.filter ?? d.filters ?? d.terms ?? null;
+  const text = `${row.resource_type ?? 'search'}?${typeof asked === 'string' ? asked : JSON.stringify(asked ?? {})}`;
+  return {
+    type: { system: SYSTEMS.entityType, code: '2', display: 'System Object' },
+    role: { system: SYSTEMS.objectRole, code: '24', display: 'Query' },
+    description: text,
+    query: Buffer.from(text, 'utf8').toString('base64'),
+  };
+}
+
 function resourceEntity(row: AuditRow): unknown {
+  if (row.action === 'search') return queryEntity(row);
   const fhirType = FHIR_RESOURCE[row.resource_type as string];
   const what = fhirType && row.resource_id && /^\d+$/.test(row.resource_id)
     ? { reference: `${fhirType}/${row.resource_id}` }
     : { identifier: { system: SYSTEMS.localResource, value: row.resource_id ? `${row.resource_type}/${row.resource_id}` : String(row.resource_type) } };
-  const query = row.action === 'search';
   return {
     what,
     type: { system: SYSTEMS.entityType, code: '2', display: 'System Object' },
-    role: query ? { system: SYSTEMS.objectRole, code: '24', display: 'Query' } : { system: SYSTEMS.objectRole, code: '4', display: 'Domain Resource' },
+    role: { system: SYSTEMS.objectRole, code: '4', display: 'Domain Resource' },
   };
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppRequest, contextOf, Ctx, RequestContext } from '../common/request-context';
 import { AuthService } from './auth.service';
@@ -16,6 +16,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in with a username and password; every attempt is audited' })
   @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Wrong username or password, or a disabled account (one message for all, audited)' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this account or address; see Retry-After' })
   async login(@Body() dto: LoginDto, @Req() req: AppRequest, @Res({ passthrough: true }) res: Response) {
     try {
@@ -32,6 +33,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Trade a refresh token for a new access token and a new refresh token (each refresh token is good once; a reused one revokes its family); audited' })
   @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'The refresh token is invalid, expired, already used or revoked' })
   refresh(@Body() dto: RefreshDto, @Req() req: AppRequest) {
     return this.auth.refresh(dto, contextOf(req));
   }

@@ -53,6 +53,25 @@ describe('TokenService', () => {
     expect(() => tokens.verify(forge({ alg: 'HS256' }, { ...claims(), iss: 'someone-else' }))).toThrow();
   });
 
+  it('a token verified before still expires, and still ages out, by the clock (only its signature check is remembered)', () => {
+    const token = tokens.sign({ id: 7, role: 'nurse' });
+    expect(tokens.verify(token).sub).toBe('7');
+    expect(tokens.verify(token).sub).toBe('7');
+    clock.advance(901_000);
+    expect(() => tokens.verify(token)).toThrow(/expired/);
+    const farExpiry = forge({ alg: 'HS256', typ: 'JWT' }, { ...claims(), tv: 1, exp: now() + 86_400 });
+    expect(tokens.verify(farExpiry).sub).toBe('7');
+    clock.advance(901_000);
+    expect(() => tokens.verify(farExpiry)).toThrow(/older than JWT_TTL/);
+  });
+
+  it('a remembered token does not vouch for a copy with one character changed', () => {
+    const token = tokens.sign({ id: 7, role: 'nurse' });
+    tokens.verify(token);
+    const last = token.at(-2) === 'A' ? 'B' : 'A';
+    expect(() => tokens.verify(`${token.slice(0, -2)}${last}${token.at(-1)}`)).toThrow();
+  });
+
   it('expires by the injectable clock', () => {
     const token = tokens.sign({ id: 7, role: 'nurse' });
     clock.advance(901_000);

@@ -26,11 +26,11 @@ export class InvalidInput extends HttpException {
 /** 403 carrying the policy's reasons; the caller has already audited it. */
 export class AccessDenied extends HttpException {
   constructor(message: string, reasons: string[] = [message]) {
-    super({ statusCode: HttpStatus.FORBIDDEN, error: 'Forbidden', message, details: { reasons } }, HttpStatus.FORBIDDEN);
+    super({ statusCode: HttpStatus.FORBIDDEN, error: 'Forbidden', message, reasons }, HttpStatus.FORBIDDEN);
   }
 }
 
-/** 409: a stale version or a transition the state machine does not allow. */
+/** 409: a stale version or a transition the state machine does not allow; `context` (the answer's) helps recover. */
 export class Conflict extends HttpException {
   constructor(message: string, details?: unknown) {
     super({ statusCode: HttpStatus.CONFLICT, error: 'Conflict', message, details }, HttpStatus.CONFLICT);

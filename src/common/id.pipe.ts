@@ -17,7 +17,8 @@ export class IdPipe implements PipeTransform<string, number> {
 
 /** A path segment that must be one of a fixed set, or 400 naming the parameter. */
 export class EnumPipe<T extends string> implements PipeTransform<string, T> {
-  constructor(private readonly values: readonly T[]) {}
+  /** Public: the API document lists them as the parameter's enum (src/common/openapi/route-facts.ts). */
+  constructor(readonly values: readonly T[]) {}
   transform(value: string, meta: ArgumentMetadata): T {
     if (!(this.values as readonly string[]).includes(value)) {
       throw InvalidInput.field(meta.data ?? 'value', `must be one of ${this.values.join(', ')}`);

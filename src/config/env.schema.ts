@@ -215,6 +215,11 @@ export class EnvironmentVariables {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** Log lines: unset = pino-pretty on a terminal in development, JSON otherwise (src/common/log-format.ts). */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
 }
 
 export interface SecretProblem {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { DataSource, QueryRunner } from 'typeorm';
 import { Dialect } from './dialect';
@@ -41,6 +42,35 @@ export class Db implements Queryable {
   get sqlite(): SqliteDatabase {
     if (this.dialect !== 'sqlite') throw new Error('not a SQLite database');
     return (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+  }
+
+  /**
+   * For one long read-only scan (a whole-trail export): on a SQLite file, a read-only connection of its own with a
+   * small page cache, so the scan neither fills the service's 64 MiB cache (the process's memory) nor evicts its hot
+   * pages; on PostgreSQL or an in-memory SQLite database, this handle. Close it when the scan ends.
+   */
+  scanReader(cacheKib = 2048): Queryable & { close(): void } {
+    if (this.dialect !== 'sqlite' || this.sqlite.memory) {
+      return {
+        dialect: this.dialect, query: (sql, params) => this.query(sql, params), one: (sql, params) => this.one(sql, params),
+        execute: (sql, params) => this.execute(sql, params), close: () => undefined,
+      };
+    }
+    const conn = new Database(this.sqlite.name, { readonly: true, fileMustExist: true });
+    conn.pragma(`cache_size = -${cacheKib}`);
+    const all = <T>(sql: string, params: SqlParam[] = []): T[] => {
+      const c = compileForSqlite(sql);
+      return conn.prepare(c.sql).all(...c.order.map((i) => sqliteParam(params[i]))) as T[];
+    };
+    return {
+      dialect: 'sqlite',
+      query: async <T>(sql: string, params?: SqlParam[]) => all<T>(sql, params),
+      one: async <T>(sql: string, params?: SqlParam[]) => all<T>(sql, params)[0],
+      execute: async () => {
+        throw new Error('a scan reader is read-only');
+      },
+      close: () => conn.close(),
+    };
   }
 
   async query<T = Row>(sql: string, params: SqlParam[] = []): Promise<T[]> {

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { Conflict, InvalidInput } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable, SqlParam } from '../database/db';
-import { DisclosuresService } from '../release-of-information/disclosures.service';
+import { ConfidentialCommunicationsRepository, DisclosuresService } from '../release-of-information';
 import { decisionProblems, extensionNotice, nextState } from './amendment-rules';
 import { amendmentNotices, correctedColumns, Correction, correctionProblems, deciderRefusal } from './amendment-routing';
 import { amendmentEvent, AmendmentRow, findAmendment, notificationsOf, toAmendmentDto } from './amendments.repository';
@@ -28,6 +28,7 @@ export class AmendmentDecisionsService {
     private readonly policy: AccessPolicyService,
     private readonly audit: AuditWriter,
     private readonly disclosures: DisclosuresService,
+    private readonly communications: ConfidentialCommunicationsRepository,
   ) {}
 
   async decide(ctx: RequestContext, id: number, dto: AmendmentDecisionDto) {
@@ -147,7 +148,10 @@ export class AmendmentDecisionsService {
       [a.patient_id],
     ))!;
     const notices = amendmentNotices({
-      individual: { name: `${patient.given_name} ${patient.family_name}`, hasPortal: patient.user_id !== null },
+      individual: {
+        name: `${patient.given_name} ${patient.family_name}`, hasPortal: patient.user_id !== null,
+        confidential: await this.communications.inForce(tx, Number(a.patient_id)),
+      },
       named: a.notify_persons ? (JSON.parse(a.notify_persons) as { name: string; address: string }[]) : [],
       priorRecipients: await this.disclosures.recipientsOfItem(tx, Number(a.patient_id), a.item_type, Number(a.item_id)),
     });

@@ -118,7 +118,8 @@ export interface Notice {
 }
 
 export interface NoticeFacts {
-  individual: { name: string; hasPortal: boolean };
+  /** `confidential`: the alternative means or location the individual asked for (45 CFR 164.522(b)), used instead. */
+  individual: { name: string; hasPortal: boolean; confidential?: { channel: string; address: string } | null };
   /** Persons the individual identified and agreed to have told (164.526(c)(2)(i)). */
   named: { name: string; address: string }[];
   /** Earlier disclosures of the item to others (from the accounting): they may have relied on it (164.526(c)(3)(ii)). */
@@ -132,7 +133,12 @@ export interface NoticeFacts {
  */
 export function amendmentNotices(f: NoticeFacts): Notice[] {
   const out: Notice[] = [
-    { kind: 'individual', name: f.individual.name, address: null, disclosureId: null, channel: f.individual.hasPortal ? 'patient-portal' : 'mail', citation: '45 CFR 164.526(c)(2)' },
+    f.individual.confidential
+      ? {
+          kind: 'individual', name: f.individual.name, address: f.individual.confidential.address, disclosureId: null, channel: f.individual.confidential.channel,
+          citation: '45 CFR 164.526(c)(2), 164.522(b)',
+        }
+      : { kind: 'individual', name: f.individual.name, address: null, disclosureId: null, channel: f.individual.hasPortal ? 'patient-portal' : 'mail', citation: '45 CFR 164.526(c)(2)' },
   ];
   for (const n of f.named) {
     out.push({ kind: 'named-by-individual', name: n.name, address: n.address, disclosureId: null, channel: 'mail', citation: '45 CFR 164.526(c)(3)(i)' });

@@ -1,7 +1,7 @@
 import { DAY_MS } from '../common/clock';
 import { accountingDueDate, accountingFee, accountingPeriod, nextAccountingState, twelveMonthsBefore } from './accounting-rules';
 import { DENIAL_CODES, denialGround, denialNotice } from './denial-grounds';
-import { accountingExemption, basisProblems, defaultLegalBasis, LEGAL_BASIS_CODES } from './disclosure-basis';
+import { accountingExemption, LEGAL_BASIS_CODES } from './disclosure-basis';
 
 describe('accounting of disclosures (45 CFR 164.528)', () => {
   it('exempts exactly the disclosures of 164.528(a)(1)', () => {
@@ -29,26 +29,6 @@ describe('accounting of disclosures (45 CFR 164.528)', () => {
     expect(accountingFee(0, 1500)).toMatchObject({ feeCents: 0, quotedCents: 0 });
     expect(accountingFee(1, 1500)).toMatchObject({ feeCents: 0, quotedCents: 1500 });
     expect(twelveMonthsBefore('2026-11-29T10:00:00.000Z')).toBe('2025-11-29T10:00:00.000Z');
-  });
-});
-
-describe('legal bases of a disclosure', () => {
-  it('default by requester type', () => {
-    expect(defaultLegalBasis('self', false)).toBe('individual');
-    expect(defaultLegalBasis('attorney', true)).toBe('authorization');
-    expect(defaultLegalBasis('provider', false)).toBe('treatment');
-    expect(defaultLegalBasis('insurer', false)).toBe('payment');
-    expect(defaultLegalBasis('law_enforcement', false)).toBe('law-enforcement');
-    expect(defaultLegalBasis('other', false)).toBe('authorization');
-  });
-
-  it('refuses inconsistent combinations', () => {
-    expect(basisProblems('self', 'treatment', false).map((p) => p.field)).toEqual(['legalBasis']);
-    expect(basisProblems('attorney', 'individual', false).map((p) => p.field)).toEqual(['legalBasis']);
-    expect(basisProblems('attorney', 'authorization', false).map((p) => p.field)).toEqual(['authorization']);
-    expect(basisProblems('provider', 'treatment', true).map((p) => p.field)).toEqual(['legalBasis']);
-    expect(basisProblems('self', 'individual', true).map((p) => p.field)).toEqual(['authorization']);
-    expect(basisProblems('attorney', 'judicial', false)).toEqual([]);
   });
 });
 

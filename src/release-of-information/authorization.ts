@@ -219,7 +219,7 @@ function part2Problems(c: Part2Consent | undefined, ctx: AuthorizationContext): 
 }
 
 /** "Smith & Jones LLP" names the requester "smith jones llp", and "Dana Smith, Esq." names "Dana Smith". */
-function namesSameParty(named: string, requester: string): boolean {
+export function namesSameParty(named: string, requester: string): boolean {
   const a = norm(named);
   const b = norm(requester);
   return a.length > 0 && b.length > 0 && (a === b || a.includes(b) || b.includes(a));

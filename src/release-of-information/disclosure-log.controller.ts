@@ -5,7 +5,7 @@ import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import { DisclosureLogService } from './disclosure-log.service';
 import { DisclosureEntryDto } from './dto/accounting.dto';
-import { AccountingSuspensionDto, AccountingSuspensionViewDto, ManualDisclosureDto } from './dto/disclosure-log.dto';
+import { AccountingSuspensionDto, AccountingSuspensionListDto, AccountingSuspensionViewDto, ManualDisclosureDto } from './dto/disclosure-log.dto';
 
 /**
  * The disclosures log beyond the ROI workflow (45 CFR 164.528): disclosures made elsewhere, and the temporary suspension
@@ -42,7 +42,7 @@ export class DisclosureLogController {
   @AuthorizeAny('roi:process', 'roi:approve')
   @Get('accounting-suspensions')
   @ApiOperation({ summary: 'A patient\'s suspensions of the accounting (164.528(a)(2)), newest first' })
-  @ApiOkResponse({ type: [AccountingSuspensionViewDto] })
+  @ApiOkResponse({ type: AccountingSuspensionListDto })
   suspensions(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.log.listSuspensions(ctx, id);
   }

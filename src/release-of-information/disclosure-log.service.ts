@@ -30,7 +30,7 @@ export class DisclosureLogService {
     private readonly suspensions: AccountingSuspensionsRepository,
   ) {}
 
-  async recordManual(ctx: RequestContext, patientId: number, dto: ManualDisclosureDto): Promise<DisclosureEntry & { exempt: false }> {
+  async recordManual(ctx: RequestContext, patientId: number, dto: ManualDisclosureDto): Promise<DisclosureEntry> {
     await this.policy.require(ctx, 'disclosure:read', patientId, { resourceType: 'disclosure' });
     const now = this.clock.nowIso();
     const problems = [];
@@ -52,7 +52,7 @@ export class DisclosureLogService {
       }]);
       return {
         id, date: disclosedAt, recipient: { name: dto.recipientName, address: dto.recipientAddress ?? null }, description: dto.description, purpose: dto.purpose,
-        roiRequestId: null, source: 'manual' as const, legalBasis: dto.legalBasis, exempt: false as const,
+        roiRequestId: null, source: 'manual' as const, legalBasis: dto.legalBasis,
       };
     });
   }

@@ -21,7 +21,8 @@ import { computeFee, estimatePages, Fee } from './fees';
 import { serializeBundle, toFhirBundle } from './fhir-bundle';
 import { buildPackage, describePackage, DisclosurePackage, serializePackage } from './package-builder';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { authorizationOf, basisOf, DISCLOSURE, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
+import { authorizationOf, basisOf, deliveryRequestOf, DISCLOSURE, isDirected, requestFactsOfRow, RoiRequestView, today } from './roi-request.view';
+import { basisFactsOf } from './roi-scope';
 import { RECORD_TYPES, RecordType } from './roi-scope';
 import { ROI_SETTINGS, RoiSettings } from './roi-settings';
 import { READING_STATUSES } from './roi-state-machine';
@@ -140,9 +141,14 @@ export class RoiDisclosureService {
     const fee = computeFee(this.settings.fees, row.requester_type, row.delivery_format, estimatePages(structured, notes));
     const basis = basisOf(row);
     const { exempt, exemption } = accountingExemption(basis);
+    // A copy sent at the patient's direction goes to, and is recorded as made to, the designated person (164.524(c)(3)(ii)).
+    const directed = isDirected(row);
+    const direction = directed ? basisFactsOf(row).direction : null;
     const disclosureId = await this.disclosures.record(tx, {
       patientId: Number(row.patient_id), roiRequestId: Number(row.id), disclosedAt: now, recipientName: row.requester_name,
-      recipientAddress: row.requester_address, description: describePackage(pkg), purpose: row.purpose, exempt, exemption, recordedBy: ctx.user.id,
+      recipientAddress: row.requester_address ?? direction?.sendTo ?? null,
+      description: describePackage(pkg), purpose: row.purpose, exempt,
+      exemption: directed ? `${exemption}: a copy sent to the person the individual designated in a signed written direction (164.524(c)(3)(ii))` : exemption, recordedBy: ctx.user.id,
       legalBasis: basis, source: 'roi', recordedAt: now,
     });
     const event: AuditEventInput = {
@@ -150,7 +156,7 @@ export class RoiDisclosureService {
       patientId: Number(row.patient_id), purposeOfUse: DISCLOSURE,
       details: {
         roiRequestId: Number(row.id), legalBasis: basis, requesterType: row.requester_type, sha256, fhirSha256: fhir.sha256, counts: pkg.counts,
-        disclosureId, exempt,
+        disclosureId, exempt, ...(directed ? { directedBy: 'individual', recipientKind: row.recipient_kind } : {}),
       },
     };
     return { json, sha256, fhirSha256: fhir.sha256, fee, disclosureId, exempt, event };
@@ -168,7 +174,7 @@ export class RoiDisclosureService {
     if (!rows.patient) throw new NotFound(`Patient ${row.patient_id}`);
     const caller = this.policy.callerFor(ctx.user, { ...facts, roiRequest: request });
     const delivery = deliveryOf(
-      { requesterType: row.requester_type, requesterName: row.requester_name, requesterAddress: row.requester_address, format: row.delivery_format },
+      deliveryRequestOf(row),
       await this.communications.inForce(q, Number(row.patient_id)),
     );
     return buildPackage({

@@ -3,14 +3,15 @@ import { UsersRepository } from '../auth/users.repository';
 import { NotFound } from '../common/errors';
 import { Db, num, Queryable, SqlParam } from '../database/db';
 import { PatientsRepository } from '../records/patients.repository';
-import type { LegalBasis, RequesterType } from './disclosure-basis';
+import type { LegalBasis, RecipientKind, RequesterType } from './disclosure-basis';
 import type { RoiStatus } from './roi-state-machine';
 
 const COLUMNS = `id, patient_id, requester_type, requester_name, requester_address, purpose, record_types, date_from, date_to,
   delivery_format, authorization_json, status, received_at, due_at, extended, extension_reason, denial_code, denial_reviewable,
   fee_cents, package_sha256, fulfilled_at, closed_at, created_by, version, legal_basis, original_due_at, extension_days,
   denial_reason, fee_json, package_fhir_sha256, updated_at, privacy_approved_by, privacy_approved_at, privacy_approval_note,
-  denial_determined_by, denial_parts_json, denial_review_json`;
+  denial_determined_by, denial_parts_json, denial_review_json,
+  recipient_kind, basis_facts_json`;
 
 export interface RoiRow {
   id: number;
@@ -53,6 +54,9 @@ export interface RoiRow {
   denial_parts_json: string | null;
   /** 164.524(a)(4): the review of the denial (access-denial.ts DenialReview), JSON. */
   denial_review_json: string | null;
+  recipient_kind: RecipientKind | null;
+  /** The facts the basis's conditions are checked against (release-basis-conditions.ts BasisFacts, direction.ts Direction). */
+  basis_facts_json: string | null;
 }
 
 /** The columns a new request is created with (the rest take their defaults). */
@@ -71,6 +75,8 @@ export interface NewRoiRow {
   dueAt: string;
   createdBy: number;
   legalBasis: LegalBasis;
+  recipientKind: RecipientKind | null;
+  basisFactsJson: string | null;
 }
 
 export interface HistoryRow {
@@ -104,11 +110,12 @@ export class RoiRequestsRepository {
   async insert(tx: Queryable, r: NewRoiRow): Promise<RoiRow> {
     return (await tx.one<RoiRow>(
       `INSERT INTO roi_requests (patient_id, requester_type, requester_name, requester_address, purpose, record_types, date_from, date_to,
-         delivery_format, authorization_json, status, received_at, due_at, extended, created_by, version, legal_basis, original_due_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'received', $11, $12, $13, $14, 1, $15, $12, $11) RETURNING ${COLUMNS}`,
+         delivery_format, authorization_json, status, received_at, due_at, extended, created_by, version, legal_basis, original_due_at, updated_at,
+         recipient_kind, basis_facts_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'received', $11, $12, $13, $14, 1, $15, $12, $11, $16, $17) RETURNING ${COLUMNS}`,
       [
         r.patientId, r.requesterType, r.requesterName, r.requesterAddress, r.purpose, JSON.stringify(r.recordTypes), r.dateFrom, r.dateTo,
-        r.format, r.authorizationJson, r.receivedAt, r.dueAt, false, r.createdBy, r.legalBasis,
+        r.format, r.authorizationJson, r.receivedAt, r.dueAt, false, r.createdBy, r.legalBasis, r.recipientKind, r.basisFactsJson,
       ],
     ))!;
   }

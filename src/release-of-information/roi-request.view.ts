@@ -8,34 +8,46 @@ import { DeniedPart, DenialReview, reviewDecisionNotice } from './access-denial'
 import { deliveryOf } from './confidential-communications';
 import { ConfidentialCommunicationsRepository } from './confidential-communications.repository';
 import { DenialCode, denialNotice } from './denial-grounds';
-import { accountingExemption, defaultLegalBasis, LEGAL_BASES, LegalBasis } from './disclosure-basis';
+import { accountingExemption, LEGAL_BASES, LegalBasis } from './disclosure-basis';
 import type { DenialDto } from './dto/denial.dto';
 import type { RoiHistoryEntryDto, RoiRequestDto, RoiRequestSummaryDto } from './dto/roi.dto';
 import type { Fee } from './fees';
 import { daysLeft, isOverdue } from './roi-deadlines';
+import { directionProblems } from './direction';
+import { releaseBasisProblems } from './release-basis-conditions';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { requestFacts, scopeOf } from './roi-scope';
+import { basisFactsOf, basisOfColumns, requestFacts, scopedRequestOfColumns, scopeOf } from './roi-scope';
 import { allowedActions, isOpenStatus, RequesterKind, RoiState } from './roi-state-machine';
 
 /** A request row read as the rules see it (pure helpers shared by intake, workflow and disclosure). */
 export const kindOf = (r: RoiRow): RequesterKind => (r.requester_type === 'self' ? 'self' : 'third-party');
-export const basisOf = (r: RoiRow): LegalBasis => r.legal_basis ?? defaultLegalBasis(r.requester_type, r.authorization_json !== null);
+export const basisOf = (r: RoiRow): LegalBasis => basisOfColumns(r);
 export const authorizationOf = (r: RoiRow): Authorization | null => (r.authorization_json ? (JSON.parse(r.authorization_json) as Authorization) : null);
 export const recordTypesOf = (r: RoiRow): string[] => JSON.parse(r.record_types) as string[];
 export const stateOf = (r: RoiRow): RoiState => ({
   status: r.status, kind: kindOf(r), dueAt: r.due_at, extended: bool(r.extended), deniedInPart: r.denial_parts_json !== null,
 });
 export const today = (now: string): string => now.slice(0, 10);
+/** A patient's own request whose copy goes to someone else at the patient's direction (164.524(c)(3)(ii)). */
+export const isDirected = (r: RoiRow): boolean => r.requester_type === 'self' && r.recipient_kind !== null && r.recipient_kind !== 'individual';
+
+/**
+ * Where the copy goes, as confidential-communications.ts deliveryOf reads it: a copy sent at the patient's
+ * direction goes to the designated person at the address of the direction (164.524(c)(3)(ii)), not to the patient's
+ * alternative address.
+ */
+export function deliveryRequestOf(r: RoiRow) {
+  const directed = isDirected(r);
+  return {
+    requesterType: directed ? ('other' as const) : r.requester_type, requesterName: r.requester_name,
+    requesterAddress: r.requester_address ?? (directed ? basisFactsOf(r).direction?.sendTo ?? null : null), format: r.delivery_format,
+  };
+}
 
 /** Every ROI staff event about a patient carries this purpose of use (with the request id in its details). */
 export const DISCLOSURE = 'DISCLOSURE';
 
-function scopedRequestOf(r: RoiRow) {
-  return {
-    requesterType: r.requester_type, legalBasis: basisOf(r), recordTypes: recordTypesOf(r), dateFrom: r.date_from, dateTo: r.date_to,
-    authorization: authorizationOf(r), privacyApproved: r.privacy_approved_at !== null, createdBy: Number(r.created_by), patientId: Number(r.patient_id),
-  };
-}
+const scopedRequestOf = (r: RoiRow) => scopedRequestOfColumns(r);
 
 export function scopeOfRow(r: RoiRow) {
   return scopeOf(scopedRequestOf(r));
@@ -68,6 +80,7 @@ export function summaryOf(r: RoiRow, now: string): RoiRequestSummaryDto {
     requesterAddress: r.requester_address,
     purpose: r.purpose,
     legalBasis: basisOf(r),
+    recipientKind: r.recipient_kind,
     accounting: accountingExemption(basisOf(r)),
     recordTypes: recordTypesOf(r),
     dateFrom: r.date_from,
@@ -137,11 +150,34 @@ export class RoiRequestView {
       const problems = await this.authorizationCheck(r, now, q);
       authorizationCheck = { valid: problems.length === 0, problems };
     }
+    const basisCheck = staff ? await this.basisCheck(r, now, q) : null;
     const delivery = deliveryOf(
-      { requesterType: r.requester_type, requesterName: r.requester_name, requesterAddress: r.requester_address, format: r.delivery_format },
+      deliveryRequestOf(r),
       await this.communications.inForce(q, Number(r.patient_id)),
     );
-    return { ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, allowedActions: allowedActions(stateOf(r), now), history, delivery };
+    return {
+      ...summaryOf(r, now), authorization: authorizationOf(r), authorizationCheck, basisFacts: basisFactsOf(r) as Record<string, unknown>, basisCheck,
+      allowedActions: allowedActions(stateOf(r), now), history, delivery,
+    };
+  }
+
+  /**
+   * The conditions of the request's basis as of now (release-basis-conditions.ts), or of the patient's written
+   * direction for a copy sent to someone else (direction.ts); null when the basis has none to check (an
+   * authorization has its own check).
+   */
+  async basisCheck(r: RoiRow, now: string, q: Queryable): Promise<RoiRequestDto['basisCheck']> {
+    const basis = basisOf(r);
+    if (isDirected(r)) {
+      const patientName = (await this.requests.patientName(q, Number(r.patient_id))) ?? '';
+      const problems = directionProblems(basisFactsOf(r).direction, { today: today(now), recipientName: r.requester_name, patientName });
+      return { valid: problems.length === 0, citation: '45 CFR 164.524(c)(3)(ii)', problems };
+    }
+    if (basis === 'individual' || LEGAL_BASES[basis].needsAuthorization) return null;
+    const problems = releaseBasisProblems(basis, basisFactsOf(r), {
+      today: today(now), recordTypes: recordTypesOf(r), dateFrom: r.date_from, dateTo: r.date_to, requesterName: r.requester_name, purpose: r.purpose,
+    });
+    return { valid: problems.length === 0, citation: LEGAL_BASES[basis].citation, problems };
   }
 
   /** 164.508(c) as of now, against this request and patient. */

@@ -13,7 +13,7 @@ import { LEGAL_BASES } from './disclosure-basis';
 import type { PrivacyApprovalDto, RoiRequestDto, RoiTransitionDto } from './dto/roi.dto';
 import { RoiDisclosureService } from './roi-disclosure.service';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
-import { authorizationOf, basisOf, DISCLOSURE, kindOf, pick, RoiRequestView, scopeOfRow, stateOf, today } from './roi-request.view';
+import { authorizationOf, basisOf, DISCLOSURE, isDirected, kindOf, pick, RoiRequestView, scopeOfRow, stateOf, today } from './roi-request.view';
 import { allowedActions, isOpenStatus, nextRoiState, transitionProblems } from './roi-state-machine';
 
 type Next = Extract<ReturnType<typeof nextRoiState>, { ok: true }>;
@@ -62,7 +62,9 @@ export class RoiWorkflowService {
     const before = await this.requests.find(tx, id);
     const next = checkTransition(before, dto, now);
     const details: Record<string, unknown> = {};
-    if (dto.action === 'validate-authorization') details.authorization = await this.validateAuthorization(tx, before, now);
+    if (dto.action === 'validate-authorization' || (dto.action === 'confirm-right-of-access' && isDirected(before))) {
+      Object.assign(details, await this.validateBasis(tx, before, now));
+    }
     checkAuthorizationInForce(before, dto, now);
 
     const sets: [string, SqlParam][] = [['status', next.to], ['updated_at', now], ...actionColumns(dto, next, now, details), ...denial];
@@ -125,13 +127,25 @@ export class RoiWorkflowService {
     return this.requests.patientIsVip(Number(row.patient_id));
   }
 
-  /** validate-authorization: 164.508(c) when the basis needs one (400 listing every missing element), else why not. */
-  private async validateAuthorization(tx: Queryable, row: RoiRow, now: string): Promise<string> {
+  /**
+   * validate-authorization (and confirm-right-of-access for a copy sent at the patient's direction): 164.508(c)
+   * when the basis needs an authorization, else the basis's own conditions (release-basis-conditions.ts: legal
+   * process, law enforcement, public health, operations; direction.ts: 164.524(c)(3)(ii)). A 400 lists every
+   * missing element and changes nothing.
+   */
+  private async validateBasis(tx: Queryable, row: RoiRow, now: string): Promise<Record<string, string>> {
     const basis = basisOf(row);
-    if (!LEGAL_BASES[basis].needsAuthorization) return `not required: legal basis ${basis} (${LEGAL_BASES[basis].citation})`;
-    const list = await this.view.authorizationCheck(row, now, tx);
-    if (list.length) throw new InvalidInput(list, `The authorization is not valid: ${list.map((p) => p.field).join(', ')}`);
-    return 'valid (45 CFR 164.508(c))';
+    if (LEGAL_BASES[basis].needsAuthorization) {
+      const list = await this.view.authorizationCheck(row, now, tx);
+      if (list.length) throw new InvalidInput(list, `The authorization is not valid: ${list.map((p) => p.field).join(', ')}`);
+      return { authorization: 'valid (45 CFR 164.508(c))' };
+    }
+    const check = await this.view.basisCheck(row, now, tx);
+    if (check && !check.valid) {
+      throw new InvalidInput(check.problems, `The ${isDirected(row) ? 'written direction' : `${basis} basis`} is not established (${check.citation}): ${check.problems.map((p) => p.field).join(', ')}`);
+    }
+    const notRequired = { authorization: `not required: legal basis ${basis} (${LEGAL_BASES[basis].citation})` };
+    return check ? { ...notRequired, basis: `established (${check.citation})` } : notRequired;
   }
 }
 

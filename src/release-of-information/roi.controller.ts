@@ -6,9 +6,11 @@ import {
 import type { Response } from 'express';
 import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
+import { responseHeaders } from '../common/openapi/response-headers';
 import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { FHIR_RESOURCE_MODELS, FhirBundleDto } from './dto/fhir.dto';
+import { ReplaceBasisFactsDto } from './dto/release-basis.dto';
 import { DisclosurePackageDto, RoiRecordsDto } from './dto/package.dto';
 import {
   CreateRoiRequestDto, PackageQueryDto, PrivacyApprovalDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
@@ -112,6 +114,17 @@ export class RoiController {
   }
 
   @Authorize('roi:process')
+  @Put('roi/requests/:id/basis-facts')
+  @ApiOperation({
+    summary: 'Legal process desk: complete the documents of the basis before validation (the order or subpoena, its scope and assurances, the law enforcement path, the patient\'s direction)',
+    description: 'Replaces the facts named (legalProcess, lawEnforcement, publicHealth, operations, direction); validation then checks them (164.512(b), (e), (f), 164.524(c)(3)(ii)). 409 after validation or on a stale version.',
+  })
+  @ApiOkResponse({ type: RoiRequestDto })
+  replaceBasisFacts(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: ReplaceBasisFactsDto) {
+    return this.intake.replaceBasisFacts(ctx, id, dto);
+  }
+
+  @Authorize('roi:process')
   @Get('roi/requests/:id/records')
   @ApiOperation({
     summary: 'The records the request covers, as the package would carry them (from the start of the review until the request is closed)',
@@ -135,7 +148,9 @@ export class RoiController {
       'application/json': { schema: { $ref: getSchemaPath(DisclosurePackageDto) } },
       'application/fhir+json': { schema: { $ref: getSchemaPath(FhirBundleDto) } },
     },
+    headers: responseHeaders('X-Package-SHA256', 'Content-Disposition'),
   })
+  @ApiConflictResponse({ description: 'The request is not fulfilled (yet, or it was denied): there is no package' })
   async package(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Query() q: PackageQueryDto, @Res({ passthrough: true }) res: Response) {
     const file = await this.disclosure.package(ctx, id, q.format ?? 'json');
     res.setHeader('Content-Type', file.contentType);

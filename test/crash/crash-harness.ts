@@ -158,6 +158,7 @@ async function roiChain(port: number, ctx: Context, n: number, writes: Write[], 
   for (let i = 0; running(); i++) {
     const created = await http(port, 'POST', '/roi/requests', {
       patientId: 2 + ((n + i) % 30), requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation', recordTypes: ['diagnoses'], format: 'electronic',
+      lawEnforcement: { path: 'legal-process' }, legalProcess: { type: 'court-ordered-warrant', issuedBy: 'County District Court', issuedOn: '2024-06-01', documents: [{ title: 'Search warrant', reference: 'SW-2024-1' }] },
     }, ctx.tokens['roi.garcia']);
     if (created.status !== 201) continue;
     let version = created.body.version as number;

@@ -1,10 +1,10 @@
 import { TokenService } from '../../src/auth/token.service';
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DEFAULT_ROLE_MATRIX, RoleName } from '../../src/access/catalogue';
+import { strictAjv, strictSchema } from '../helpers/openapi-strict';
 import { createTestApp, TestApp } from '../helpers/test-app';
 
 /**
@@ -13,8 +13,10 @@ import { createTestApp, TestApp } from '../helpers/test-app';
  *  1. never a 5xx;
  *  2. a 4xx changes no table but the audit trail (digest of every other table before and after);
  *  3. a 2xx body matches the documented response schema of the media type it declares, checked strictly (OpenAPI
- *     `nullable` as "or null", documented objects closed: an undocumented field fails; see strictSchema);
- *  4. a 400 names the offending field(s).
+ *     3.0.3 `nullable`, documented objects closed: an undocumented field fails; see helpers/openapi-strict.ts);
+ *  4. a 400 names the offending field(s);
+ *  5. every 4xx/5xx is a status the operation documents, and its body matches the documented error schema
+ *     (ErrorDto, strictly: no undocumented field).
  * Besides: every operation of the document must document its success answer (documentationGaps, reported as
  * `undocumented`); the excluded operations are sent once, valid, after the run, and their answers checked too.
  * Before the run, a few workflow rows are made through the API (seedWorkflows) so the id-addressed workflow routes
@@ -251,30 +253,6 @@ function queryString(pairs: readonly (readonly [string, unknown])[]): string {
   return q.length ? `?${q.join('&')}` : '';
 }
 
-/**
- * The OpenAPI 3.0 schema as a JSON Schema ajv checks strictly:
- *  - `nullable: true` means "this schema, or null" (OpenAPI 3.0), also for a `$ref` wrapped in allOf, which ajv's own
- *    `nullable` support does not cover: it becomes `anyOf: [{ type: 'null' }, schema]`;
- *  - an object whose properties are documented is closed (`additionalProperties: false` unless the document says
- *    otherwise): a field the answer carries but the document does not name is a documentation gap, reported.
- */
-export function strictSchema(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strictSchema);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
-    out[k] = k === 'properties' && v && typeof v === 'object'
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([name, sub]) => [name, strictSchema(sub)]))
-      : k === 'example' || k === 'enum' ? v : strictSchema(v);
-  }
-  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
-  if (out.nullable === true) {
-    delete out.nullable;
-    return { anyOf: [{ type: 'null' }, out] };
-  }
-  return out;
-}
-
 /** The media type of a Content-Type header, without parameters: 'application/json; charset=utf-8' -> 'application/json'. */
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
@@ -286,9 +264,9 @@ function mediaType(header: string | undefined): string {
  * report runs) find something at the small ids the fuzzer tries: requests in several states, one of them fulfilled.
  * Every step must succeed: a setup that fails is a bug, reported like any other.
  */
-async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<void> {
+export async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<void> {
   const call = async (user: string, method: 'get' | 'post', url: string, body?: object): Promise<Record<string, unknown>> => {
-    const res = await request(t.http)[method](url).set('Authorization', `Bearer ${tokens.get(user)}`).send(body);
+    const res = await request(t.http)[method](url).set('Authorization', `Bearer ${tokens.get(user) ?? (await t.token(user))}`).send(body);
     if (res.status >= 300) throw new Error(`fuzz setup: ${method.toUpperCase()} ${url} as ${user} -> ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Record<string, unknown>;
   };
@@ -298,7 +276,7 @@ async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<v
     for (const [action, extra] of actions) r = await call('roi.nguyen', 'post', `/roi/requests/${r.id}/transitions`, { action, version: r.version, ...extra });
   };
   const third = (patientId: number) => ({
-    patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation',
+    patientId, requesterType: 'law_enforcement', requesterName: 'County Sheriff', purpose: 'Investigation', lawEnforcement: { path: 'legal-process' }, legalProcess: { type: 'court-ordered-warrant', issuedBy: 'County District Court', issuedOn: '2024-06-01', documents: [{ title: 'Search warrant', reference: 'SW-2024-1' }] },
     recordTypes: ['encounters', 'diagnoses', 'procedures', 'observations', 'notes'], format: 'electronic',
   });
   const review = [['verify-identity'], ['validate-authorization'], ['begin-review']] as [string][];
@@ -315,7 +293,25 @@ async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<v
     const amendment = { itemType: 'diagnoses', itemId: Number(item.id), requestedChange: 'The code should be the chronic form.', justification: 'My specialist letter says so.' };
     await call('patient.demo', 'post', '/patients/1/amendments', amendment);
     const denied = await call('patient.demo', 'post', '/patients/1/amendments', amendment);
-    await call('him.jones', 'post', `/amendments/${denied.id}/decision`, { decision: 'deny', denialGround: 'accurate-and-complete', reason: 'The record is accurate.', version: denied.version });
+    // HIM routes the request to a clinician who may decide it (the item's author or one responsible), who denies it.
+    const detail = await call('him.jones', 'get', `/amendments/${denied.id}`);
+    const decider = (detail.eligibleDeciders as { userId: number; username: string }[])[0];
+    const routed = await call('him.jones', 'post', `/amendments/${denied.id}/route`, { deciderUserId: decider.userId, version: detail.version });
+    await call(decider.username, 'post', `/amendments/${denied.id}/decision`, { decision: 'deny', denialGround: 'accurate-and-complete', reason: 'The record is accurate.', version: routed.version });
+  }
+  // A provider query (coding): coder.kim asks the attending of an inpatient stay, compliantly.
+  const stay = await t.db.one<{ id: number }>(
+    `SELECT e.id FROM encounters e JOIN patients p ON p.id = e.patient_id
+      WHERE e.encounter_class = 'inpatient' AND e.discharged_at IS NOT NULL AND e.attending_user_id IS NOT NULL AND e.sensitivity = 'normal'
+        AND e.status = 'active' AND p.vip = FALSE AND p.user_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM diagnoses d WHERE d.encounter_id = e.id AND d.sensitivity = 'restricted') ORDER BY e.id LIMIT 1`);
+  if (stay) {
+    await call('coder.kim', 'post', `/encounters/${stay.id}/queries`, {
+      kind: 'multiple-choice',
+      question: 'Based on the clinical indicators below, please clarify the condition being monitored and treated.',
+      clinicalIndicators: ['Hemoglobin 6.9 g/dL on day 2 (11.2 on admission)', 'Transfused 2 units of packed red cells'],
+      options: ['Acute blood loss anemia', 'Anemia of chronic disease', 'Dilutional anemia'],
+    });
   }
   await call('patient.demo', 'post', '/me/accounting-requests');
   await call('dr.chen', 'post', '/access/break-glass', { patientId: 4, reason: 'Unresponsive patient in the ED, attending unreachable' });
@@ -355,9 +351,7 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
     const ops = loadOperations(doc);
     report.undocumented.push(...documentationGaps(doc));
     report.operations = ops.length;
-    const ajv = new Ajv({ strict: false, allErrors: false });
-    addFormats(ajv);
-    for (const [name, schema] of Object.entries(components)) ajv.addSchema(strictSchema(schema) as object, `#/components/schemas/${name}`);
+    const ajv = strictAjv(components);
     const validators = new Map<string, ValidateFunction>();
     /** A 2xx against the schema of the media type it declares (JSON, CSV, SVG or FHIR JSON): null when it matches. */
     const checkSuccess = (op: Operation, res: request.Response): string | null => {
@@ -374,6 +368,19 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
       if (!validators.has(key)) validators.set(key, ajv.compile(strictSchema(entry.schema) as object));
       const v = validators.get(key)!;
       return v(res.body) ? null : `a ${res.status} does not match its documented schema (${ajv.errorsText(v.errors)})`;
+    };
+    /** An error answer: a status the operation documents, with a body in the documented error schema. */
+    const checkError = (op: Operation, res: request.Response): string | null => {
+      // 414/431: Node's HTTP parser refuses an over-long URL or header block before the app (and its document) sees it.
+      if (res.status < 400 || res.status === 414 || res.status === 431) return null;
+      const documented = op.responses[String(res.status)];
+      if (!documented) return `an undocumented status ${res.status} (documented: ${Object.keys(op.responses).join(', ')})`;
+      const schema = documented.content?.['application/json']?.schema;
+      if (!schema) return `the ${res.status} response documents no error schema`;
+      const key = `${op.operationId}:${res.status}:error`;
+      if (!validators.has(key)) validators.set(key, ajv.compile(strictSchema(schema) as object));
+      const v = validators.get(key)!;
+      return v(res.body) ? null : `a ${res.status} body does not match the documented error schema (${ajv.errorsText(v.errors)}): ${JSON.stringify(res.body).slice(0, 300)}`;
     };
     const tokens = new Map<string, string>();
     const trace = process.env.FUZZ_TRACE ? new RegExp(process.env.FUZZ_TRACE) : null;
@@ -419,7 +426,7 @@ export async function runFuzz(opts: { runs: number; seed: number; log?: (s: stri
             fail(`a 400 without the field at fault: ${where} ${JSON.stringify(res.body).slice(0, 300)}`);
           }
         }
-        const mismatch = checkSuccess(op, res);
+        const mismatch = checkSuccess(op, res) ?? checkError(op, res);
         if (mismatch) fail(`${mismatch}: ${where}`);
       }),
       { numRuns: opts.runs, seed: opts.seed, endOnFailure: true },

@@ -84,7 +84,7 @@ export const MAX_EVIDENCE = 500;
 /** Actions that open or change a chart. Searches, logins, reviews of the trail itself are not chart accesses. */
 const CHART_ACTIONS: ReadonlySet<string> = new Set(['read', 'create', 'update', 'delete', 'amendment', 'disclose']);
 /** Rows about a patient that are oversight of the trail (a privacy officer reading an access log), not of the chart. */
-const OVERSIGHT_RESOURCES: ReadonlySet<string> = new Set(['access-log', 'audit-event', 'audit-chain']);
+const OVERSIGHT_RESOURCES: ReadonlySet<string> = new Set(['access-log', 'audit-event', 'audit-chain', 'breach-incident']);
 
 /** Roles that act as the individual: a patient, and a personal representative (45 CFR 164.502(g)); not the workforce. */
 const INDIVIDUAL_ROLES: ReadonlySet<string> = new Set(['patient', 'representative']);

@@ -16,7 +16,7 @@ export class FhirAuditWhoDto {
 
 export class FhirAuditNetworkDto {
   @ApiProperty() address: string;
-  @ApiProperty({ enum: ['1', '2', '3', '4', '5'], description: '2: an IP address' }) type: string;
+  @ApiProperty({ enum: ['1', '2', '3', '4', '5'], description: '1: a machine name (this service), 2: an IP address (the client)' }) type: string;
 }
 
 export class FhirAuditAgentDto {
@@ -28,7 +28,13 @@ export class FhirAuditAgentDto {
 }
 
 export class FhirAuditObserverDto {
+  @ApiPropertyOptional({ type: FhirAuditIdentifierDto }) identifier?: FhirAuditIdentifierDto;
   @ApiProperty() display: string;
+}
+
+export class FhirMetaDto {
+  @ApiProperty({ type: [String], description: 'The IHE BALP profile the event conforms to (successful events; src/audit/balp.ts)', example: ['https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead'] })
+  profile: string[];
 }
 
 export class FhirAuditSourceDto {
@@ -44,7 +50,9 @@ export class FhirAuditWhatDto {
 }
 
 export class FhirAuditEntityDto {
-  @ApiProperty({ type: FhirAuditWhatDto }) what: FhirAuditWhatDto;
+  @ApiPropertyOptional({ type: FhirAuditWhatDto, description: 'Absent on a search\'s query entity (BALP Query)' }) what?: FhirAuditWhatDto;
+  @ApiPropertyOptional({ description: 'A search: the query as understood, readable' }) description?: string;
+  @ApiPropertyOptional({ format: 'byte', description: 'A search: the query, base64 (BALP entity[query].query)' }) query?: string;
   @ApiPropertyOptional({ type: FhirCodingDto }) type?: FhirCodingDto;
   @ApiPropertyOptional({ type: FhirCodingDto }) role?: FhirCodingDto;
 }
@@ -52,6 +60,7 @@ export class FhirAuditEntityDto {
 export class FhirAuditEventDto {
   @ApiProperty({ enum: ['AuditEvent'] }) resourceType: string;
   @ApiProperty({ description: 'The sequence number of the audit row' }) id: string;
+  @ApiPropertyOptional({ type: FhirMetaDto }) meta?: FhirMetaDto;
   @ApiProperty({ type: [FhirExtensionDto], description: 'The row\'s place in the hash chain: seq, hash, and breakGlass when flagged' }) extension: FhirExtensionDto[];
   @ApiProperty({ type: FhirCodingDto }) type: FhirCodingDto;
   @ApiPropertyOptional({ type: [FhirCodingDto] }) subtype?: FhirCodingDto[];
@@ -59,8 +68,8 @@ export class FhirAuditEventDto {
   @ApiProperty() recorded: string;
   @ApiProperty({ enum: FHIR_OUTCOMES, description: '0 success, 4 minor failure (refused), 8 serious failure' }) outcome: string;
   @ApiPropertyOptional({ description: 'Why it was refused' }) outcomeDesc?: string;
-  @ApiPropertyOptional({ type: [FhirCodeableConceptDto] }) purposeOfEvent?: FhirCodeableConceptDto[];
+  @ApiProperty({ type: [FhirCodeableConceptDto], description: 'An HL7 v3 PurposeOfUse (v3-ActReason) code, then the local code it translates, if any' }) purposeOfEvent: FhirCodeableConceptDto[];
   @ApiProperty({ type: [FhirAuditAgentDto] }) agent: FhirAuditAgentDto[];
   @ApiProperty({ type: FhirAuditSourceDto }) source: FhirAuditSourceDto;
-  @ApiPropertyOptional({ type: [FhirAuditEntityDto], description: 'The patient, the resource, and the request id' }) entity?: FhirAuditEntityDto[];
+  @ApiPropertyOptional({ type: [FhirAuditEntityDto], description: 'The patient, the resource (or a search\'s query), and the request id' }) entity?: FhirAuditEntityDto[];
 }

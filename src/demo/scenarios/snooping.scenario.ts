@@ -53,13 +53,33 @@ export const snoopingScenario: Scenario = {
         `23:44-23:45: the same for patient ${vip}, a VIP on nobody's care team.`,
         `23:51-23:52: the same for patient ${coworkerPatient}, the record of her coworker dr.okafor.`,
         'Every request was allowed: break-the-glass exists for emergencies. Find her in the trail.',
+        'Then close the loop as privacy.smith (the walkthrough below): judge the accesses inappropriate, open a breach incident with the audit rows as evidence, assess the four factors of 45 CFR 164.402(2), decide, and track the 60-day notification deadline (164.404(b)).',
       ],
       planted: { seqs: [...kit.seqs], from: new Date(kit.localInstant(1, 23, 38)).toISOString(), to: new Date(kit.localInstant(1, 23, 52)).toISOString() },
       lookFor: ['same-surname', 'vip-without-care-relation', 'own-or-coworker-record', 'after-hours'],
-      details: { actor: 'nurse.patel', patients: { sameSurname: relative, vip, coworker: coworkerPatient }, coworkerUser: 'dr.okafor', grants },
+      details: {
+        actor: 'nurse.patel', patients: { sameSurname: relative, vip, coworker: coworkerPatient }, coworkerUser: 'dr.okafor', grants,
+        walkthrough: breachWalkthrough(grants[String(relative)], vip),
+      },
     };
   },
 };
+
+/**
+ * How the snooping ends: the finding, judged inappropriate, becomes a breach incident (docs/instructor-guide.md,
+ * "Closing the loop"). Each step is a call a class makes as privacy.smith; the scenario plants none of them.
+ */
+function breachWalkthrough(grantId: number, vip: number): { step: string; call: string; citation: string }[] {
+  return [
+    { step: 'Find the accesses', call: 'GET /audit/anomalies?from=<planted.from>&to=<planted.to + 1 min>', citation: '45 CFR 164.308(a)(1)(ii)(D)' },
+    { step: 'Judge the grant inappropriate', call: `POST /access/break-glass/${grantId}/review {"outcome":"violation","note":"..."}`, citation: '45 CFR 164.312(a)(2)(ii)' },
+    { step: 'Open the incident (evidence: the audit rows under the grant)', call: `POST /privacy/incidents {"source":"break-glass-review","grantId":${grantId},"summary":"...","discoveredAt":"<first known>"}`, citation: '45 CFR 164.404(a)(2)' },
+    { step: 'Or open one from the VIP finding', call: `POST /privacy/incidents {"source":"anomaly-finding","rule":"vip-without-care-relation","patientId":${vip},"subjectUserId":<actor.id>,"evidence":[<finding.evidence>],"summary":"..."}`, citation: '45 CFR 164.402' },
+    { step: 'Assess the four factors (and any exception)', call: 'PUT /privacy/incidents/{id}/assessment {natureAndExtent, unauthorizedPerson, acquiredOrViewed, mitigation, individualsAffected, version}', citation: '45 CFR 164.402(1), (2)' },
+    { step: 'Decide: breach or not, documented', call: 'POST /privacy/incidents/{id}/decision {"decision":"breach","rationale":"...","version":2}', citation: '45 CFR 164.414(b)' },
+    { step: 'Track the deadlines and record the notices', call: 'GET /privacy/incidents/{id} (deadlines); POST /privacy/incidents/{id}/notifications {"target":"individual",...}', citation: '45 CFR 164.404(b), 164.406, 164.408' },
+  ];
+}
 
 /** dr.okafor's own patient record: the one already linked, or the first bystander patient, linked now. */
 async function linkCoworkerRecord(kit: ScenarioKit, userId: number): Promise<number> {

@@ -6,7 +6,7 @@ import { PageDto } from '../../common/pagination';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CodingAbstractService } from './coding-abstract.service';
 import {
-  AnswerQueryDto, CodingAbstractDto, CodingAbstractVersionsDto, CreateQueryDto, ProviderQueryDto, QueryListQueryDto, QueryTransitionDto,
+  AnswerQueryDto, CodingAbstractDto, CodingAbstractVersionsDto, CreateQueryDto, ProviderQueryDto, ProviderQueryListDto, QueryListQueryDto, QueryTransitionDto,
   SaveCodingAbstractDto,
 } from './dto/coding.dto';
 import { ProviderQueriesService } from './provider-queries.service';
@@ -62,7 +62,7 @@ export class CodingController {
   @AuthorizeAny(...CODING_READERS)
   @Get('encounters/:id/queries')
   @ApiOperation({ summary: 'The provider queries of an encounter, with their state and ageing' })
-  @ApiOkResponse({ type: [ProviderQueryDto] })
+  @ApiOkResponse({ type: ProviderQueryListDto })
   encounterQueries(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.queries.forEncounter(ctx, id);
   }

@@ -86,7 +86,7 @@ export class DeficienciesService {
         WHERE e.discharged_at IS NOT NULL AND e.status <> 'entered-in-error' AND (
           (e.encounter_class = 'inpatient' AND NOT EXISTS (SELECT 1 FROM clinical_notes n
              WHERE n.encounter_id = e.id AND n.note_type = 'discharge-summary' AND n.status <> 'entered-in-error'))
-          OR EXISTS (SELECT 1 FROM clinical_notes n WHERE n.encounter_id = e.id AND n.signed_at IS NULL AND n.status <> 'entered-in-error' AND n.note_type <> 'psychotherapy')
+          OR EXISTS (SELECT 1 FROM clinical_notes n WHERE n.encounter_id = e.id AND n.signed_at IS NULL AND n.status = 'active' AND n.note_type <> 'psychotherapy')
           OR EXISTS (SELECT 1 FROM provider_queries q WHERE q.encounter_id = e.id AND q.status = 'open'))
         ORDER BY e.discharged_at, e.id`,
     );

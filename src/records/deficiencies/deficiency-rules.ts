@@ -73,7 +73,8 @@ export function encounterDeficiencies(enc: EncounterFacts, notes: readonly NoteF
     found.push({ type: 'missing-discharge-summary', itemType: null, itemId: null, responsibleUserId: enc.attendingUserId });
   }
   for (const n of active) {
-    if (n.signedAt === null && n.noteType !== 'psychotherapy') found.push({ type: 'unsigned-note', itemType: 'notes', itemId: n.id, responsibleUserId: n.authorUserId });
+    // An amended note's old version stays as it was; only the current (active) version needs its signature.
+    if (n.status === 'active' && n.signedAt === null && n.noteType !== 'psychotherapy') found.push({ type: 'unsigned-note', itemType: 'notes', itemId: n.id, responsibleUserId: n.authorUserId });
   }
   for (const q of queries) {
     if (q.status === 'open') found.push({ type: 'unanswered-query', itemType: 'queries', itemId: q.id, responsibleUserId: q.addresseeUserId });

@@ -104,7 +104,13 @@ export class AmendmentDecisionDto {
   extensionDays?: number;
 
   @ApiPropertyOptional({
-    type: 'object', additionalProperties: true, example: { code: 'I48.19', description: 'Other persistent atrial fibrillation' },
+    // The keys correctionProblems (amendment-routing.ts) accepts, per item type; any other key is a 400.
+    type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 2,
+    properties: {
+      code: { type: 'string', maxLength: MAX_TEXT }, description: { type: 'string', maxLength: MAX_TEXT }, unit: { type: 'string', maxLength: MAX_TEXT },
+      text: { type: 'string', maxLength: MAX_TEXT }, value: { oneOf: [{ type: 'number' }, { type: 'string', maxLength: MAX_TEXT }] },
+    },
+    example: { code: 'I48.19', description: 'Other persistent atrial fibrillation' },
     description: 'Required to accept: the corrected fields (diagnoses and procedures: code, description; observations: value, unit; notes: text). The item gets a new version; the old one is kept (164.526(c)(1))',
   })
   @IsOptional()
@@ -226,13 +232,20 @@ export class AmendmentDecisionResultDto extends AmendmentDto {
   @ApiPropertyOptional({ type: ExtensionNoticeDto, description: 'Present when the decision was extend' }) extensionNotice?: ExtensionNoticeDto;
 }
 
+export class EligibleDeciderDto {
+  @ApiProperty() userId: number;
+  @ApiProperty({ enum: ['author', 'recorded-by', 'encounter-attending', 'care-team-attending'] }) basis: string;
+  @ApiProperty() username: string;
+  @ApiProperty() displayName: string;
+}
+
 /** GET /amendments/:id: the request with the item it is about, as far as the caller's view shows it. */
 export class AmendmentDetailDto extends AmendmentDto {
   @ApiProperty({ ...CLINICAL_ITEM_SCHEMA, nullable: true, description: 'The item (its type\'s shape); null when it is gone or withheld from the caller\'s view' })
   item: Record<string, unknown> | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'Why the item is withheld from the caller, if it is' }) itemWithheld: string | null;
-  @ApiPropertyOptional({ type: [DeciderDto], description: 'For HIM: the clinicians the request may be routed to' }) eligibleDeciders?: { userId: number; basis: string; username: string; displayName: string }[];
+  @ApiPropertyOptional({ type: [EligibleDeciderDto], description: 'For HIM: the clinicians the request may be routed to (author, recorded-by, encounter attending, care-team attending)' }) eligibleDeciders?: EligibleDeciderDto[];
 }
 
 /** GET /patients/:id/amendments: the amendments whose item the caller's view shows; the others are only counted. */

@@ -93,3 +93,12 @@ export class DeliveryDto {
   @ApiProperty({ description: 'Sent by the alternative means or location the individual asked for' }) confidentialCommunication: boolean;
   @ApiProperty({ nullable: true, type: String }) citation: string | null;
 }
+
+/** What the history of a request records about denials and their review (RoiHistoryDetailsDto extends it). */
+export class DenialHistoryDetailsDto {
+  @ApiPropertyOptional({ description: 'deny, deny-in-part: the licensed professional who determined a reviewable ground (164.524(a)(3))' }) determinedBy?: number;
+  @ApiPropertyOptional({ type: Object, description: 'deny-in-part: the part denied, { sections, items } (164.524(d)(1))' }) deniedPart?: object;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'request-denial-review: the designated reviewing official' }) reviewerId?: number | null;
+  @ApiPropertyOptional({ enum: ['upheld', 'reversed'], description: 'denial-review-decision: the reviewer\'s determination' }) decision?: string;
+  @ApiPropertyOptional({ description: 'denial-review-decision: the written notice of the determination (164.524(d)(4))' }) notice?: string;
+}

@@ -80,3 +80,7 @@ export class AccountingSuspensionViewDto {
   @ApiProperty() recordedAt: string;
   @ApiProperty() citation: string;
 }
+
+export class AccountingSuspensionListDto {
+  @ApiProperty({ type: [AccountingSuspensionViewDto], description: 'Newest first' }) items: AccountingSuspensionViewDto[];
+}

@@ -4,6 +4,7 @@ import {
   DiagnosisDto, EncounterDto, NoteDto, ObservationDto, ProcedureDto,
 } from '../../records/dto/record.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
+import { DeliveryDto, DeniedItemDto } from './denial.dto';
 import { RECORD_TYPES } from '../roi-scope';
 
 /* Response shapes of GET /roi/requests/:id/records and of the disclosure package (GET /roi/requests/:id/package). */
@@ -90,6 +91,15 @@ export class PackageRecipientDto {
   @ApiProperty({ nullable: true, type: String }) address: string | null;
 }
 
+export class PackageDeniedDto {
+  @ApiProperty({ enum: RECORD_TYPES, isArray: true }) sections: string[];
+  @ApiProperty({ type: [DeniedItemDto] }) items: DeniedItemDto[];
+  @ApiProperty() code: string;
+  @ApiProperty() citation: string;
+  @ApiProperty() ground: string;
+  @ApiProperty() notice: string;
+}
+
 /** GET /roi/requests/:id/package?format=json: the package as stored at fulfilment (its SHA-256 in X-Package-SHA256). */
 export class DisclosurePackageDto {
   @ApiProperty({ enum: ['hit-roi-package'] }) format: string;
@@ -107,5 +117,9 @@ export class DisclosurePackageDto {
   @ApiProperty({ type: RecordCountsDto }) counts: RecordCountsDto;
   @ApiProperty({ type: [PackageWithheldDto] }) withheld: PackageWithheldDto[];
   @ApiProperty({ type: [PackageNoticeDto] }) notices: PackageNoticeDto[];
+  @ApiPropertyOptional({ type: PackageDeniedDto, description: 'Only when part of the request was denied: the part left out and its ground (45 CFR 164.524(d)(1))' })
+  denied?: PackageDeniedDto;
+  @ApiPropertyOptional({ type: DeliveryDto, description: 'Where the package is sent: the individual\'s alternative means or location for their own copy (164.522(b))' })
+  delivery?: DeliveryDto;
   @ApiProperty({ type: PackageRecordsDto }) records: PackageRecordsDto;
 }

@@ -7,11 +7,12 @@ import { PageQueryDto, queryInt } from '../../common/pagination';
 import { IsCalendarDate } from '../../common/validators';
 import { NAMEABLE_CATEGORIES } from '../authorization';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
-import { DeliveryDto, DeniedItemDto, DenialDto } from './denial.dto';
+import { DeliveryDto, DeniedItemDto, DenialDto, DenialHistoryDetailsDto } from './denial.dto';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
 import { MAX_EXTENSION_DAYS } from '../roi-deadlines';
 import { RECORD_TYPES } from '../roi-scope';
 import { ROI_ACTIONS, ROI_STATUSES } from '../roi-state-machine';
+import { BasisCheckDto, ReleaseBasisFieldsDto } from './release-basis.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const MAX_ID = 2147483647;
@@ -99,7 +100,7 @@ export class AuthorizationDto {
   @IsOptional() @ValidateNested() @Type(() => Part2ConsentDto) part2Consent?: Part2ConsentDto;
 }
 
-export class CreateRoiRequestDto {
+export class CreateRoiRequestDto extends ReleaseBasisFieldsDto {
   @ApiProperty({ example: 1, description: 'The patient whose records are requested (a patient: their own id)' })
   @IsInt({ message: 'patientId must be a positive integer' }) @Min(1, { message: 'patientId must be a positive integer' }) @Max(MAX_ID)
   patientId: number;
@@ -122,7 +123,7 @@ export class CreateRoiRequestDto {
 
   @ApiPropertyOptional({
     enum: LEGAL_BASIS_CODES,
-    description: 'Why the disclosure is permitted; decides whether it appears in the accounting of disclosures (164.528(a)(1)). Default: individual for self, authorization when one is given, treatment for a provider, payment for an insurer, law-enforcement for law enforcement.',
+    description: 'Why the disclosure is permitted; decides whether it appears in the accounting of disclosures (164.528(a)(1)). Default, from recipientKind: individual for self, authorization when one is given, treatment for a provider, payment for a health plan or the provider\'s billing, judicial for a court (or a party with legalProcess), law-enforcement, public-health; anyone else needs an authorization. Releases rest only on individual, treatment, payment, operations, authorization, judicial, law-enforcement or public-health.',
   })
   @IsOptional() @IsIn(LEGAL_BASIS_CODES, { message: `legalBasis must be one of ${LEGAL_BASIS_CODES.join(', ')}` })
   legalBasis?: (typeof LEGAL_BASIS_CODES)[number];
@@ -226,6 +227,8 @@ export class RoiQueueQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REQUESTER_TYPES })
   @IsOptional() @IsIn(REQUESTER_TYPES, { message: `requesterType must be one of ${REQUESTER_TYPES.join(', ')}` })
   requesterType?: (typeof REQUESTER_TYPES)[number];
+  @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'Only requests under this basis (judicial: the legal process desk)' })
+  @IsOptional() @IsIn(LEGAL_BASIS_CODES, { message: `legalBasis must be one of ${LEGAL_BASIS_CODES.join(', ')}` }) legalBasis?: (typeof LEGAL_BASIS_CODES)[number];
 }
 
 export class PackageQueryDto {
@@ -245,7 +248,7 @@ export class RoiActorDto {
 }
 
 /** What a step of the history records beside its states (each key only on the steps that set it). */
-export class RoiHistoryDetailsDto {
+export class RoiHistoryDetailsDto extends DenialHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'receive: days allowed for this requester type' }) dueDays?: number;
   @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'receive: the legal basis of the disclosure' }) legalBasis?: string;
   @ApiPropertyOptional({ description: 'validate-authorization: valid, or why none is required' }) authorization?: string;
@@ -297,6 +300,7 @@ export class RoiRequestSummaryDto {
   @ApiProperty({ nullable: true, type: String }) requesterAddress: string | null;
   @ApiProperty() purpose: string;
   @ApiProperty({ enum: LEGAL_BASIS_CODES }) legalBasis: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who receives the release (the basis is established from it)' }) recipientKind: string | null;
   @ApiProperty({ type: AccountingExemptionDto, description: 'Exempt from the accounting of disclosures, and why (164.528(a)(1))' }) accounting: AccountingExemptionDto;
   @ApiProperty({ enum: RECORD_TYPES, isArray: true }) recordTypes: string[];
   @ApiProperty({ nullable: true, type: String }) dateFrom: string | null;
@@ -337,6 +341,8 @@ export class RoiRequestDto extends RoiRequestSummaryDto {
   @ApiProperty({ nullable: true, type: AuthorizationDto }) authorization: AuthorizationDto | null;
   @ApiProperty({ nullable: true, type: AuthorizationCheckDto, description: 'The 164.508(c) check of the authorization as of now (ROI staff, when the legal basis needs one); null otherwise' })
   authorizationCheck: AuthorizationCheckDto | null;
+  @ApiProperty({ type: Object, description: 'legalProcess, lawEnforcement, publicHealth, operations, direction as logged' }) basisFacts: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: BasisCheckDto, description: 'The basis\'s conditions as of now (164.512(b), (e), (f), 164.506(c)(4), 164.524(c)(3)(ii)); null when it has none' }) basisCheck: BasisCheckDto | null;
   @ApiProperty({ enum: ROI_ACTIONS, isArray: true, description: 'What the state machine accepts now' }) allowedActions: string[];
   @ApiProperty({ type: [RoiHistoryEntryDto] }) history: RoiHistoryEntryDto[];
   @ApiProperty({ type: DeliveryDto, description: 'Where the package and the notices of this request (denial, review) go: the individual\'s alternative means or location for their own request (164.522(b))' })

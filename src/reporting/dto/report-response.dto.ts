@@ -260,7 +260,8 @@ export class ReportRunDto {
   @ApiProperty() id: number;
   @ApiProperty({ enum: REPORT_TYPES }) type: string;
   @ApiProperty({
-    oneOf: [OutcomesParametersDto, AuditSummaryParametersDto, RoiReportParametersDto].map((m) => ({ $ref: getSchemaPath(m) })),
+    // anyOf, not oneOf: the parameter sets share fields (from, to, deidentified), so one run may match several.
+    anyOf: [OutcomesParametersDto, AuditSummaryParametersDto, RoiReportParametersDto].map((m) => ({ $ref: getSchemaPath(m) })),
     description: 'The parameters the report ran with (defaults filled in): those of its type',
   })
   params: Record<string, unknown>;

@@ -1,8 +1,9 @@
 import { MeasureDefinition, SOURCES } from '../definitions';
 
 /**
- * Discharge dispositions, in report order: the five that leave an index stay (alive, not transferred, not AMA),
- * then the three that do not. 'unknown' is a discharge with no disposition recorded.
+ * Discharge dispositions, in report order: the five that may leave an index stay (alive, not transferred, not AMA;
+ * the readmission cohort then applies its other exclusions, cohort.ts), then the three that never do. 'unknown' is a
+ * discharge with no disposition recorded.
  */
 export const INDEX_DISPOSITIONS = ['home', 'home-health', 'skilled-nursing', 'other', 'unknown'] as const;
 export const NON_INDEX_DISPOSITIONS = ['expired', 'transfer-acute', 'ama'] as const;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination';
 import { IsTimestamp } from '../../../common/validators';
@@ -29,10 +29,10 @@ export class SaveCodingAbstractDto {
   @ApiProperty({ description: 'The version you read (0 before the first save): a stale version is 409' })
   @IsInt() @Min(0) @Max(2147483647) version: number;
   @ApiProperty({ enum: ABSTRACT_STATUSES }) @IsIn(ABSTRACT_STATUSES) status: (typeof ABSTRACT_STATUSES)[number];
-  @ApiProperty({ type: AbstractDiagnosisDto }) @ValidateNested() @Type(() => AbstractDiagnosisDto) principalDiagnosis: AbstractDiagnosisDto;
-  @ApiProperty({ type: [AbstractDiagnosisDto] }) @IsArray() @ArrayMaxSize(MAX_SECONDARY) @ValidateNested({ each: true }) @Type(() => AbstractDiagnosisDto)
+  @ApiProperty({ type: AbstractDiagnosisDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AbstractDiagnosisDto) principalDiagnosis: AbstractDiagnosisDto;
+  @ApiProperty({ type: [AbstractDiagnosisDto] }) @IsArray() @ArrayMaxSize(MAX_SECONDARY) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AbstractDiagnosisDto)
   secondaryDiagnoses: AbstractDiagnosisDto[];
-  @ApiProperty({ type: [AbstractProcedureDto] }) @IsArray() @ArrayMaxSize(MAX_PROCEDURES) @ValidateNested({ each: true }) @Type(() => AbstractProcedureDto)
+  @ApiProperty({ type: [AbstractProcedureDto] }) @IsArray() @ArrayMaxSize(MAX_PROCEDURES) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AbstractProcedureDto)
   procedures: AbstractProcedureDto[];
 }
 
@@ -109,4 +109,8 @@ export class ProviderQueryDto {
   @ApiProperty({ nullable: true, type: String }) answerText: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'The signed note that holds the answer in the record' }) responseNoteId: number | null;
   @ApiProperty() version: number;
+}
+
+export class ProviderQueryListDto {
+  @ApiProperty({ type: [ProviderQueryDto] }) items: ProviderQueryDto[];
 }

@@ -12,7 +12,7 @@ export function recordPermissionOf() {
 
 /** The refusal block; the explanation fills in when GET /access/explain answers. */
 export function refusal(result, { patientId, permission = recordPermissionOf() } = {}) {
-  const reasons = result.data?.details?.reasons ?? [];
+  const reasons = result.data?.reasons ?? [];
   const explanation = h('div', { class: 'explain', 'aria-live': 'polite' }, h('p', { class: 'loading' }, 'Asking the policy…'));
   const block = h('section', { class: 'refusal', 'aria-labelledby': 'refusal-title' },
     h('h2', { id: 'refusal-title' }, h('span', { class: 'badge badge-denied' }, `Refused · ${result.status}`), ' ', messageOf(result)),
