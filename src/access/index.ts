@@ -9,3 +9,4 @@ export * from './break-glass.repository';
 export * from './role-permissions.repository';
 export * from './representation';
 export * from './restriction-rule';
+export { ActingForDto } from './dto/representative.dto';

@@ -4,8 +4,8 @@ import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import {
-  CreateRepresentativeDto, CreateRestrictionDto, DeclineRepresentativeDto, RepresentativeDto, RestrictionDecisionDto, RestrictionDto,
-  RestrictionQueueQueryDto, RestrictionTerminationDto,
+  CreateRepresentativeDto, CreateRestrictionDto, DeclineRepresentativeDto, PatientRestrictionsDto, RepresentativeDto, RepresentativeListDto,
+  RepresentedPatientListDto, RestrictionDecisionDto, RestrictionDto, RestrictionQueueDto, RestrictionQueueQueryDto, RestrictionTerminationDto,
 } from './dto/representative.dto';
 import { RepresentativesService } from './representatives.service';
 import { RestrictionsService } from './restrictions.service';
@@ -30,6 +30,7 @@ export class RepresentativesController {
   @Authorize('representative:manage')
   @Get('patients/:id/representatives')
   @ApiOperation({ summary: 'A patient\'s personal representatives, each with whether it is in force now and why not' })
+  @ApiOkResponse({ type: RepresentativeListDto })
   list(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.representatives.list(ctx, id);
   }
@@ -50,6 +51,7 @@ export class RepresentativesController {
     summary: 'The patients I act for as personal representative, each with its authority and whether it is in force now',
     description: 'Then use /me/represented/:patientId/record, /access-log, /disclosures, /accounting-requests, /roi-requests, or the /patients/:id/... routes (amendments, restrictions) and POST /roi/requests (requesterType self) with that patient id.',
   })
+  @ApiOkResponse({ type: RepresentedPatientListDto })
   mine(@Ctx() ctx: RequestContext) {
     return this.representatives.mine(ctx);
   }
@@ -75,6 +77,7 @@ export class RestrictionsController {
   @AuthorizeAny('restriction:request', 'restriction:decide')
   @Get('patients/:id/restrictions')
   @ApiOperation({ summary: 'A patient\'s restriction requests and their status' })
+  @ApiOkResponse({ type: PatientRestrictionsDto })
   forPatient(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number) {
     return this.restrictions.forPatient(ctx, id);
   }
@@ -82,6 +85,7 @@ export class RestrictionsController {
   @Authorize('restriction:decide')
   @Get('restrictions')
   @ApiOperation({ summary: 'Restriction requests for the privacy officer (status=requested: the queue), oldest first' })
+  @ApiOkResponse({ type: RestrictionQueueDto })
   queue(@Ctx() ctx: RequestContext, @Query() q: RestrictionQueueQueryDto) {
     return this.restrictions.queue(ctx, q);
   }

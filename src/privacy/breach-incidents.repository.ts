@@ -3,6 +3,8 @@ import type { Queryable } from '../database/db';
 import {
   BREACH_EXCEPTIONS, BreachException, FACTOR_CITATIONS, IncidentStatus, isLate, notABreachBasis, notificationPlan, NotificationTarget,
 } from './breach-rules';
+import type { AssessmentDto } from './dto/breach.dto';
+import type { IncidentDeadlinesDto, IncidentDto } from './dto/incident-response.dto';
 
 /** The breach_incidents and breach_notifications tables (privacy owns them): columns, rows, reads, the API shape. */
 
@@ -54,14 +56,13 @@ export function notificationsOf(q: Queryable, id: number): Promise<NotificationR
   return q.query<NotificationRow>('SELECT id, target, channel, sent_at, recorded_at, recorded_by FROM breach_notifications WHERE incident_id = $1 ORDER BY id', [id]);
 }
 
-interface StoredAssessment {
-  individualsAffected: number;
+/** What PUT /privacy/incidents/:id/assessment stores (breach-incidents.service.ts `assess`). */
+type StoredAssessment = Pick<AssessmentDto, 'natureAndExtent' | 'unauthorizedPerson' | 'acquiredOrViewed' | 'mitigation' | 'individualsAffected'> & {
   residentsOfOneState: number;
-  [factor: string]: unknown;
-}
+};
 
 /** The deadlines of a decided breach, each with the notification made (if any) and whether it is late at `now`. */
-function deadlines(r: IncidentRow, a: StoredAssessment, notes: NotificationRow[], now: string) {
+function deadlines(r: IncidentRow, a: StoredAssessment, notes: NotificationRow[], now: string): IncidentDeadlinesDto {
   const plan = notificationPlan(r.discovered_at, a.individualsAffected, a.residentsOfOneState);
   const track = (target: NotificationTarget, due: { dueBy: string; citation: string } | null) => {
     if (!due) return null;
@@ -71,13 +72,13 @@ function deadlines(r: IncidentRow, a: StoredAssessment, notes: NotificationRow[]
   return {
     discoveredAt: r.discovered_at,
     rule: 'without unreasonable delay and in no case later than 60 calendar days after discovery (45 CFR 164.404(b))',
-    individual: track('individual', plan.individual),
+    individual: track('individual', plan.individual)!,
     media: track('media', plan.media),
     hhs: { ...track('hhs', plan.hhs)!, route: plan.hhs.route },
   };
 }
 
-export function toIncidentDto(r: IncidentRow, notes: NotificationRow[], now: string) {
+export function toIncidentDto(r: IncidentRow, notes: NotificationRow[], now: string): IncidentDto {
   const assessment = r.assessment ? (JSON.parse(r.assessment) as StoredAssessment) : null;
   const exception = r.exception_code && r.exception_code in BREACH_EXCEPTIONS
     ? { code: r.exception_code, ...BREACH_EXCEPTIONS[r.exception_code as BreachException], rationale: r.exception_rationale }

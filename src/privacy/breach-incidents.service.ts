@@ -9,9 +9,10 @@ import type { RequestContext } from '../common/request-context';
 import { Db, num, Queryable, SqlParam } from '../database/db';
 import { findIncident, INCIDENT_COLUMNS, IncidentRow, notificationsOf, toIncidentDto } from './breach-incidents.repository';
 import { decisionConflict, discoveryProblems, notificationPlan, sentAtProblems } from './breach-rules';
+import type { IncidentDto } from './dto/incident-response.dto';
 import type { AssessmentDto, IncidentDecisionDto, IncidentNotificationDto, IncidentQueryDto, OpenIncidentDto } from './dto/breach.dto';
 
-type IncidentDto = ReturnType<typeof toIncidentDto>;
+
 
 /**
  * The privacy officer's breach incidents (45 CFR 164.400-414). An incident is opened from a break-the-glass grant

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '../auth/decorators';
-import { PageDto, PageQueryDto } from '../common/pagination';
+import { PageQueryDto } from '../common/pagination';
 import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccountingDto } from '../release-of-information/dto/accounting.dto';
-import { AccessLogEntryDto } from './dto/me.dto';
+import { MyAccessLogDto } from './dto/me.dto';
 import { RecordDto } from './dto/record.dto';
 import { MeService } from './me.service';
 
@@ -26,7 +26,7 @@ export class MeController {
   @Authorize('self:record')
   @Get('access-log')
   @ApiOperation({ summary: 'Who opened my record: when, their name and role, what, purpose, break-the-glass' })
-  @ApiOkResponse({ type: PageDto(AccessLogEntryDto) })
+  @ApiOkResponse({ type: MyAccessLogDto })
   accessLog(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto) {
     return this.me.accessLog(ctx, q);
   }
@@ -53,6 +53,7 @@ export class MeController {
   @Authorize('self:record')
   @Get('represented/:patientId/access-log')
   @ApiOperation({ summary: 'Who opened the represented patient\'s record' })
+  @ApiOkResponse({ type: MyAccessLogDto })
   representedAccessLog(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: PageQueryDto) {
     return this.me.accessLog(ctx, q, patientId);
   }
@@ -60,6 +61,7 @@ export class MeController {
   @Authorize('disclosure:read')
   @Get('represented/:patientId/disclosures')
   @ApiOperation({ summary: 'The represented patient\'s accounting of disclosures (164.528)' })
+  @ApiOkResponse({ type: AccountingDto })
   representedDisclosures(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number) {
     return this.me.disclosures(ctx, patientId);
   }

@@ -11,7 +11,8 @@ import {
   reviewRequestConflict, statusAfterReversal,
 } from './access-denial';
 import { DenialCode } from './denial-grounds';
-import type { DenialReviewDecisionDto, RequestDenialReviewDto, RoiRequestDto, RoiTransitionDto } from './dto/roi.dto';
+import type { DenialReviewDecisionDto, RequestDenialReviewDto, RoiTransitionDto } from './dto/roi.dto';
+import type { RoiRequestDto } from './dto/roi-response.dto';
 import { RoiRequestsRepository, RoiRow } from './roi-request.repository';
 import { DISCLOSURE, RoiRequestView, scopeOfRow } from './roi-request.view';
 import { ScopedRecordReader } from './scoped-record-reader';

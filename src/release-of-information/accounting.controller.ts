@@ -6,7 +6,7 @@ import { PageDto } from '../common/pagination';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccountingService } from './accounting.service';
 import {
-  AccountingPageDto, AccountingQueueQueryDto, FeeDecisionDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto,
+  AccountingPageDto, AccountingQueueQueryDto, FeeDecisionDto, AccountingRequestDto, AccountingTransitionDto, DisclosuresQueryDto, MyAccountingRequestsDto,
 } from './dto/accounting.dto';
 
 /** The accounting of disclosures (45 CFR 164.528) and the individual's requests for it. */
@@ -34,7 +34,7 @@ export class AccountingController {
   @Authorize('self:record')
   @Get('me/accounting-requests')
   @ApiOperation({ summary: 'My requests for an accounting of disclosures' })
-  @ApiOkResponse({ type: PageDto(AccountingRequestDto) })
+  @ApiOkResponse({ type: MyAccountingRequestsDto })
   mine(@Ctx() ctx: RequestContext, @Query() q: AccountingQueueQueryDto) {
     return this.accounting.mine(ctx, q);
   }
@@ -89,7 +89,7 @@ export class AccountingController {
   @Authorize('disclosure:read')
   @Get('me/represented/:patientId/accounting-requests')
   @ApiOperation({ summary: 'The represented patient\'s requests for an accounting of disclosures' })
-  @ApiOkResponse({ type: PageDto(AccountingRequestDto) })
+  @ApiOkResponse({ type: MyAccountingRequestsDto })
   mineFor(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: AccountingQueueQueryDto) {
     return this.accounting.mine(ctx, q, patientId);
   }

@@ -4,7 +4,8 @@ import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AccessDenialService } from './access-denial.service';
-import { DenialReviewDecisionDto, RequestDenialReviewDto, RoiRequestDto } from './dto/roi.dto';
+import { DenialReviewDecisionDto, RequestDenialReviewDto } from './dto/roi.dto';
+import { RoiRequestDto } from './dto/roi-response.dto';
 
 /** The review of a denial of access by another licensed health care professional (45 CFR 164.524(a)(4), (d)(4)). */
 @ApiTags('release-of-information')

@@ -10,7 +10,7 @@ import { ConfidentialCommunicationsRepository } from './confidential-communicati
 import { DenialCode, denialNotice } from './denial-grounds';
 import { accountingExemption, LEGAL_BASES, LegalBasis } from './disclosure-basis';
 import type { DenialDto } from './dto/denial.dto';
-import type { RoiHistoryEntryDto, RoiRequestDto, RoiRequestSummaryDto } from './dto/roi.dto';
+import type { RoiHistoryEntryDto, RoiRequestDto, RoiRequestSummaryDto } from './dto/roi-response.dto';
 import type { Fee } from './fees';
 import { daysLeft, isOverdue } from './roi-deadlines';
 import { directionProblems } from './direction';

@@ -13,8 +13,9 @@ import { FHIR_RESOURCE_MODELS, FhirBundleDto } from './dto/fhir.dto';
 import { ReplaceBasisFactsDto } from './dto/release-basis.dto';
 import { DisclosurePackageDto, RoiRecordsDto } from './dto/package.dto';
 import {
-  CreateRoiRequestDto, PackageQueryDto, PrivacyApprovalDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiRequestDto, RoiRequestSummaryDto, RoiTransitionDto,
+  CreateRoiRequestDto, PackageQueryDto, PrivacyApprovalDto, ReplaceAuthorizationDto, RoiQueueQueryDto, RoiTransitionDto,
 } from './dto/roi.dto';
+import { MyRoiRequestsDto, RoiRequestDto, RoiRequestSummaryDto } from './dto/roi-response.dto';
 import { RoiDisclosureService } from './roi-disclosure.service';
 import { RoiIntakeService } from './roi-intake.service';
 import { RoiWorkflowService } from './roi-workflow.service';
@@ -52,7 +53,7 @@ export class RoiController {
   @Authorize('self:record')
   @Get('me/roi-requests')
   @ApiOperation({ summary: 'My own release-of-information requests and where they stand' })
-  @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
+  @ApiOkResponse({ type: MyRoiRequestsDto })
   mine(@Ctx() ctx: RequestContext, @Query() q: RoiQueueQueryDto) {
     return this.intake.mine(ctx, q);
   }
@@ -60,7 +61,7 @@ export class RoiController {
   @Authorize('self:record')
   @Get('me/represented/:patientId/roi-requests')
   @ApiOperation({ summary: 'A personal representative: the represented patient\'s own release-of-information requests (164.502(g))' })
-  @ApiOkResponse({ type: PageDto(RoiRequestSummaryDto) })
+  @ApiOkResponse({ type: MyRoiRequestsDto })
   mineFor(@Ctx() ctx: RequestContext, @Param('patientId', IdPipe) patientId: number, @Query() q: RoiQueueQueryDto) {
     return this.intake.mine(ctx, q, patientId);
   }

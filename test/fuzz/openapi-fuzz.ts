@@ -265,7 +265,7 @@ function mediaType(header: string | undefined): string {
  * Every step must succeed: a setup that fails is a bug, reported like any other.
  */
 export async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Promise<void> {
-  const call = async (user: string, method: 'get' | 'post', url: string, body?: object): Promise<Record<string, unknown>> => {
+  const call = async (user: string, method: 'get' | 'post' | 'put', url: string, body?: object): Promise<Record<string, unknown>> => {
     const res = await request(t.http)[method](url).set('Authorization', `Bearer ${tokens.get(user) ?? (await t.token(user))}`).send(body);
     if (res.status >= 300) throw new Error(`fuzz setup: ${method.toUpperCase()} ${url} as ${user} -> ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Record<string, unknown>;
@@ -314,7 +314,19 @@ export async function seedWorkflows(t: TestApp, tokens: Map<string, string>): Pr
     });
   }
   await call('patient.demo', 'post', '/me/accounting-requests');
-  await call('dr.chen', 'post', '/access/break-glass', { patientId: 4, reason: 'Unresponsive patient in the ED, attending unreachable' });
+  const grant = await call('dr.chen', 'post', '/access/break-glass', { patientId: 4, reason: 'Unresponsive patient in the ED, attending unreachable' });
+  // The privacy officer reviews the grant as a violation and works a breach incident from it to a decided breach.
+  await call('dr.chen', 'get', '/patients/4/record');
+  await call('privacy.smith', 'post', `/access/break-glass/${grant.id}/review`, { outcome: 'violation', note: 'No emergency was documented for this patient.' });
+  const incident = await call('privacy.smith', 'post', '/privacy/incidents', { source: 'break-glass-review', grantId: grant.id, summary: 'Emergency access without an emergency.' });
+  const assessed = await call('privacy.smith', 'put', `/privacy/incidents/${incident.id}/assessment`, {
+    natureAndExtent: { identifiers: ['name', 'diagnoses'], reidentificationLikelihood: 'high', description: 'The whole chart was opened.' },
+    unauthorizedPerson: { description: 'dr.chen, a physician of this hospital, not on the care team', workforceMember: true, obligatedToProtect: true },
+    acquiredOrViewed: { finding: 'viewed', evidence: 'The audit rows show a read of the record view.' },
+    mitigation: { extent: 'partial', description: 'Access reviewed with the physician.' },
+    individualsAffected: 1, version: incident.version,
+  });
+  await call('privacy.smith', 'post', `/privacy/incidents/${incident.id}/decision`, { decision: 'breach', rationale: 'The chart was viewed without a treatment relationship.', version: assessed.version });
   await call('analyst.wong', 'post', '/reports/runs', { type: 'outcomes', params: {} });
 }
 

@@ -68,6 +68,39 @@ export class RepresentativeDto {
   @ApiProperty() version: number;
 }
 
+export class RepresentativeListDto {
+  @ApiProperty({ type: [RepresentativeDto], description: 'Latest validFrom first' }) items: RepresentativeDto[];
+}
+
+/** On whose behalf an answer was given (45 CFR 164.502(g)): every answer to a personal representative carries it. */
+export class ActingForDto {
+  @ApiProperty({ description: 'The represented patient' }) patientId: number;
+  @ApiProperty() representationId: number;
+  @ApiProperty({ enum: RELATIONSHIPS }) relationship: Relationship;
+  @ApiProperty({ example: 'parent of an unemancipated minor' }) authority: string;
+  @ApiProperty({ enum: RIGHTS, isArray: true }) rights: Right[];
+  @ApiProperty({ example: '45 CFR 164.502(g)(3)' }) citation: string;
+}
+
+/** GET /me/represented: one patient this account represents. */
+export class RepresentedPatientDto {
+  @ApiProperty() patientId: number;
+  @ApiProperty({ type: String, nullable: true }) patientName: string | null;
+  @ApiProperty() representationId: number;
+  @ApiProperty({ enum: RELATIONSHIPS }) relationship: Relationship;
+  @ApiProperty() authority: string;
+  @ApiProperty() citation: string;
+  @ApiProperty({ enum: RIGHTS, isArray: true }) rights: Right[];
+  @ApiProperty({ format: 'date' }) validFrom: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) validTo: string | null;
+  @ApiProperty({ description: 'Whether the representation is in force now' }) inForce: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Why it is not in force now' }) problem: string | null;
+}
+
+export class RepresentedPatientListDto {
+  @ApiProperty({ type: [RepresentedPatientDto] }) items: RepresentedPatientDto[];
+}
+
 export class CreateRestrictionDto {
   @ApiProperty({ enum: RESTRICTION_PURPOSES, isArray: true, description: 'The uses and disclosures to restrict' })
   @IsArray() @ArrayMinSize(1) @ArrayUnique()
@@ -132,4 +165,13 @@ export class RestrictionDto {
   @ApiProperty({ nullable: true, type: Object }) decision: { by: number | null; at: string; reason: string | null } | null;
   @ApiProperty({ nullable: true, type: Object }) termination: { by: number; at: string; byIndividual: boolean; reason: string | null; effect: string } | null;
   @ApiProperty() version: number;
+}
+
+export class RestrictionQueueDto {
+  @ApiProperty({ type: [RestrictionDto], description: 'Oldest first, at most 200' }) items: RestrictionDto[];
+}
+
+export class PatientRestrictionsDto {
+  @ApiProperty({ type: [RestrictionDto], description: 'Latest request first' }) items: RestrictionDto[];
+  @ApiProperty({ type: ActingForDto, nullable: true, description: 'Set when a personal representative asked' }) actingFor: ActingForDto | null;
 }

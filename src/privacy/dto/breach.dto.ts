@@ -4,6 +4,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { IsTimestamp } from '../../common/validators';
 import { RULE_NAMES } from '../../audit';
 import {
   ACQUISITION_FINDINGS, DECISIONS, EXCEPTION_CODES, INCIDENT_STATUSES, MITIGATION_EXTENTS, NOTIFICATION_TARGETS, REIDENTIFICATION,
@@ -35,7 +36,7 @@ export class OpenIncidentDto {
   subjectUserId?: number;
 
   @ApiPropertyOptional({ type: [Number], description: 'anomaly-finding: the audit sequence numbers of the finding (its evidence); break-glass-review: optional, the accesses under the grant by default' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsInt({ each: true }) @Min(1, { each: true })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsInt({ each: true }) @Min(1, { each: true }) @Max(2147483647, { each: true })
   evidence?: number[];
 
   @ApiProperty({ description: 'What happened, in the privacy officer\'s words', minLength: 10, maxLength: 2000 })
@@ -43,7 +44,7 @@ export class OpenIncidentDto {
   summary: string;
 
   @ApiPropertyOptional({ description: 'The discovery (164.404(a)(2)): first known, or when it should reasonably have been known. Default: the review (break-glass) or now (anomaly)' })
-  @IsOptional() @IsString()
+  @IsOptional() @IsTimestamp()
   discoveredAt?: string;
 }
 
@@ -109,7 +110,7 @@ export class IncidentDecisionDto {
 export class IncidentNotificationDto {
   @ApiProperty({ enum: NOTIFICATION_TARGETS }) @IsIn(NOTIFICATION_TARGETS, { message: `target must be one of ${NOTIFICATION_TARGETS.join(', ')}` }) target: (typeof NOTIFICATION_TARGETS)[number];
   @ApiProperty({ example: 'first-class mail' }) @Transform(trim) @IsString() @Length(1, 100) channel: string;
-  @ApiProperty({ example: '2026-06-20T10:00:00.000Z' }) @IsString() sentAt: string;
+  @ApiProperty({ example: '2026-06-20T10:00:00.000Z' }) @IsTimestamp() sentAt: string;
 }
 
 export class IncidentQueryDto extends PageQueryDto {

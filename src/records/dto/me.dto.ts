@@ -1,4 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ActingForDto } from '../../access/dto/representative.dto';
+import { PageDto } from '../../common/pagination';
 
 /* GET /me/access-log: who opened the patient's record (the trail's rows about it, the patient's own left out). */
 
@@ -22,4 +24,9 @@ export class AccessLogEntryDto {
   @ApiProperty({ enum: ['success', 'denied', 'error'] }) outcome: string;
   @ApiProperty({ nullable: true, type: String, example: 'TREAT' }) purposeOfUse: string | null;
   @ApiProperty() breakGlass: boolean;
+}
+
+/** GET /me/access-log and /me/represented/:patientId/access-log: a page, with actingFor for a representative. */
+export class MyAccessLogDto extends PageDto(AccessLogEntryDto) {
+  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
 }

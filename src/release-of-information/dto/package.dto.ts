@@ -52,6 +52,34 @@ export class PackageRecordsDto {
   @ApiPropertyOptional({ type: [NoteDto] }) notes?: NoteDto[];
 }
 
+export class DisputeRequestDto {
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiProperty() requestedChange: string;
+  @ApiProperty() justification: string;
+}
+
+export class DisputeDenialDto {
+  @ApiProperty() decidedAt: string;
+  @ApiProperty({ example: 'accurate-and-complete' }) ground: string;
+  @ApiProperty({ example: '45 CFR 164.526(a)(2)(iv)' }) groundCitation: string;
+  @ApiProperty({ description: 'The basis the deciding clinician wrote' }) basis: string;
+}
+
+/**
+ * A denied amendment of an item the package carries, with the statements (45 CFR 164.526(d)(5)): the request, the
+ * denial, the individual's statement of disagreement and any rebuttal travel with the disputed information.
+ */
+export class PackagedDisputeDto {
+  @ApiProperty() amendmentId: number;
+  @ApiProperty({ enum: RECORD_TYPES }) itemType: string;
+  @ApiProperty() itemId: number;
+  @ApiProperty({ example: '45 CFR 164.526(d)(5)' }) citation: string;
+  @ApiProperty({ type: DisputeRequestDto }) request: DisputeRequestDto;
+  @ApiProperty({ type: DisputeDenialDto }) denial: DisputeDenialDto;
+  @ApiProperty({ type: String, nullable: true, description: 'The statement of disagreement (164.526(d)(2)); null when only the request and denial travel (164.526(d)(5)(ii))' }) disagreement: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The covered entity\'s rebuttal (164.526(d)(3))' }) rebuttal: string | null;
+}
+
 export class RoiRecordsAccessDto {
   @ApiProperty({ type: [String], description: 'Why the policy allowed the read' }) reasons: string[];
   @ApiProperty() roiRequestId: number;
@@ -66,6 +94,7 @@ export class RoiRecordsDto extends PackageRecordsDto {
   @ApiProperty({ type: [PackageWithheldDto], description: 'The rules that may leave items out (out of scope, restricted without the authorization naming them); never a count' }) withheld: PackageWithheldDto[];
   @ApiProperty({ type: [PackageNoticeDto] }) notices: PackageNoticeDto[];
   @ApiProperty({ type: RoiRecordsAccessDto }) access: RoiRecordsAccessDto;
+  @ApiProperty({ type: [PackagedDisputeDto], description: 'Denied amendments of items shown, with the statements that travel with them (164.526(d)(5)); empty when none' }) amendments: PackagedDisputeDto[];
 }
 
 export class PackageGeneratorDto {
@@ -122,4 +151,5 @@ export class DisclosurePackageDto {
   @ApiPropertyOptional({ type: DeliveryDto, description: 'Where the package is sent: the individual\'s alternative means or location for their own copy (164.522(b))' })
   delivery?: DeliveryDto;
   @ApiProperty({ type: PackageRecordsDto }) records: PackageRecordsDto;
+  @ApiProperty({ type: [PackagedDisputeDto], description: 'Denied amendments of items in the package, with the statements (164.526(d)(5)); empty when none is disputed' }) amendments: PackagedDisputeDto[];
 }
