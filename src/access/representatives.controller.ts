@@ -4,7 +4,7 @@ import { Authorize, AuthorizeAny } from '../auth/decorators';
 import { IdPipe } from '../common/id.pipe';
 import { Ctx, RequestContext } from '../common/request-context';
 import {
-  CreateRepresentativeDto, CreateRestrictionDto, DeclineRepresentativeDto, PatientRestrictionsDto, RepresentativeDto, RepresentativeListDto,
+  CreateRepresentativeDto, CreateRestrictionDto, DeclineRepresentativeDto, FiledRestrictionDto, PatientRestrictionsDto, RepresentativeDto, RepresentativeListDto,
   RepresentedPatientListDto, RestrictionDecisionDto, RestrictionDto, RestrictionQueueDto, RestrictionQueueQueryDto, RestrictionTerminationDto,
 } from './dto/representative.dto';
 import { RepresentativesService } from './representatives.service';
@@ -69,7 +69,7 @@ export class RestrictionsController {
     summary: 'Ask to restrict uses and disclosures for treatment, payment or operations (the individual or their representative)',
     description: 'A restriction of disclosures to a health plan (payment, operations) of an encounter paid out of pocket in full (selfPay) is agreed at once (164.522(a)(1)(vi)); any other waits for the privacy officer.',
   })
-  @ApiCreatedResponse({ type: RestrictionDto })
+  @ApiCreatedResponse({ type: FiledRestrictionDto })
   request(@Ctx() ctx: RequestContext, @Param('id', IdPipe) id: number, @Body() dto: CreateRestrictionDto) {
     return this.restrictions.request(ctx, id, dto);
   }

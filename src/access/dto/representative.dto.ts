@@ -167,6 +167,11 @@ export class RestrictionDto {
   @ApiProperty() version: number;
 }
 
+/** POST /patients/:id/restrictions: the restriction filed, and on whose behalf when a representative filed it. */
+export class FiledRestrictionDto extends RestrictionDto {
+  @ApiProperty({ type: ActingForDto, nullable: true, description: 'Set when a personal representative filed it (164.502(g))' }) actingFor: ActingForDto | null;
+}
+
 export class RestrictionQueueDto {
   @ApiProperty({ type: [RestrictionDto], description: 'Oldest first, at most 200' }) items: RestrictionDto[];
 }

@@ -43,11 +43,18 @@ export class SnoopingPatientsDto {
   @ApiProperty({ type: 'integer', description: 'dr.okafor\'s own record' }) coworker: number;
 }
 
+export class WalkthroughStepDto {
+  @ApiProperty({ example: 'Judge the grant inappropriate' }) step: string;
+  @ApiProperty({ description: 'The call a class makes, as privacy.smith' }) call: string;
+  @ApiProperty({ example: '45 CFR 164.404(a)(2)' }) citation: string;
+}
+
 export class SnoopingDetailsDto {
   @ApiProperty({ example: 'nurse.patel' }) actor: string;
   @ApiProperty({ type: SnoopingPatientsDto }) patients: SnoopingPatientsDto;
   @ApiProperty({ example: 'dr.okafor' }) coworkerUser: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'The break-the-glass grant id, by patient id' }) grants: Record<string, number>;
+  @ApiProperty({ type: [WalkthroughStepDto], description: 'How the scenario ends: the finding judged inappropriate becomes a breach incident (164.402-164.414)' }) walkthrough: WalkthroughStepDto[];
 }
 
 export class ScenarioGrantDto {

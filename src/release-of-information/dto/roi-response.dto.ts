@@ -22,6 +22,7 @@ export class RoiHistoryDetailsDto extends DenialHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'receive: days allowed for this requester type' }) dueDays?: number;
   @ApiPropertyOptional({ enum: LEGAL_BASIS_CODES, description: 'receive: the legal basis of the disclosure' }) legalBasis?: string;
   @ApiPropertyOptional({ description: 'validate-authorization: valid, or why none is required' }) authorization?: string;
+  @ApiPropertyOptional({ example: 'established (45 CFR 164.512(f))', description: 'validate-authorization: the conditions of the legal basis, established (164.512(b), (e), (f), 164.524(c)(3)(ii))' }) basis?: string;
   @ApiPropertyOptional({ description: 'extend: the days added' }) extensionDays?: number;
   @ApiPropertyOptional({ description: 'extend: the new due date' }) dueAt?: string;
   @ApiPropertyOptional({ enum: ALL_DENIAL_CODES, description: 'deny: the ground' }) denialCode?: string;
