@@ -33,6 +33,8 @@ interface Student {
   /** Patients this student may open (care team, or anyone for organization-wide roles). */
   patients: number[];
   script: (s: Student, i: number) => Call[];
+  /** ROI: the colleague who works the requests this student logs (separation of duties: never the one who logged it). */
+  partner?: Student;
 }
 
 const latencies = new Map<string, number[]>();
@@ -95,7 +97,8 @@ const SCRIPTS: Record<string, Student['script']> = {
   coder: (s, i) => [
     { group: 'encounters', method: 'GET', path: `/patients/${pick(s.patients, i)}/encounters`, expect: [200] },
     { group: 'record read', method: 'GET', path: `/patients/${pick(s.patients, i)}/record`, expect: [200] },
-    { group: 'denied', method: 'GET', path: '/encounters/1/notes', expect: [403] },
+    // Coders read the whole documentation (notes included) but never change clinical items: they code on the abstract.
+    { group: 'denied', method: 'POST', path: '/encounters/1/observations', body: observation, expect: [403] },
   ],
   privacy_officer: (_s, i) => [
     { group: 'audit search', method: 'GET', path: `/audit/events?pageSize=20&action=${i % 2 ? 'read' : 'access-denied'}`, expect: [200] },
@@ -103,7 +106,7 @@ const SCRIPTS: Record<string, Student['script']> = {
     { group: 'denied', method: 'GET', path: '/patients/11/record', expect: [403] },
   ],
   quality_analyst: () => [
-    { group: 'reports', method: 'GET', path: '/reports/outcomes?from=2025-01-01&to=2026-11-01&groupBy=month', expect: [200] },
+    { group: 'reports', method: 'GET', path: '/reports/outcomes?from=2025-01-01&to=2026-10-31&groupBy=month', expect: [200] },
     { group: 'denied', method: 'GET', path: '/audit/events', expect: [403] },
   ],
   instructor: () => [
@@ -145,7 +148,7 @@ async function cycle(s: Student, i: number): Promise<void> {
     });
     let version = created.version as number;
     for (const action of ['verify-identity', 'validate-authorization', 'begin-review', 'approve', 'fulfil', 'close']) {
-      const r = await timed(s, { group: 'roi', method: 'POST', path: `/roi/requests/${created.id}/transitions`, body: { action, version }, expect: [200] });
+      const r = await timed(s.partner!, { group: 'roi', method: 'POST', path: `/roi/requests/${created.id}/transitions`, body: { action, version }, expect: [200] });
       version = r.version as number;
     }
   }
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
     const adminToken = (await http('POST', '/auth/login', undefined, { username: 'admin', password: PASSWORD })).body.accessToken as string;
     const demo: [string, string][] = [
       ['dr.chen', 'physician'], ['dr.okafor', 'physician'], ['nurse.patel', 'nurse'], ['reg.lopez', 'registrar'], ['him.jones', 'him_technician'],
-      ['coder.kim', 'coder'], ['roi.garcia', 'roi_specialist'], ['privacy.smith', 'privacy_officer'], ['analyst.wong', 'quality_analyst'],
+      ['coder.kim', 'coder'], ['roi.garcia', 'roi_specialist'], ['roi.nguyen', 'roi_specialist'], ['privacy.smith', 'privacy_officer'], ['analyst.wong', 'quality_analyst'],
       ['instructor', 'instructor'], ['patient.demo', 'patient'], ['admin', 'admin'],
     ];
     const extraRoles = ['nurse', 'physician', 'registrar', 'coder', 'him_technician', 'roi_specialist', 'privacy_officer', 'quality_analyst'];
@@ -201,6 +204,8 @@ async function main(): Promise<void> {
       if (role === 'registrar') patients = patients.filter((_, j) => j % STUDENTS === k % STUDENTS || j % STUDENTS === (k + 7) % STUDENTS);
       students.push({ username, role, token, patients, script: SCRIPTS[role] });
     }
+    const roi = students.filter((s) => s.role === 'roi_specialist');
+    roi.forEach((s, j) => { s.partner = roi[(j + 1) % roi.length]; });
     console.log(`${students.length} students logged in (${[...new Set(students.map((s) => s.role))].join(', ')}); running ${SECONDS} s`);
 
     const deadline = Date.now() + SECONDS * 1000;

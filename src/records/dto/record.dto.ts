@@ -137,7 +137,7 @@ export class RecordAccessDto {
  */
 export class RecordDto {
   @ApiProperty() patientId: number;
-  @ApiProperty({ enum: ['own-record', 'clinical', 'designated-record-set', 'release-of-information', 'coding', 'demographics'] }) view: string;
+  @ApiProperty({ enum: ['own-record', 'represented-record', 'clinical', 'designated-record-set', 'release-of-information', 'coding', 'demographics'] }) view: string;
   @ApiPropertyOptional({ type: DemographicsDto }) demographics?: DemographicsDto;
   @ApiPropertyOptional({ type: [EncounterDto], description: 'Absent from the demographics view' }) encounters?: EncounterDto[];
   @ApiPropertyOptional({ type: [DiagnosisDto], description: 'Absent from the demographics view' }) diagnoses?: DiagnosisDto[];
