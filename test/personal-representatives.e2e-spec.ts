@@ -207,6 +207,10 @@ describe('personal representatives (164.502(g))', () => {
     expect((await executor.get(`/patients/${adult}/record`).expect(403)).body.message).toMatch(/164\.502\(g\)\(4\)/);
     const accounting = await executor.post(`/me/represented/${deceased}/accounting-requests`).expect(201);
     expect(accounting.body.actingFor).toMatchObject({ relationship: 'executor' });
+    // Instructor guide, ROI case 9: the executor asks for a copy of the decedent's record, as the individual.
+    const copy = await executor.post('/roi/requests')
+      .send({ patientId: deceased, requesterType: 'self', purpose: 'Settling the estate', recordTypes: ['encounters', 'diagnoses'], format: 'electronic' }).expect(201);
+    expect(copy.body).toMatchObject({ patientId: deceased, requesterType: 'self', actingFor: { relationship: 'executor', citation: '45 CFR 164.502(g)(4)' } });
     // After the death, a health care power of attorney no longer represents the individual.
     await him.post(`/patients/${deceased}/representatives`)
       .send({ username: 'poa.brooks', relationship: 'healthcare-poa', documentType: 'poa', documentReference: 'scan 11', validFrom: '2020-01-01' }).expect(201);

@@ -21,6 +21,10 @@ describe('164.522(a)(1)(vi): the required restriction', () => {
     expect(restrictionProblem([r()], plan, { encounterId: 11 })).toBeNull();
     expect(restrictionProblem([r()], { legalBasis: 'treatment', requesterType: 'provider' }, { encounterId: 10 })).toBeNull();
     expect(restrictionProblem([r()], { legalBasis: 'payment', requesterType: 'attorney' }, { encounterId: 10 })).toBeNull();
+    // The stated recipient decides: a health plan logged under another requester type is bound; an insurer stating
+    // another kind (a life insurer is not a health plan, 164.103) is not.
+    expect(restrictionProblem([r()], { legalBasis: 'payment', requesterType: 'other', recipientKind: 'health-plan' }, { encounterId: 10 })).toMatch(/164\.522\(a\)\(1\)\(vi\)/);
+    expect(restrictionProblem([r()], { legalBasis: 'payment', requesterType: 'insurer', recipientKind: 'provider-billing' }, { encounterId: 10 })).toBeNull();
     // 164.522(a)(1)(v): not the individual's own copy, not an authorization, not legal process.
     for (const legalBasis of ['individual', 'authorization', 'judicial', 'law-enforcement']) {
       expect(restrictionProblem([r({ recipient: 'any' })], { legalBasis, requesterType: 'insurer' }, { encounterId: 10 })).toBeNull();

@@ -20,8 +20,16 @@ export const RESTRICTION_RECIPIENTS = ['health-plan', 'any'] as const;
 export type RestrictionRecipient = (typeof RESTRICTION_RECIPIENTS)[number];
 export type RestrictionStatus = 'requested' | 'agreed' | 'refused' | 'terminated';
 
-/** Requester types of a release-of-information request that are a health plan. */
-const HEALTH_PLANS: ReadonlySet<string> = new Set(['insurer', 'health-plan', 'health_plan']);
+/** Requester types taken for a health plan when a request states no recipient kind (requests logged before it existed). */
+const HEALTH_PLAN_REQUESTER_TYPES: ReadonlySet<string> = new Set(['insurer', 'health-plan', 'health_plan']);
+
+/**
+ * Whether the disclosure goes to a health plan (164.522(a)(1)(vi)): the recipient the request states decides (an
+ * insurer may be a life insurer, which is not a health plan, 164.103); only without one, the requester type.
+ */
+function toHealthPlan(d: DisclosureFacts): boolean {
+  return d.recipientKind ? d.recipientKind === 'health-plan' : HEALTH_PLAN_REQUESTER_TYPES.has(d.requesterType);
+}
 
 /** An agreed (or terminated) restriction, as the policy needs it. */
 export interface RestrictionFacts {
@@ -40,6 +48,8 @@ export interface RestrictionFacts {
 export interface DisclosureFacts {
   legalBasis: string;
   requesterType: string;
+  /** Who receives it, as the request states (release-of-information recipient kinds); null when unstated. */
+  recipientKind?: string | null;
   /** Who logged the request (a personal representative files the individual's own request for them). */
   createdBy?: number;
   /** The representation in force of the representative who filed it, when one did (164.502(g)). */
@@ -69,7 +79,7 @@ export function inForceFor(r: RestrictionFacts, item: RestrictedItem): boolean {
 export function bindsDisclosure(r: RestrictionFacts, d: DisclosureFacts): boolean {
   if (!(RESTRICTION_PURPOSES as readonly string[]).includes(d.legalBasis)) return false;
   if (!r.purposes.includes(d.legalBasis as RestrictionPurpose)) return false;
-  return r.recipient === 'any' || HEALTH_PLANS.has(d.requesterType);
+  return r.recipient === 'any' || toHealthPlan(d);
 }
 
 export function describeRestriction(r: RestrictionFacts): string {

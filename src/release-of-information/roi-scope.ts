@@ -40,6 +40,8 @@ export interface ScopedRequest {
   /** The account that logged it (a personal representative may file the individual's own request). */
   createdBy?: number;
   patientId?: number;
+  /** Who receives the release, as stated on the request (null: unstated, an older request). */
+  recipientKind?: RecipientKind | null;
 }
 
 /** The restricted categories a release carries, by its basis. */
@@ -113,7 +115,9 @@ export function scopeOf(r: ScopedRequest): RoiScope {
 /** What an open request tells the access policy: its scope, and whether the privacy officer approved the release. */
 export function requestFacts(id: number, r: ScopedRequest): RoiRequestFacts {
   // The basis and the recipient: what an agreed restriction is matched against (164.522(a), src/access/restriction-rule.ts).
-  return { id, patientId: r.patientId, scope: scopeOf(r), privacyApproved: r.privacyApproved, disclosure: { legalBasis: r.legalBasis, requesterType: r.requesterType, createdBy: r.createdBy } };
+  return { id, patientId: r.patientId, scope: scopeOf(r), privacyApproved: r.privacyApproved, disclosure: {
+    legalBasis: r.legalBasis, requesterType: r.requesterType, recipientKind: r.recipientKind ?? null, createdBy: r.createdBy,
+  } };
 }
 
 /** The columns of a roi_requests row the scope is made from (the repository's row and the scope source's). */
@@ -142,6 +146,6 @@ export function scopedRequestOfColumns(r: ScopeColumns): ScopedRequest {
     requesterType: r.requester_type, legalBasis: basisOfColumns(r), recordTypes: JSON.parse(r.record_types) as string[], dateFrom: r.date_from,
     dateTo: r.date_to, authorization: r.authorization_json ? (JSON.parse(r.authorization_json) as Authorization) : null,
     legalProcess: basisFactsOf(r).legalProcess ?? null, privacyApproved: r.privacy_approved_at !== null, createdBy: Number(r.created_by),
-    patientId: Number(r.patient_id),
+    patientId: Number(r.patient_id), recipientKind: r.recipient_kind,
   };
 }

@@ -114,6 +114,18 @@ describeInBrowser('console: role matrix, reports, release of information, my rec
     await page.getByRole('heading', { name: /· identity-verified$/ }).waitFor();
     await expect(detail.getByRole('button', { name: 'verify-identity' }).count()).resolves.toBe(0);
     await roi.checkScreen('40-roi-request', true);
+    // An insurer must say whether it is a health plan: unstated, the form shows the field at fault; a health plan is paid under payment.
+    const newRequest = page.getByRole('region', { name: 'Log a request' });
+    const form = newRequest.locator('form');
+    await form.getByLabel('Requester type').selectOption('insurer');
+    await form.getByLabel('Requester name').fill('Springfield Health Plan');
+    await form.getByLabel('Purpose').fill('Claim review');
+    await page.getByRole('button', { name: 'Log the request' }).click();
+    await expect(newRequest.getByText(/^Refused: /).textContent()).resolves.toContain('recipientKind');
+    await form.getByLabel('Recipient').selectOption('health-plan');
+    await page.getByRole('button', { name: 'Log the request' }).click();
+    await detail.getByText('Springfield Health Plan (insurer)').waitFor();
+    await expect(detail.textContent()).resolves.toMatch(/Legal basis\s*payment/);
   });
 
   it('patient.demo sees their own record, access log and disclosures', async () => {

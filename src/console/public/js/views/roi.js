@@ -10,6 +10,11 @@ import { requestDetail } from './roi-request.js';
 
 const REQUESTER_TYPES = ['provider', 'insurer', 'attorney', 'law_enforcement', 'other', 'self'];
 const RECORD_TYPES = ['encounters', 'diagnoses', 'procedures', 'observations', 'notes'];
+// Who receives the release: the legal basis is established from it (an insurer must say whether it is a health plan).
+const RECIPIENT_KINDS = [
+  'health-care-provider', 'health-plan', 'provider-billing', 'life-insurer', 'employer', 'attorney', 'law-enforcement', 'court',
+  'public-health-authority', 'individual', 'other',
+];
 const state = { status: 'open', selected: null };
 
 export function render(root) {
@@ -60,6 +65,8 @@ export function render(root) {
 function newRequestForm(onCreated) {
   const patientId = h('input', { type: 'number', min: '1', required: true, value: '5' });
   const requesterType = h('select', {}, REQUESTER_TYPES.map((t) => h('option', { value: t }, t.replace(/_/g, ' '))));
+  const recipientKind = h('select', {},
+    h('option', { value: '' }, 'as the requester type implies'), RECIPIENT_KINDS.map((k) => h('option', { value: k }, k.replace(/-/g, ' '))));
   const requesterName = h('input', { type: 'text', maxlength: '200', value: 'Springfield Clinic' });
   const purpose = h('input', { type: 'text', maxlength: '500', required: true, value: 'Continuity of care' });
   const format = h('select', {}, h('option', { value: 'electronic' }, 'electronic'), h('option', { value: 'paper' }, 'paper'));
@@ -77,6 +84,7 @@ function newRequestForm(onCreated) {
           recordTypes: types.filter((t) => t.checked).map((t) => t.value),
         };
         if (requesterName.value.trim()) body.requesterName = requesterName.value.trim();
+        if (recipientKind.value) body.recipientKind = recipientKind.value;
         const result = await api('POST', '/roi/requests', { body });
         if (!result.ok) {
           const details = Array.isArray(result.data?.details) ? result.data.details.map((d) => `${d.field}: ${d.problems.join(', ')}`).join('; ') : '';
@@ -87,7 +95,7 @@ function newRequestForm(onCreated) {
         onCreated(result.data.id);
       },
     },
-    field('Patient id', patientId), field('Requester type', requesterType), field('Requester name', requesterName),
+    field('Patient id', patientId), field('Requester type', requesterType), field('Recipient', recipientKind), field('Requester name', requesterName),
     field('Purpose', purpose), field('Format', format),
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Record types'), types.map((t) => h('label', {}, t, ` ${t.value}`))),
     h('button', { class: 'primary' }, 'Log the request')),
