@@ -546,6 +546,9 @@ describe('reports', () => {
       const deid = (await roi.get('/reports/roi?from=2030-01-01&to=2030-01-31&deidentified=true').expect(200)).body;
       expect(deid.total.received).toEqual({ suppressed: true });
       expect(deid.total.medianTurnaroundDays).toEqual({ suppressed: true });
+      // Said as it is: suppression within one report (any range may be asked for), not the outcomes release grid.
+      expect(deid.suppression.rule).toMatch(/within one report only/);
+      expect(JSON.stringify(deid.definitions)).not.toMatch(/calendar month/);
       await (await t.as('analyst.wong')).get('/reports/roi').expect(403);
     });
   });

@@ -7,7 +7,6 @@ import { DateRange, resolveRange } from '../date-range';
 import { MeasureDefinition, SOURCES } from '../definitions';
 import { deidentifiedFor } from '../deidentification';
 import type { RoiParamsDto } from '../dto/report-query.dto';
-import { SUPPRESSION_DEFINITION } from '../outcomes/outcomes.report';
 import { rate } from '../outcomes/outcome-measures';
 import { ChartSpec, isSuppressed, Published, ReportDocument, ReportHeader, ReportTable, SUPPRESSED } from '../report-document';
 import { dayAfter, reportSql } from '../sql-dialect';
@@ -115,8 +114,8 @@ export class RoiReport {
       statuses: ROI_STATUSES,
       byRequesterType: types.map((c) => rowOf(c, suppressed)),
       total: rowOf(total, suppressed),
-      suppression: deidentified ? { rule: SUPPRESSION_DEFINITION.rule, suppressedCells: suppressed.size } : null,
-      definitions: [...DEFINITIONS, ...(deidentified ? [SUPPRESSION_DEFINITION] : [])],
+      suppression: deidentified ? { rule: ROI_SUPPRESSION_DEFINITION.rule, suppressedCells: suppressed.size } : null,
+      definitions: [...DEFINITIONS, ...(deidentified ? [ROI_SUPPRESSION_DEFINITION] : [])],
     };
     return { type: 'roi', json, table: roiTable(json), chart: roiChart(json), filename: `roi-${range.from}-${range.to}${deidentified ? '-deidentified' : ''}` };
   }
@@ -197,6 +196,22 @@ function tally(
   }
   return [...rows.values()];
 }
+
+/**
+ * What deidentified=true does to this report, said as it is: suppression within one report, for a slide. The report
+ * is for ROI staff and the privacy officer, who work the requests themselves; the quality analyst, who sees
+ * de-identified aggregates only, does not have it. Unlike the outcomes report's release grid, any date range is
+ * allowed here, so two reports over overlapping ranges can be subtracted: this is not de-identified data to release.
+ */
+export const ROI_SUPPRESSION_DEFINITION: MeasureDefinition = {
+  measure: 'small-cell suppression (within this report)',
+  rule:
+    'Counts from 1 to 10 are not shown ("suppressed"), nor any other count of this report from which one of them could be worked out ' +
+    '(complementary suppression across the status, turnaround and overdue tables and their totals). Zero is shown. The suppression holds ' +
+    'within one report only: any date range may be asked for, so reports over overlapping ranges can differ by a small count. Use it to ' +
+    'show figures to a class, not to release data outside the workforce (for that, the outcomes report\'s monthly release grid).',
+  source: SOURCES.cmsCellSize,
+};
 
 /**
  * De-identified ROI figures: three tables with margins (rows: requester types, then the total), protected together
