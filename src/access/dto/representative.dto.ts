@@ -82,6 +82,10 @@ export class ActingForDto {
   @ApiProperty({ example: '45 CFR 164.502(g)(3)' }) citation: string;
 }
 
+/** The optional `actingFor` of an answer that a personal representative may receive (one description for all). */
+export const ApiActingFor = (): PropertyDecorator =>
+  ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' });
+
 /** GET /me/represented: one patient this account represents. */
 export class RepresentedPatientDto {
   @ApiProperty() patientId: number;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ActingForDto } from '../../access/dto/representative.dto';
+import { ActingForDto, ApiActingFor } from '../../access/dto/representative.dto';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { PageDto, PageQueryDto, queryInt } from '../../common/pagination';
@@ -219,7 +219,7 @@ export class AmendmentDto {
   @ApiProperty({ nullable: true, type: RebuttalViewDto }) rebuttal: RebuttalViewDto | null;
   @ApiPropertyOptional({ type: [AmendmentNotificationDto], description: 'Who was told of the accepted amendment (164.526(c)(2), (c)(3)); on the detail and the decision' }) notifications?: AmendmentNotificationDto[];
   @ApiProperty() version: number;
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }
 
 /** The written notice of an extension (164.526(b)(2)(ii)): the reasons for the delay and the date action will be completed. */

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ActingForDto } from '../../access/dto/representative.dto';
+import { ApiProperty } from '@nestjs/swagger';
+import { ActingForDto, ApiActingFor } from '../../access/dto/representative.dto';
 import { PageDto } from '../../common/pagination';
 
 /* GET /me/access-log: who opened the patient's record (the trail's rows about it, the patient's own left out). */
@@ -28,5 +28,5 @@ export class AccessLogEntryDto {
 
 /** GET /me/access-log and /me/represented/:patientId/access-log: a page, with actingFor for a representative. */
 export class MyAccessLogDto extends PageDto(AccessLogEntryDto) {
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }

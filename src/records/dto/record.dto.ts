@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { ActingForDto } from '../../access/dto/representative.dto';
+import { ActingForDto, ApiActingFor } from '../../access/dto/representative.dto';
 import { ROLES } from '../../access/catalogue';
 import { RECORD_TYPES } from '../../access/item-visibility';
 import { CODE_SYSTEMS, DISPOSITIONS, ENCOUNTER_CLASSES, NOTE_TYPES, SENSITIVITY_CATEGORIES } from './clinical.dto';
@@ -146,7 +146,7 @@ export class RecordDto {
   @ApiPropertyOptional({ type: [NoteDto], description: 'Absent from the coding and demographics views' }) notes?: NoteDto[];
   @ApiProperty({ type: [WithheldDto], description: 'The rules that may leave items out of each section for this caller: the same for every chart, never a count (withheld means absent, 42 CFR 2.13(c))' }) withheld: WithheldDto[];
   @ApiProperty({ type: RecordAccessDto }) access: RecordAccessDto;
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }
 
 export class CareTeamEntryDto {

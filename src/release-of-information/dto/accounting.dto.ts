@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ActingForDto } from '../../access/dto/representative.dto';
+import { ActingForDto, ApiActingFor } from '../../access/dto/representative.dto';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageDto, PageQueryDto } from '../../common/pagination';
@@ -64,7 +64,7 @@ export class AccountingDto {
   @ApiProperty({ description: 'Six years before `to` (164.528(a)(1))' }) from: string;
   @ApiProperty() to: string;
   @ApiProperty({ type: [DisclosureEntryDto] }) items: DisclosureEntryDto[];
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }
 
 /** GET /patients/:id/disclosures: the accounting, one page of its entries at a time. */
@@ -98,7 +98,7 @@ export class AccountingRequestDto {
   @ApiProperty({ nullable: true, type: () => FeeNoticeDto, description: 'The advance notice of a fee (164.528(c)(2)); null for a free accounting' }) feeNotice: FeeNoticeDto | null;
   @ApiPropertyOptional({ nullable: true, type: Object, description: 'One request\'s answers: where the fee notice and the accounting go when the individual asked for confidential communications (164.522(b)); null: the address of record' })
   deliverTo?: { to: string; channel: string; address: string | null; confidentialCommunication: boolean; citation: string | null } | null;
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }
 
 export class FeeNoticeDto {
@@ -130,5 +130,5 @@ export class FeeDecisionDto {
 
 /** GET /me/accounting-requests and /me/represented/:patientId/accounting-requests: a page, with actingFor for a representative. */
 export class MyAccountingRequestsDto extends PageDto(AccountingRequestDto) {
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }

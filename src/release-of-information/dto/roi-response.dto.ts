@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ActingForDto } from '../../access/dto/representative.dto';
+import { ActingForDto, ApiActingFor } from '../../access/dto/representative.dto';
 import { PageDto } from '../../common/pagination';
 import { ALL_DENIAL_CODES } from '../denial-grounds';
 import { LEGAL_BASIS_CODES, REQUESTER_TYPES } from '../disclosure-basis';
@@ -118,10 +118,10 @@ export class RoiRequestDto extends RoiRequestSummaryDto {
   @ApiProperty({ type: [RoiHistoryEntryDto] }) history: RoiHistoryEntryDto[];
   @ApiProperty({ type: DeliveryDto, description: 'Where the package and the notices of this request (denial, review) go: the individual\'s alternative means or location for their own request (164.522(b))' })
   delivery: DeliveryDto;
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }
 
 /** GET /me/roi-requests and /me/represented/:patientId/roi-requests: a page, with actingFor for a representative. */
 export class MyRoiRequestsDto extends PageDto(RoiRequestSummaryDto) {
-  @ApiPropertyOptional({ type: ActingForDto, description: 'Only in an answer to a personal representative: on whose behalf (45 CFR 164.502(g))' }) actingFor?: ActingForDto;
+  @ApiActingFor() actingFor?: ActingForDto;
 }
