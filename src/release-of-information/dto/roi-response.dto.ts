@@ -33,6 +33,9 @@ export class RoiHistoryDetailsDto extends DenialHistoryDetailsDto {
   @ApiPropertyOptional({ description: 'fulfil: the disclosure is exempt from the accounting (164.528(a)(1))' }) exempt?: boolean;
   @ApiPropertyOptional({ description: 'fulfil: the fee charged' }) feeCents?: number;
   @ApiPropertyOptional({ description: 'The step was taken after the due date' }) late?: boolean;
+  @ApiPropertyOptional({ type: [String], description: 'replace-basis-facts: the facts replaced (legalProcess, lawEnforcement, publicHealth, operations, direction)' }) fields?: string[];
+  @ApiPropertyOptional({ description: 'privacy-approval: the release is from a VIP chart' }) vip?: boolean;
+  @ApiPropertyOptional({ description: 'privacy-approval: the release carries 42 CFR Part 2 records to a third party' }) part2?: boolean;
 }
 
 export class RoiHistoryEntryDto {
