@@ -6,6 +6,7 @@ import { bool, Db, num } from '../src/database/db';
 import { careTeamOf, DEMO_PASSWORD, DEMO_USERS, isDatabaseEmpty, seedDatabase, SeedTotals, SPECIAL_PATIENTS } from './generator';
 import { ICD10_CHAPTERS, ICD10_CODES, icd10Chapter, icd10Sensitivity, LOINC_CODES, PROCEDURE_CODES } from './icd10';
 import { iso } from './patient-generator';
+import { isInsertOrdered } from './writer';
 
 const PATIENTS = 50;
 const SEEDED_TABLES: [table: string, orderBy: string][] = [
@@ -86,8 +87,16 @@ describe('seed generator', () => {
   });
 
   it('restores the indexes and the pragmas it relaxed for the bulk load', async () => {
-    const indexes = await db.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations'`);
-    expect(indexes.map((i) => i.name).sort()).toEqual(['observations_encounter', 'observations_patient']);
+    // Every index of the migrations, with its exact definition: those kept during the load and those rebuilt.
+    const indexes = (q: Db) => q.query(`SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name`);
+    const migrated = await freshDb();
+    try {
+      expect(await indexes(db)).toEqual(await indexes(migrated));
+    } finally {
+      await migrated.dataSource.destroy();
+    }
+    expect((await indexes(db)).map((i) => (i as { name: string }).name)).toEqual(expect.arrayContaining(['observations_encounter', 'observations_patient', 'notes_unsigned']));
+    expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM observations INDEXED BY observations_patient WHERE patient_id > 0`).get()).toEqual({ n: totals.observations });
     expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
     expect(await db.query(`SELECT name FROM sqlite_temp_master WHERE name LIKE 'seed_%'`)).toEqual([]);
   });
@@ -228,6 +237,15 @@ describe('seed code lists', () => {
       expect(o?.unit).toBeTruthy();
       expect(o!.max).toBeGreaterThan(o!.min);
     }
+  });
+
+  it('keeps only the indexes led by patient_id or encounter_id during the load (rows arrive in that order)', () => {
+    expect(isInsertOrdered('CREATE INDEX observations_patient ON observations (patient_id)')).toBe(true);
+    expect(isInsertOrdered('CREATE INDEX encounters_patient ON encounters (patient_id, admitted_at)')).toBe(true);
+    expect(isInsertOrdered('CREATE INDEX notes_encounter ON clinical_notes ( encounter_id)')).toBe(true);
+    expect(isInsertOrdered('CREATE INDEX notes_unsigned ON clinical_notes (signed_at)')).toBe(false);
+    expect(isInsertOrdered('CREATE INDEX encounters_discharge_report ON encounters (encounter_class, discharged_at, status, patient_id)')).toBe(false);
+    expect(isInsertOrdered('CREATE INDEX care_team_by_user ON care_team_members (user_id, patient_id)')).toBe(false);
   });
 
   it('formats times exactly like Date.prototype.toISOString', () => {

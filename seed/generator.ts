@@ -97,6 +97,10 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
       for (let m = await source.next(); m; m = await source.next()) {
         await writer.write(m.batch);
         opts.onProgress?.(m.last, total);
+        // Back to the event loop once per batch: when the worker is ahead, every await above resolves as a
+        // microtask, and libuv's callbacks wait (the demo password hashes finished only after the load, 8.6 s of
+        // a 100k seed; docs/performance.md).
+        await new Promise<void>((resume) => setImmediate(resume));
       }
       counts = source.counts();
     } finally {
