@@ -7,6 +7,8 @@ export interface ChildServer {
   process: ChildProcess;
   /** Peak resident memory of the server process so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time the server process has used so far (user + system, all threads), in ms: /proc/<pid>/stat. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,11 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
         peakRssMb: () => {
           const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
           return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+        },
+        cpuMs: () => {
+          // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 per second).
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return (Number(fields[11]) + Number(fields[12])) * 10;
         },
         stop: () =>
           new Promise<void>((done) => {
