@@ -73,7 +73,9 @@ describe('breach incidents (45 CFR 164.402-164.408)', () => {
   it('opens the incident from the reviewed grant, with the accesses under it as evidence; one per grant', async () => {
     const grantId = scenario.details.grants[String(scenario.details.patients.sameSurname)];
     const po = await t.as('privacy.smith');
-    const discoveredAt = new Date(Date.parse(scenario.planted.to) + 8 * 3_600_000).toISOString(); // next morning's review queue
+    // The next morning's review queue, unless that is still ahead: then a minute ago (never before the last access).
+    const plantedTo = Date.parse(scenario.planted.to);
+    const discoveredAt = new Date(Math.min(plantedTo + 8 * 3_600_000, Math.max(plantedTo, t.clock.now().getTime() - 60_000))).toISOString();
     const res = await po.post('/privacy/incidents').send({ source: 'break-glass-review', grantId, summary: 'Nurse opened a relative\'s chart at night.', discoveredAt }).expect(201);
     grantIncident = res.body.id;
     expect(res.body).toMatchObject({

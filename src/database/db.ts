@@ -30,8 +30,8 @@ interface Compiled {
  */
 export class Db implements Queryable {
   readonly dialect: Dialect;
-  private readonly compiled = new Map<string, Compiled>();
-  private readonly statements = new Map<string, Statement>();
+  /** Prepared statements by the SQL as written ($n placeholders). */
+  private readonly statements = new Map<string, Prepared>();
   private sqliteQueue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dataSource: DataSource) {
@@ -128,26 +128,29 @@ export class Db implements Queryable {
     return next;
   }
 
-  private statement(sql: string): { stmt: Statement; order: number[] } {
-    let c = this.compiled.get(sql);
-    if (!c) {
-      c = compileForSqlite(sql);
-      this.compiled.set(sql, c);
+  private statement(sql: string): Prepared {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      const { sql: positional, order } = compileForSqlite(sql);
+      const stmt = this.sqlite.prepare(positional);
+      prepared = { stmt, order, toRow: stmt.reader ? rowBuilder(stmt.columns().map((col) => col.name)) : null };
+      if (prepared.toRow) stmt.raw(true);
+      this.statements.set(sql, prepared);
     }
-    let stmt = this.statements.get(c.sql);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(c.sql);
-      this.statements.set(c.sql, stmt);
-    }
-    return { stmt, order: c.order };
+    return prepared;
   }
 
   private sqliteAll<T>(sql: string, params: SqlParam[]): T[] {
-    const { stmt, order } = this.statement(sql);
+    const { stmt, toRow, order } = this.statement(sql);
     const args = order.map((i) => sqliteParam(params[i]));
-    if (stmt.reader) return stmt.all(...args) as T[];
-    stmt.run(...args);
-    return [];
+    if (!toRow) {
+      stmt.run(...args);
+      return [];
+    }
+    const rows = stmt.all(...args) as unknown[][];
+    const out = new Array<T>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = toRow(rows[i]) as T;
+    return out;
   }
 
   private sqliteRun(sql: string, params: SqlParam[]): number {
@@ -184,6 +187,27 @@ export class PgTransaction implements Queryable {
 async function pgExecute(runner: QueryRunner, sql: string, params: SqlParam[]): Promise<number> {
   const result = await runner.query(sql, params.map(pgParam), true);
   return result.affected ?? 0;
+}
+
+interface Prepared {
+  stmt: Statement;
+  /** Which parameter each positional `?` takes. */
+  order: number[];
+  /** For a statement that returns rows: its row as an object (the statement itself answers arrays). */
+  toRow: ((values: unknown[]) => Row) | null;
+}
+
+/**
+ * A function that turns one row of values into an object with the statement's column names, as one object literal.
+ * better-sqlite3 can build the objects itself, but adds the properties one by one in C++: a chart read (about 80
+ * rows of 12-20 columns) spent 40% of its query time there (docs/performance.md). The names come from the
+ * prepared SQL, never from input, and each is a JSON string literal in the generated code. A repeated name keeps its
+ * last value, as better-sqlite3's own objects do.
+ */
+export function rowBuilder(columns: readonly string[]): (values: unknown[]) => Row {
+  // A literal "__proto__" key would set the prototype; the computed form makes an own property, as better-sqlite3 does.
+  const props = columns.map((name, i) => `${name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name)}: v[${i}]`);
+  return new Function('v', `return { ${props.join(', ')} };`) as (values: unknown[]) => Row;
 }
 
 /** `$1`-style placeholders to SQLite's positional `?`, keeping the order (a placeholder may repeat). */

@@ -54,18 +54,12 @@ export class ClinicalReads {
    */
   static async reasonCategories(q: Queryable, of: { patientId: number } | { encounterId: number }): Promise<Map<number, string[]>> {
     const [column, id] = 'patientId' in of ? ['patient_id', of.patientId] : ['encounter_id', of.encounterId];
-    const rows = await q.query<{ encounter_id: number; sensitivity_category: string | null }>(
-      `SELECT DISTINCT encounter_id, sensitivity_category FROM diagnoses
+    const rows = await q.query<ReasonRow>(
+      `SELECT DISTINCT encounter_id, sensitivity, sensitivity_category FROM diagnoses
         WHERE ${column} = $1 AND sensitivity = 'restricted' AND status <> 'entered-in-error'`,
       [id],
     );
-    const out = new Map<number, string[]>();
-    for (const r of rows) {
-      const list = out.get(Number(r.encounter_id)) ?? [];
-      list.push(r.sensitivity_category ?? 'unspecified');
-      out.set(Number(r.encounter_id), list);
-    }
-    return out;
+    return reasonCategoriesOf(rows);
   }
 
   /**
@@ -74,11 +68,15 @@ export class ClinicalReads {
    */
   static async chart(q: Queryable, patientId: number, sections: readonly RecordType[], range?: DateRange): Promise<ChartRows> {
     const encounters = await this.encountersOf(q, patientId, { range });
-    const reasonCategories = await this.reasonCategories(q, { patientId });
     const items: Partial<Record<ItemType, ItemRow[]>> = {};
     for (const type of ITEM_TYPES) {
       if (sections.includes(type)) items[type] = await this.itemsOf(q, type, patientId, range);
     }
+    // Without a date range the diagnoses just read are all the active ones: their categories need no query of
+    // their own. A range may leave out a diagnosis whose encounter is inside it, so then they are read apart.
+    const reasonCategories = items.diagnoses && !range?.dateFrom && !range?.dateTo
+      ? reasonCategoriesOf(items.diagnoses as ReasonRow[])
+      : await this.reasonCategories(q, { patientId });
     return { encounters, reasonCategories, items };
   }
 
@@ -97,6 +95,25 @@ export class ClinicalReads {
     }
     return [where.join(' AND '), params];
   }
+}
+
+interface ReasonRow {
+  encounter_id: number;
+  sensitivity: string;
+  sensitivity_category: string | null;
+}
+
+/** Per encounter, the categories of its restricted diagnoses (each once, in the order of the rows). */
+function reasonCategoriesOf(diagnoses: readonly ReasonRow[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const r of diagnoses) {
+    if (r.sensitivity !== 'restricted') continue;
+    const category = r.sensitivity_category ?? 'unspecified';
+    const list = out.get(Number(r.encounter_id));
+    if (!list) out.set(Number(r.encounter_id), [category]);
+    else if (!list.includes(category)) list.push(category);
+  }
+  return out;
 }
 
 /** The first instant after the last day of a range (dates are inclusive; times are compared as ISO text). */

@@ -1,0 +1,47 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source';
+import { Db, rowBuilder } from './db';
+
+describe('Db on SQLite: rows built from the statement\'s values', () => {
+  let ds: DataSource;
+  let db: Db;
+
+  beforeAll(async () => {
+    ds = new DataSource(dataSourceOptions({ SQLITE_PATH: ':memory:' }));
+    await ds.initialize();
+    db = new Db(ds);
+    db.sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, note TEXT)');
+    db.sqlite.exec("INSERT INTO t VALUES (1, 'a', 1.5, NULL), (2, 'b', NULL, 'x')");
+  });
+  afterAll(() => ds.destroy());
+
+  it('answers the same objects as better-sqlite3 builds itself, columns in order', async () => {
+    const sql = 'SELECT id, name, score, note, id * 2 AS "double id", COUNT(*) OVER () AS n FROM t ORDER BY id';
+    const expected = db.sqlite.prepare(sql).all();
+    const rows = await db.query(sql);
+    expect(rows).toEqual(expected);
+    expect(rows.map((r) => Object.keys(r))).toEqual(expected.map((r) => Object.keys(r as object)));
+    expect(rows[0]).toEqual({ id: 1, name: 'a', score: 1.5, note: null, 'double id': 2, n: 2 });
+  });
+
+  it('keeps the last of two columns with one name, as better-sqlite3 does', async () => {
+    const sql = 'SELECT a.id, b.id FROM t a JOIN t b ON b.id = a.id + 1';
+    expect(await db.query(sql)).toEqual(db.sqlite.prepare(sql).all());
+  });
+
+  it('answers no rows for a statement that returns none, and rows for INSERT ... RETURNING', async () => {
+    expect(await db.query('UPDATE t SET note = $1 WHERE id = $2', ['y', 1])).toEqual([]);
+    expect(await db.query('INSERT INTO t (name) VALUES ($1) RETURNING id, name', ['c'])).toEqual([{ id: 3, name: 'c' }]);
+    expect(await db.execute('DELETE FROM t WHERE id = $1', [3])).toBe(1);
+  });
+
+  it('treats a column name as data, never as code', () => {
+    const names = ['x"; throw new Error("no"); "', '`${process.exit(1)}`', '__proto__x', 'a\nb'];
+    const row = rowBuilder(names)([1, 2, 3, 4]);
+    expect(Object.keys(row)).toEqual(names);
+    expect(Object.values(row)).toEqual([1, 2, 3, 4]);
+    const proto = rowBuilder(['__proto__', 'id'])([{ polluted: true }, 5]);
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto, '__proto__')?.value).toEqual({ polluted: true });
+  });
+});
