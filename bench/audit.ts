@@ -39,6 +39,7 @@ import { dataSourceOptions } from '../src/database/data-source';
 import { Db } from '../src/database/db';
 import { PatientsRepository } from '../src/records/patients.repository';
 import { applySqlitePragmas } from '../src/database/sqlite-pragmas';
+import { startFlags } from './support/child-server';
 import { bareVerifyLoop } from './reference/bare-verify-loop';
 import { buildTrail } from './support/audit-trail';
 import type { ExportFigures } from './support/export-child';
@@ -242,7 +243,7 @@ function compile(buildDir: string): string {
 
 function exportInChild(file: string, out: string): Promise<ExportFigures> {
   return childResult(
-    fork(join(out, 'bench/support/export-child.js'), [file, HMAC_KEY], { execArgv: ['--max-semi-space-size=8'], env: childEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(join(out, 'bench/support/export-child.js'), [file, HMAC_KEY], { execArgv: startFlags(), env: childEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     'export',
   );
 }

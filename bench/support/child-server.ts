@@ -12,11 +12,17 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
+/** The node flags of `npm start` (package.json `scripts.start`): `node <flags> dist/src/main.js`. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** Starts an entry point as a separate process (a .ts one through ts-node with SWC, transpile only) and waits for "listening <port>". */
 export function startChild(entry: string, env: Record<string, string>): Promise<ChildServer> {
-  // A .js entry runs as it is (the compiled build); a .ts entry through ts-node with SWC.
-  // The compiled build runs with the V8 flags of `npm start` (package.json): a young generation of 8 MB semi-spaces.
-  const args = entry.endsWith('.js') ? ['--max-semi-space-size=8', join(__dirname, '..', '..', entry)] : ['-r', join(__dirname, 'register-swc.js'), join(__dirname, '..', '..', entry)];
+  // A .js entry runs as it is (the compiled build), with the V8 flags `npm start` gives it (package.json); a .ts entry
+  // through ts-node with SWC.
+  const args = entry.endsWith('.js') ? [...startFlags(), join(__dirname, '..', '..', entry)] : ['-r', join(__dirname, 'register-swc.js'), join(__dirname, '..', '..', entry)];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -6,10 +6,11 @@ describe('password hashing (scrypt, OWASP parameters)', () => {
     hash = await hashPassword('correct horse battery staple');
   });
 
-  it('stores scrypt with N=2^17, r=8, p=1 and a 16-byte salt', () => {
+  it('stores scrypt with N=2^15, r=8, p=3 (OWASP, 32 MiB) and a 16-byte salt', () => {
     const [scheme, N, r, p, salt] = hash.split('$');
     expect(scheme).toBe('scrypt');
-    expect([Number(N), Number(r), Number(p)]).toEqual([SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p]);
+    expect([Number(N), Number(r), Number(p)]).toEqual([2 ** 15, 8, 3]);
+    expect([SCRYPT_PARAMS.N, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p]).toEqual([2 ** 15, 8, 3]);
     expect(Buffer.from(salt, 'base64')).toHaveLength(16);
   });
 
@@ -27,19 +28,32 @@ describe('password hashing (scrypt, OWASP parameters)', () => {
     await expect(verifyPassword('x', 'scrypt$0$8$1$AAAA$')).resolves.toBe(false);
   });
 
-  it('holds at most one full-cost hash in memory at a time (128 MiB each), however many logins arrive together', async () => {
+  it('verifies a hash made with the earlier parameters (N=2^17, p=1), which takes the whole budget alone', async () => {
+    const { scryptSync, randomBytes } = await import('node:crypto');
+    const salt = randomBytes(16);
+    const key = scryptSync('old password', salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 2 ** 17 * 8 });
+    const old = ['scrypt', 2 ** 17, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, scryptMemoryInUse())), 2);
+    const [ok, wrong] = await Promise.all([verifyPassword('old password', old), verifyPassword('new password', old)]);
+    clearInterval(timer);
+    expect([ok, wrong]).toEqual([true, false]);
+    expect(peak).toBe(SCRYPT_MEMORY_BUDGET);
+  });
+
+  it('holds at most two hashes in memory at a time (32 MiB each), however many logins arrive together', async () => {
     let peak = 0;
     let samples = 0;
     const timer = setInterval(() => {
       peak = Math.max(peak, scryptMemoryInUse());
       samples += 1;
     }, 2);
-    const hashes = await Promise.all([hashPassword('a'), hashPassword('b'), hashPassword('c')]);
+    const hashes = await Promise.all([hashPassword('a'), hashPassword('b'), hashPassword('c'), hashPassword('d'), hashPassword('e')]);
     clearInterval(timer);
-    expect(hashes).toHaveLength(3);
+    expect(hashes).toHaveLength(5);
     expect(samples).toBeGreaterThan(0);
     expect(peak).toBe(SCRYPT_MEMORY_BUDGET);
-    expect(SCRYPT_MEMORY_BUDGET).toBe(128 * SCRYPT_PARAMS.N * SCRYPT_PARAMS.r);
+    expect(SCRYPT_MEMORY_BUDGET).toBe(2 * 32 * 1024 * 1024);
     expect(scryptMemoryInUse()).toBe(0);
   });
 });

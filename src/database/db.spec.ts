@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
 import { Db, rowBuilder } from './db';
+import { SQLITE_CACHE_KIB } from './sqlite-pragmas';
 
 describe('Db on SQLite: rows built from the statement\'s values', () => {
   let ds: DataSource;
@@ -33,6 +34,13 @@ describe('Db on SQLite: rows built from the statement\'s values', () => {
     expect(await db.query('UPDATE t SET note = $1 WHERE id = $2', ['y', 1])).toEqual([]);
     expect(await db.query('INSERT INTO t (name) VALUES ($1) RETURNING id, name', ['c'])).toEqual([{ id: 3, name: 'c' }]);
     expect(await db.execute('DELETE FROM t WHERE id = $1', [3])).toBe(1);
+  });
+
+  it('opens the connection with the project\'s pragmas (durable commits, foreign keys, a 16 MiB page cache)', () => {
+    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.sqlite.pragma('cache_size', { simple: true })).toBe(-SQLITE_CACHE_KIB);
+    expect(SQLITE_CACHE_KIB).toBe(16384);
   });
 
   it('treats a column name as data, never as code', () => {
