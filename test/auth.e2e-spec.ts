@@ -42,6 +42,25 @@ describe('auth', () => {
     expect(await auditRows('login-failed', 'dr.okafor')).toEqual([expect.objectContaining({ reason: 'wrong password' })]);
   });
 
+  it('replaces a hash made with the earlier, costlier parameters (N=2^17) at the next successful login, and only then', async () => {
+    const { randomBytes, scryptSync } = await import('node:crypto');
+    const salt = randomBytes(16);
+    const key = scryptSync(DEMO_PASSWORD, salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 2 ** 17 * 8 });
+    const old = ['scrypt', 2 ** 17, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+    await t.db.execute('UPDATE users SET password_hash = $1 WHERE username = $2', [old, 'him.jones']);
+    const stored = async () => (await t.db.one<{ password_hash: string; version: number; token_version: number }>(
+      'SELECT password_hash, version, token_version FROM users WHERE username = $1', ['him.jones']))!;
+    const before = await stored();
+    await login('him.jones', 'not-the-password').expect(401);
+    expect((await stored()).password_hash).toBe(old);
+    await login('him.jones', DEMO_PASSWORD).expect(200);
+    const after = await stored();
+    expect(after.password_hash.split('$').slice(0, 4)).toEqual(['scrypt', String(2 ** 15), '8', '3']);
+    expect([Number(after.version), Number(after.token_version)]).toEqual([Number(before.version), Number(before.token_version)]);
+    await login('him.jones', DEMO_PASSWORD).expect(200);
+    expect((await stored()).password_hash).toBe(after.password_hash);
+  });
+
   it('locks an account after 10 failures in 15 minutes with 429 and Retry-After, until the window passes', async () => {
     for (let i = 0; i < 10; i++) await login('coder.kim', `wrong-${i}`, '10.9.0.1').expect(401);
     const locked = await login('coder.kim', DEMO_PASSWORD, '10.9.0.2').expect(429);

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Db, Queryable } from '../database/db';
 import { LoginThrottle, THROTTLED_REASON } from './login-throttle';
-import { dummyHash, verifyPassword } from './password';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { TokenService } from './token.service';
 import { UserRow, UsersRepository } from './users.repository';
 
@@ -63,6 +63,13 @@ export class AuthService {
       return { kind: 'failed' } as const;
     }
     await write({ ...base, action: 'login', outcome: 'success', actor: { id: user.id, username: user.username, role: user.role } });
+    if (needsRehash(user.password_hash)) {
+      // Same password, today's parameters; version and token version unchanged (nothing about the account changed),
+      // and only if no one changed the password meanwhile.
+      await (q ?? this.db).execute('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [
+        await hashPassword(dto.password), user.id, user.password_hash,
+      ]);
+    }
     return { kind: 'ok', user } as const;
   }
 

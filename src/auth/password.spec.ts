@@ -1,4 +1,4 @@
-import { hashPassword, SCRYPT_MEMORY_BUDGET, SCRYPT_PARAMS, scryptMemoryInUse, verifyPassword } from './password';
+import { hashPassword, needsRehash, SCRYPT_MEMORY_BUDGET, SCRYPT_PARAMS, scryptMemoryInUse, verifyPassword } from './password';
 
 describe('password hashing (scrypt, OWASP parameters)', () => {
   let hash: string;
@@ -21,6 +21,14 @@ describe('password hashing (scrypt, OWASP parameters)', () => {
 
   it('salts every hash', async () => {
     expect(await hashPassword('same')).not.toEqual(await hashPassword('same'));
+  });
+
+  it('asks for a rehash only of hashes that claim more memory than today\'s parameters', () => {
+    expect(needsRehash(`scrypt$${2 ** 17}$8$1$c2FsdA==$aGFzaA==`)).toBe(true);
+    expect(needsRehash(`scrypt$${2 ** 15}$16$1$c2FsdA==$aGFzaA==`)).toBe(true);
+    expect(needsRehash(hash)).toBe(false);
+    expect(needsRehash(`scrypt$${2 ** 14}$8$1$c2FsdA==$aGFzaA==`)).toBe(false);
+    expect(needsRehash('plaintext')).toBe(false);
   });
 
   it('refuses malformed stored hashes instead of throwing', async () => {

@@ -61,6 +61,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
+ * Whether a stored hash should be replaced by one with today's parameters at the next successful login: one that
+ * claims more memory than SCRYPT_PARAMS (the N=2^17 hashes made before issue 15). Besides the memory, its verify
+ * takes longer than the unknown-user dummy's, so the time of a wrong password would tell that the account exists.
+ * Cheaper hashes (the e2e tests' N=2^14) are left alone.
+ */
+export function needsRehash(stored: string): boolean {
+  const [scheme, N, r] = stored.split('$');
+  return scheme === 'scrypt' && Number(N) * Number(r) > SCRYPT_PARAMS.N * SCRYPT_PARAMS.r;
+}
+
+/**
  * A hash of a password nobody knows, verified against when the username does not exist, so an unknown user
  * costs the same scrypt work as a wrong password and the two cannot be told apart by timing.
  */
