@@ -82,7 +82,7 @@ describe('personal representatives (164.502(g))', () => {
     expect(full.body.encounters.find((e: { id: number }) => e.id === minorCare).minorConsent).toBe('minor-consented');
   });
 
-  it('attack: a representative asking for another patient\'s id is refused (403, audited), an unknown id is 404, and explain says why', async () => {
+  it('attack: a representative asking for another patient\'s id is refused (403, audited), an unknown id the same, and explain says why', async () => {
     const parent = await as('parent.alvarez');
     for (const path of [`/me/represented/${adult}/record`, `/patients/${adult}/record`, `/patients/1/record`, `/me/represented/${adult}/access-log`,
       `/me/represented/${adult}/disclosures`, `/me/represented/${adult}/roi-requests`, `/me/represented/${adult}/accounting-requests`, `/patients/${adult}/encounters`]) {
@@ -92,7 +92,10 @@ describe('personal representatives (164.502(g))', () => {
     }
     const denied = (await lastAudit(`action = 'access-denied' AND actor_username = 'parent.alvarez'`))!;
     expect(denied).toMatchObject({ patient_id: adult, outcome: 'denied' });
-    await parent.get('/me/represented/999999/record').expect(404);
+    // An unknown id is refused exactly as another patient's: probing ids tells nothing (the trail knows the difference).
+    const unknown = await parent.get('/me/represented/999999/record').expect(403);
+    expect(unknown.body.message).toMatch(/not a personal representative of this patient/);
+    expect(await lastAudit(`action = 'access-denied' AND actor_username = 'parent.alvarez'`)).toMatchObject({ patient_id: null, outcome: 'error' });
     await parent.post(`/patients/${adult}/amendments`).send({ itemType: 'diagnoses', itemId: 1, requestedChange: 'Wrong code', justification: 'It is wrong' }).expect(403);
     await parent.post('/roi/requests').send({ patientId: adult, requesterType: 'self', purpose: 'copy', recordTypes: ['diagnoses'], format: 'electronic' }).expect(403);
     // No search, no staff routes.

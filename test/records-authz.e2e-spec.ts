@@ -86,6 +86,25 @@ describe('records authorization matrix', () => {
   });
   afterAll(() => t.close());
 
+  it('attack: a patient probing ids gets the same 403 for an unknown id as for another patient\'s; staff still get 404', async () => {
+    const patient = await t.as('patient.demo');
+    const paths = (id: number) => [`/patients/${id}/record`, `/patients/${id}`, `/patients/${id}/encounters`, `/patients/${id}/disclosures`];
+    const maxId = Number((await t.db.one<{ n: number }>('SELECT MAX(id) AS n FROM patients'))!.n);
+    for (const [other, unknown] of paths(patients['patient.demo'].outside!).map((p, i) => [p, paths(maxId + 1)[i]])) {
+      const a = await patient.get(other);
+      const b = await patient.get(unknown);
+      expect({ path: unknown, status: b.status, message: b.body.message }).toEqual({ path: unknown, status: a.status, message: a.body.message });
+      expect(a.status).toBe(403);
+    }
+    // The trail still knows the difference: the unknown id is recorded as an error without a patient.
+    const [row] = await t.db.query<{ outcome: string; patient_id: number | null; reason: string }>(
+      `SELECT outcome, patient_id, reason FROM audit_events WHERE action = 'access-denied' AND actor_username = 'patient.demo' AND resource_type = 'record'
+        ORDER BY seq DESC LIMIT 1`,
+    );
+    expect(row).toMatchObject({ outcome: 'error', patient_id: null, reason: 'patient not found' });
+    await (await t.as('dr.chen')).get(`/patients/${maxId + 1}/record`).expect(404);
+  });
+
   const cases = Object.entries(MATRIX).flatMap(([username, row]) =>
     ENDPOINTS.flatMap((endpoint) =>
       row[endpoint].split(' ').map((expected, i) => ({ username, endpoint, kind: KINDS[i], expected })),

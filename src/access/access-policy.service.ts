@@ -106,12 +106,12 @@ export class AccessPolicyService {
    * is audited (action explain, with the decision); a question about no patient reads nothing and is not.
    */
   async explainFor(ctx: RequestContext, permission: Permission, patientId?: number): Promise<Decision> {
-    const decision = await this.explain(ctx.user, permission, patientId);
+    const facts = patientId === undefined ? null : await this.patientFacts(ctx.user, patientId);
+    const decision = decide(subjectOf(ctx.user), permission, facts);
     if (patientId !== undefined) {
-      const exists = !decision.reasons.includes(`patient ${patientId} does not exist`);
       await this.audit.append({
         ...fromContext(ctx), action: 'explain', outcome: 'success', resourceType: 'access-decision', resourceId: patientId,
-        patientId: exists ? patientId : null, details: { permission, decision: decision.decision },
+        patientId: facts?.exists ? patientId : null, details: { permission, decision: decision.decision },
       });
     }
     return decision;
@@ -151,7 +151,8 @@ export class AccessPolicyService {
       resourceId: target.resourceId ?? null,
       details: { permission },
     });
-    if (!facts.exists) throw new NotFound(`Patient ${patientId}`);
+    // The trail records that the patient does not exist; the caller learns it only when the policy says they may.
+    if (decision.notFound) throw new NotFound(`Patient ${patientId}`);
     throw new AccessDenied(`Forbidden: ${reason}`, decision.reasons);
   }
 

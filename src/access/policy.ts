@@ -109,6 +109,12 @@ export interface Decision {
   actingFor?: ActingFor;
   /** The rule that withheld an item, when it is neither sensitivity nor scope (item-visibility.ts names it). */
   withhold?: 'minor-consented-care' | 'agreed-restriction';
+  /**
+   * The patient does not exist, and the caller may be told so (a 404): workforce whose role reaches patients in
+   * general. A patient or a personal representative is refused an unknown id exactly as another patient's id, so
+   * probing sequential ids tells them nothing.
+   */
+  notFound?: boolean;
 }
 
 /** Permissions about one patient's chart that need a relation to that patient (care team, own, grant). */
@@ -134,6 +140,8 @@ interface Steps {
   reasons: string[];
   deny(why: string): Decision;
   allow(extra?: Partial<Decision>): Decision;
+  /** The patient does not exist (Decision.notFound). */
+  missing(patientId: number): Decision;
 }
 
 export function decide(subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
@@ -142,6 +150,7 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
     reasons,
     deny: (why) => ({ decision: 'deny', permission, role: subject.role, reasons: [...reasons, why], breakGlass: false }),
     allow: (extra = {}) => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra }),
+    missing: (patientId) => ({ ...steps.deny(`patient ${patientId} does not exist`), notFound: true }),
   };
   if (subject.role === 'patient') return patientUser(steps, subject, permission, patient, item);
   if (subject.role === 'representative') return representativeUser(steps, subject, permission, patient, item);
@@ -151,7 +160,7 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
   }
   reasons.push(`role ${subject.role} has permission ${permission}`);
   if (!patient) return steps.allow();
-  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  if (!patient.exists) return steps.missing(patient.patientId);
   const relation = relationTo(steps, subject, permission, patient);
   if ('decision' in relation) return relation;
   const refused = itemRule(steps, subject, item);
@@ -167,8 +176,9 @@ export function decide(subject: Subject, permission: Permission, patient: Patien
 function patientUser(steps: Steps, subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
   if (!subject.permissions.has(permission)) return steps.deny(`role patient lacks permission ${permission}`);
   if (!patient) return steps.deny('a patient user acts only on their own record');
-  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  // Before existence: an unknown id is refused like another patient's (Decision.notFound).
   if (!patient.ownRecord) return steps.deny('a patient may access only their own record');
+  if (!patient.exists) return steps.missing(patient.patientId);
   if (item?.psychotherapy) return steps.deny('psychotherapy notes are excluded from the right of access (45 CFR 164.524(a)(1)(i))');
   steps.reasons.push(`role patient has permission ${permission}`, 'this is the caller\'s own record (right of access, 45 CFR 164.524)');
   return steps.allow();
@@ -183,9 +193,10 @@ function patientUser(steps: Steps, subject: Subject, permission: Permission, pat
 function representativeUser(steps: Steps, subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
   if (!subject.permissions.has(permission)) return steps.deny(`role representative lacks permission ${permission}`);
   if (!patient) return steps.deny('a personal representative acts only for a patient they represent');
-  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  // Before existence: an unknown id is refused like another patient's (Decision.notFound).
   const facts = patient.representation;
   if (!facts) return steps.deny('the caller is not a personal representative of this patient (45 CFR 164.502(g))');
+  if (!patient.exists) return steps.missing(patient.patientId);
   const inForce = representationInForce(patient.patientId, facts, RIGHT_OF_PERMISSION[permission]);
   if ('problem' in inForce) return steps.deny(inForce.problem);
   const { actingFor } = inForce;
@@ -209,7 +220,7 @@ function roiRequest(steps: Steps, patient: PatientFacts | null, item?: ItemFacts
   if (!patient || !request) {
     return steps.deny('an ROI specialist reads records only inside an open release-of-information request that covers this patient; none does');
   }
-  if (!patient.exists) return steps.deny(`patient ${patient.patientId} does not exist`);
+  if (!patient.exists) return steps.missing(patient.patientId);
   steps.reasons.push(`open release-of-information request ${request.id} covers this patient`);
   if (patient.vip && !request.privacyApproved) {
     return steps.deny('VIP patient: a release of information from this chart needs the privacy officer\'s approval');

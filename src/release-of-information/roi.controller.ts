@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags,
+  ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -38,7 +38,6 @@ export class RoiController {
     description: 'Due 30 days after receipt (45 CFR 164.524(b)(2)); the days are configurable per requester type (ROI_DUE_DAYS), at most 30 for self.',
   })
   @ApiCreatedResponse({ type: RoiRequestDto })
-  @ApiNotFoundResponse({ description: 'A patient or representative filing for a patient id that does not exist (the access policy answers 404 for an unknown patient; staff get 400 naming patientId)' })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateRoiRequestDto) {
     return this.intake.create(ctx, dto);
   }
