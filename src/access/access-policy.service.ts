@@ -97,8 +97,12 @@ export class AccessPolicyService {
 
   /** The decision without side effects: what /access/explain shows. */
   async explain(user: AuthUser, permission: Permission, patientId?: number, item?: ItemFacts): Promise<Decision> {
+    return (await this.decideFor(user, permission, patientId, item)).decision;
+  }
+
+  private async decideFor(user: AuthUser, permission: Permission, patientId?: number, item?: ItemFacts): Promise<{ facts: PatientFacts | null; decision: Decision }> {
     const facts = patientId === undefined ? null : await this.patientFacts(user, patientId);
-    return decide(subjectOf(user), permission, facts, item);
+    return { facts, decision: decide(subjectOf(user), permission, facts, item) };
   }
 
   /**
@@ -106,8 +110,7 @@ export class AccessPolicyService {
    * is audited (action explain, with the decision); a question about no patient reads nothing and is not.
    */
   async explainFor(ctx: RequestContext, permission: Permission, patientId?: number): Promise<Decision> {
-    const facts = patientId === undefined ? null : await this.patientFacts(ctx.user, patientId);
-    const decision = decide(subjectOf(ctx.user), permission, facts);
+    const { facts, decision } = await this.decideFor(ctx.user, permission, patientId);
     if (patientId !== undefined) {
       await this.audit.append({
         ...fromContext(ctx), action: 'explain', outcome: 'success', resourceType: 'access-decision', resourceId: patientId,

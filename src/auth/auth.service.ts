@@ -66,9 +66,7 @@ export class AuthService {
     if (needsRehash(user.password_hash)) {
       // Same password, today's parameters; version and token version unchanged (nothing about the account changed),
       // and only if no one changed the password meanwhile.
-      await (q ?? this.db).execute('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [
-        await hashPassword(dto.password), user.id, user.password_hash,
-      ]);
+      await this.users.replacePasswordHash(q ?? this.db, user.id, user.password_hash, await hashPassword(dto.password));
     }
     return { kind: 'ok', user } as const;
   }

@@ -101,6 +101,11 @@ export class UsersRepository {
     return new Map(rows.map((r) => [Number(r.id), r.display_name]));
   }
 
+  /** Replaces a password hash with another of the same password, unless the hash changed meanwhile (q: the login's lock). */
+  async replacePasswordHash(q: Queryable, id: number, from: string, to: string): Promise<void> {
+    await q.execute('UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3', [to, id, from]);
+  }
+
   /** A user's role and whether the account is disabled, read with q (a write checks it in its own transaction). */
   async roleOf(q: Queryable, id: number): Promise<{ role: string; disabled: boolean } | undefined> {
     const row = await q.one<{ role: string; disabled: unknown }>('SELECT role, disabled FROM users WHERE id = $1', [id]);

@@ -55,7 +55,7 @@ export class ClinicalReads {
   static async reasonCategories(q: Queryable, of: { patientId: number } | { encounterId: number }): Promise<Map<number, string[]>> {
     const [column, id] = 'patientId' in of ? ['patient_id', of.patientId] : ['encounter_id', of.encounterId];
     const rows = await q.query<ReasonRow>(
-      `SELECT DISTINCT encounter_id, sensitivity, sensitivity_category FROM diagnoses
+      `SELECT DISTINCT encounter_id, sensitivity_category FROM diagnoses
         WHERE ${column} = $1 AND sensitivity = 'restricted' AND status <> 'entered-in-error'`,
       [id],
     );
@@ -75,7 +75,7 @@ export class ClinicalReads {
     // Without a date range the diagnoses just read are all the active ones: their categories need no query of
     // their own. A range may leave out a diagnosis whose encounter is inside it, so then they are read apart.
     const reasonCategories = items.diagnoses && !range?.dateFrom && !range?.dateTo
-      ? reasonCategoriesOf(items.diagnoses as ReasonRow[])
+      ? reasonCategoriesOf(items.diagnoses.filter((d) => d.sensitivity === 'restricted'))
       : await this.reasonCategories(q, { patientId });
     return { encounters, reasonCategories, items };
   }
@@ -99,15 +99,13 @@ export class ClinicalReads {
 
 interface ReasonRow {
   encounter_id: number;
-  sensitivity: string;
   sensitivity_category: string | null;
 }
 
-/** Per encounter, the categories of its restricted diagnoses (each once, in the order of the rows). */
-function reasonCategoriesOf(diagnoses: readonly ReasonRow[]): Map<number, string[]> {
+/** Per encounter, the categories of the restricted diagnoses given (each once, in the order of the rows). */
+function reasonCategoriesOf(restricted: readonly ReasonRow[]): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  for (const r of diagnoses) {
-    if (r.sensitivity !== 'restricted') continue;
+  for (const r of restricted) {
     const category = r.sensitivity_category ?? 'unspecified';
     const list = out.get(Number(r.encounter_id));
     if (!list) out.set(Number(r.encounter_id), [category]);
