@@ -2,7 +2,6 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { assignRequestId, bodyParsers, noStore } from './common/body-parsing';
 import { AllExceptionsFilter } from './common/http-exception.filter';
@@ -11,6 +10,7 @@ import { finishDocument } from './common/openapi/finish-document';
 import { collectRouteFacts } from './common/openapi/route-facts';
 import { AppConfig } from './config/app-config';
 import { createValidationPipe } from './common/validation';
+import { createLogger, PinoNestLogger, requestLog } from './common/logging';
 import { securityHeaders } from './console';
 
 
@@ -30,6 +30,10 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // Answers carry PHI: no ETag (hashing every body costs CPU and invites caching) and no caching anywhere.
   app.set('etag', false);
+  // Nest's messages and one line per request, through one pino logger (src/common/logging.ts).
+  const logger = createLogger(process.env);
+  app.useLogger(new PinoNestLogger(logger));
+  app.use(requestLog(logger));
   app.use(noStore);
   app.use(assignRequestId);
   // Helmet's headers with a Content-Security-Policy: strict everywhere, relaxed for Swagger UI at /docs.
@@ -75,7 +79,6 @@ export function setupSwagger(app: INestApplication): void {
 
 export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
   configureApp(app);
   return app;
 }
