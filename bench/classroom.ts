@@ -210,10 +210,16 @@ async function main(): Promise<void> {
 
     const deadline = Date.now() + SECONDS * 1000;
     const started = performance.now();
+    // CPU time of the service and of this load generator (same machine): the service's share tells a slow service
+    // from a starved one.
+    const cpuBefore = [server.cpuMs(), process.cpuUsage()] as const;
     await Promise.all(students.map(async (s) => {
       for (let i = 0; Date.now() < deadline; i++) await cycle(s, i);
     }));
     const elapsed = (performance.now() - started) / 1000;
+    const serverCpuMs = server.cpuMs() - cpuBefore[0];
+    const own = process.cpuUsage(cpuBefore[1]);
+    const generatorCpuMs = (own.user + own.system) / 1000;
 
     const privacy = (await http('POST', '/auth/login', undefined, { username: 'privacy.smith', password: PASSWORD })).body.accessToken as string;
     const verify = (await http('GET', '/audit/verify', privacy)).body;
@@ -229,6 +235,7 @@ async function main(): Promise<void> {
     console.log(`\nclassroom: ${students.length} students, ${elapsed.toFixed(0)} s, ${PATIENTS} patients, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, peak RSS ${Math.round(peak)} MB`);
     console.table(rows);
     console.log(`total ${total} requests, ${(total / elapsed).toFixed(0)} requests/s; overall p50 ${pct(all, 50).toFixed(1)} ms, p95 ${pct(all, 95).toFixed(1)} ms, p99 ${pct(all, 99).toFixed(1)} ms`);
+    console.log(`CPU: the service ${((serverCpuMs * 1000) / total).toFixed(0)} µs per request (${(serverCpuMs / 1000 / elapsed).toFixed(2)} cores), the load generator ${(generatorCpuMs / 1000 / elapsed).toFixed(2)} cores`);
     console.log(`unexpected answers: ${errors.length}${errors.length ? `\n  ${errors.slice(0, 10).join('\n  ')}` : ''}`);
     console.log(`audit chain after the class: valid ${verify.valid}, ${verify.checked} events checked`);
     const checks: [string, boolean][] = [
