@@ -11,6 +11,7 @@ import { RepresentativesRestrictions1765300000000 } from './1765300000000-repres
 import { CodingAndDeficiencies1765400000000 } from './1765400000000-coding-and-deficiencies';
 import { AmendmentIntegrity1765500000000 } from './1765500000000-amendment-integrity';
 import { OutcomeReleases1765600000000 } from './1765600000000-outcome-releases';
+import { AuditActionSeq1765700000000 } from './1765700000000-audit-action-seq';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and jest load the same classes. */
-export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000, ReleaseOfInformation1764600000000, Reporting1764700000000, RoiPrivacyApproval1764800000000, TokenRevocation1764900000000, AuditEpochs1765000000000, RoiReleaseBasis1765100000000, RoiIndividualRights1765200000000, RepresentativesRestrictions1765300000000, CodingAndDeficiencies1765400000000, AmendmentIntegrity1765500000000, OutcomeReleases1765600000000];
+export const migrations = [InitialSchema1764400000000, AuditInvestigations1764400600000, ReleaseOfInformation1764600000000, Reporting1764700000000, RoiPrivacyApproval1764800000000, TokenRevocation1764900000000, AuditEpochs1765000000000, RoiReleaseBasis1765100000000, RoiIndividualRights1765200000000, RepresentativesRestrictions1765300000000, CodingAndDeficiencies1765400000000, AmendmentIntegrity1765500000000, OutcomeReleases1765600000000, AuditActionSeq1765700000000];

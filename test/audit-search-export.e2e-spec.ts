@@ -140,6 +140,12 @@ describe('audit search, export and access logs', () => {
       expect(p).toContain(index);
       expect(p).not.toMatch(t.dialect === 'sqlite' ? /SCAN audit_events(?! USING)/ : /Seq Scan/);
     });
+
+    it('a search by action reads the newest page from audit_by_action_seq, without sorting every row of that action', async () => {
+      const p = await plan({ action: 'read' });
+      expect(p).toContain(t.dialect === 'sqlite' ? 'audit_by_action_seq' : 'audit_by_action');
+      expect(p).not.toMatch(t.dialect === 'sqlite' ? /SCAN audit_events(?! USING)|TEMP B-TREE/ : /Seq Scan/);
+    });
   });
 
   describe('export', () => {
