@@ -111,6 +111,22 @@ function groupingTables(grouping: GridGrouping, groups: string[]): string[][][] 
  * linear-disclosure.ts). Deterministic: the same month's counts always give the same decision.
  */
 export function monthRelease(m: MonthGrid): MonthRelease {
+  let release = RELEASES.get(m);
+  if (!release) {
+    release = decideMonthRelease(m);
+    RELEASES.set(m, release);
+  }
+  return release;
+}
+
+/**
+ * Releases by grid object: a stored month's grid is parsed once and kept (outcome-releases.ts), so its release is
+ * decided once too, instead of rebuilding the month's ~500 named counts and its decision key on every report (30 ms of
+ * a 22-month report on 10,000 patients, docs/performance.md). A grid is never changed after it is built.
+ */
+const RELEASES = new WeakMap<MonthGrid, MonthRelease>();
+
+function decideMonthRelease(m: MonthGrid): MonthRelease {
   const values = new Map<string, number>();
   const put = (cell: GridCell, grouping: GridGrouping | null, group?: string) => {
     for (const measure of [...SHOWN_MEASURES, ...HIDDEN_MEASURES]) values.set(cellName(measure, grouping, group), measureOf(cell, measure));

@@ -137,8 +137,12 @@ export function underConvention(grid: MonthGrid, convention: LosConvention): Mon
  * The de-identified report: rows by month (the all-stays cell of each month) or by group (the group's cells over
  * the months), and the total (the all-stays cells of every month), each from published cells only.
  */
-export function gridReport(grids: MonthGrid[], groupBy: OutcomeGrouping, order: (groups: string[]) => string[]): { groups: GridRowView[]; total: GridRowView; suppressedCells: number } {
-  const releases = grids.map((g) => monthRelease(g));
+export function gridReport(
+  grids: MonthGrid[], groupBy: OutcomeGrouping, order: (groups: string[]) => string[],
+  // The months' releases, when the caller has them: a release depends on the counts only, not on the length-of-stay
+  // convention, so the stored grid's release serves every convention.
+  releases: MonthRelease[] = grids.map((g) => monthRelease(g)),
+): { groups: GridRowView[]; total: GridRowView; suppressedCells: number } {
   const allPart = (g: MonthGrid, r: MonthRelease): CellPart => ({ cell: g.all, published: (m) => r.isPublished(m, null) });
   const total = rowView('Total', grids.map((g, k) => allPart(g, releases[k])));
   const countSuppressed = (r: MonthRelease, grouping: GridGrouping | null) =>

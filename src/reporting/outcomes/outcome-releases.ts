@@ -29,6 +29,33 @@ const fromStored = (c: StoredCell): GridCell => ({
   hist: new Map(c.hist), losSum: c.hist.reduce((a, [los, n]) => a + los * n, 0),
 });
 
+/**
+ * Stored months as parsed, by their stored text: a stored month never changes, so the same text gives the same grid
+ * object, and its suppression decision is remembered with it (grid-release.ts `monthRelease`). Bounded: twenty years
+ * of months, a few kilobytes each.
+ */
+const PARSED = new Map<string, MonthGrid>();
+const MAX_PARSED = 240;
+
+function parsed(month: string, cells: string): MonthGrid {
+  const key = `${month}\u0000${cells}`;
+  let grid = PARSED.get(key);
+  if (!grid) {
+    const s = JSON.parse(cells) as StoredMonth;
+    grid = {
+      month,
+      all: fromStored(s.all),
+      groups: {
+        department: new Map(s.groups.department.map(([name, c]) => [name, fromStored(c)])),
+        diagnosisChapter: new Map(s.groups.diagnosisChapter.map(([name, c]) => [name, fromStored(c)])),
+      },
+    };
+    if (PARSED.size >= MAX_PARSED) PARSED.delete(PARSED.keys().next().value!);
+    PARSED.set(key, grid);
+  }
+  return grid;
+}
+
 export interface ReleasedMonth {
   grid: MonthGrid;
   releasedAt: string;
@@ -48,18 +75,7 @@ export class OutcomeReleases {
       `SELECT month, cells, released_at FROM outcome_releases WHERE month >= $1 AND month <= $2`,
       [months[0], months[months.length - 1]],
     );
-    return new Map(rows.map((r) => {
-      const s = JSON.parse(r.cells) as StoredMonth;
-      const grid: MonthGrid = {
-        month: r.month,
-        all: fromStored(s.all),
-        groups: {
-          department: new Map(s.groups.department.map(([name, c]) => [name, fromStored(c)])),
-          diagnosisChapter: new Map(s.groups.diagnosisChapter.map(([name, c]) => [name, fromStored(c)])),
-        },
-      };
-      return [r.month, { grid, releasedAt: r.released_at }];
-    }));
+    return new Map(rows.map((r) => [r.month, { grid: parsed(r.month, r.cells), releasedAt: r.released_at }]));
   }
 
   /** Stores months not stored yet (a month already stored keeps its first version). */

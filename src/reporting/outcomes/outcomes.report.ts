@@ -13,6 +13,7 @@ import { DISPOSITION_DEFINITION, DISPOSITIONS } from './dispositions';
 import { LosConvention, lengthOfStayDefinitions } from './length-of-stay';
 import { MORTALITY_DEFINITION } from './mortality';
 import { COHORT_NOT_APPLICABLE, CohortExclusion, cohortExclusions } from './cohort';
+import { monthRelease } from './grid-release';
 import { gridReport, monthGrids, underConvention } from './grid-views';
 import { OutcomeReleases } from './outcome-releases';
 import { countsOf, emptyCounts, OutcomeCounts, OutcomeGroupView, viewOf } from './outcome-measures';
@@ -171,7 +172,8 @@ export class OutcomesReport {
       released = await this.releases.load(months);
     }
     const grids = months.map((m) => underConvention(released.get(m)!.grid, losConvention));
-    const views = gridReport(grids, groupBy, (names) => sortGroups(groupBy, names));
+    const releases = months.map((m) => monthRelease(released.get(m)!.grid));
+    const views = gridReport(grids, groupBy, (names) => sortGroups(groupBy, names), releases);
     return { ...views, releasedAt: Object.fromEntries(months.map((m) => [m, released.get(m)!.releasedAt])) };
   }
 
