@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { AnomalyService } from '../src/audit/anomalies/anomaly.service';
 import { localTime, zonedToUtc } from '../src/audit/anomalies/zoned-time';
+import { AuditWriter } from '../src/audit/audit.writer';
 import { createTestApp, DEMO_PASSWORD, rawSql, TestApp } from './helpers/test-app';
 
 /**
@@ -191,5 +193,21 @@ describe('audit anomalies', () => {
     await privacy.get('/audit/anomalies').expect(200);
     const row = await t.db.one<{ details: string }>("SELECT details FROM audit_events WHERE resource_type = 'audit-anomalies' ORDER BY seq DESC LIMIT 1");
     expect(JSON.parse(row!.details)).toMatchObject({ findings: expect.any(Number), byRule: expect.any(Object) });
+  });
+
+  it('a long scan gives the event loop a turn between pages, so other requests are answered meanwhile', async () => {
+    const from = new Date(t.clock.now().getTime() - 60_000).toISOString();
+    const writer = t.app.get(AuditWriter);
+    await Promise.all(Array.from({ length: 2500 }, (_, i) => writer.append({ action: 'search', outcome: 'success', resourceType: 'patient', resourceId: i })));
+    const to = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    let finished = false;
+    const scan = t.app.get(AnomalyService).detect(from, to).then((r) => {
+      finished = true;
+      return r;
+    });
+    // Without a turn between pages the whole scan would run before this callback (its queries are synchronous).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(finished).toBe(false);
+    expect((await scan).eventsScanned).toBeGreaterThanOrEqual(2500);
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
+import { nextTurn } from '../common/next-turn';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
 import type { AuditEventInput, AuditRow } from './audit.types';
@@ -154,7 +155,7 @@ export class AuditWriter implements OnApplicationShutdown, OnModuleInit {
   private async flushLoop(): Promise<void> {
     try {
       // Let the events of the current tick join the first batch.
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       while (this.queue.length > 0 && !this.gate) {
         const batch = this.queue.splice(0, 1000);
         try {

@@ -7,6 +7,7 @@ import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { JoinedChain, joinRange, RangeResult, verifyRange } from './chain-range';
 import { CHAIN_COLUMNS } from './hash-chain';
 import type { RangeTask, VerifyWorkerData } from './verify-worker';
+import { nextTurn } from '../common/next-turn';
 
 /** Sequences per range: small enough for progress and for stopping soon after a break, large enough to be cheap. */
 export const RANGE_SIZE = 20_000;
@@ -55,7 +56,7 @@ export async function verifyBulk(opts: BulkVerifyOptions): Promise<JoinedChain> 
     for (const t of tasks) {
       if (!joinRange(joined, verifyRange(key, stmt.iterate(t.from, t.to) as Iterable<unknown[]>, opts.checkpoints))) break;
       opts.onProgress?.(t.to - opts.start.seq, total);
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     return joined;
   }
