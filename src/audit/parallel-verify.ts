@@ -1,13 +1,12 @@
 import { createSecretKey } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { JoinedChain, joinRange, RangeResult, verifyRange } from './chain-range';
 import { CHAIN_COLUMNS } from './hash-chain';
 import type { RangeTask, VerifyWorkerData } from './verify-worker';
 import { nextTurn } from '../common/next-turn';
+import { startWorker } from '../common/start-worker';
 
 /** Sequences per range: small enough for progress and for stopping soon after a break, large enough to be cheap. */
 export const RANGE_SIZE = 20_000;
@@ -83,7 +82,7 @@ function runOnWorkers(opts: BulkVerifyOptions, tasks: RangeTask[], threads: numb
     // A range after one with a finding cannot change the answer: it is not handed out.
     const feed = (w: Worker) => (next < tasks.length && next <= firstFinding ? w.postMessage(tasks[next++]) : finish(w));
     for (let i = 0; i < threads; i++) {
-      const w = startWorker(data);
+      const w = startWorker(__dirname, 'verify-worker', data);
       workers.push(w);
       w.on('message', (m: { index: number; result: RangeResult }) => {
         results[m.index] = m.result;
@@ -99,14 +98,4 @@ function runOnWorkers(opts: BulkVerifyOptions, tasks: RangeTask[], threads: numb
       feed(w);
     }
   });
-}
-
-/** The compiled worker next to this file; from TypeScript sources (tests, ts-node) through ts-node with SWC. */
-function startWorker(data: VerifyWorkerData): Worker {
-  const compiled = join(__dirname, 'verify-worker.js');
-  if (existsSync(compiled)) return new Worker(compiled, { workerData: data });
-  const source = join(__dirname, 'verify-worker.ts');
-  const tsconfig = join(__dirname, '..', '..', 'tsconfig.json');
-  const boot = `require('ts-node').register({ swc: true, transpileOnly: true, project: ${JSON.stringify(tsconfig)} }); require(${JSON.stringify(source)});`;
-  return new Worker(boot, { eval: true, workerData: data });
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
 import { Db } from './db';
+import { WalCheckpointer } from './wal-checkpointer';
 
 @Global()
 @Module({
@@ -13,7 +14,7 @@ import { Db } from './db';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.env), migrationsRun: true }),
     }),
   ],
-  providers: [{ provide: Db, useFactory: (ds: DataSource) => new Db(ds), inject: [DataSource] }],
+  providers: [{ provide: Db, useFactory: (ds: DataSource) => new Db(ds), inject: [DataSource] }, WalCheckpointer],
   exports: [Db],
 })
 export class DatabaseModule {}
