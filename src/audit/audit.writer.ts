@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
-import { nextTurn } from '../common/next-turn';
 import type { RequestContext } from '../common/request-context';
 import { Db, Queryable } from '../database/db';
 import type { AuditEventInput, AuditRow } from './audit.types';
@@ -31,7 +30,8 @@ interface Pending {
  * truncated row is detectable (HIPAA 164.312(b) audit controls, 164.312(c)(1) integrity).
  *
  * append() is group-committed: the events queued during one turn of the event loop are written together in one
- * transaction, and every caller's promise resolves only after its row is durably committed. So a response that
+ * transaction (which commits with the turn's other transactions on SQLite, Db.runSqliteGroup), and every caller's
+ * promise resolves only after its row is durably committed. So a response that
  * waits for append() never leaves before its audit row exists, and concurrent requests share one fsync.
  * appendWithin() writes inside the caller's transaction, for writes whose audit row must commit with the data.
  */
@@ -154,15 +154,19 @@ export class AuditWriter implements OnApplicationShutdown, OnModuleInit {
 
   private async flushLoop(): Promise<void> {
     try {
-      // Let the events of the current tick join the first batch.
-      await nextTurn();
       while (this.queue.length > 0 && !this.gate) {
-        const batch = this.queue.splice(0, 1000);
+        let batch: Pending[] | null = null;
         try {
-          const rows = await this.db.transaction((tx) => this.appendWithin(tx, batch.map((p) => p.event)));
-          batch.forEach((p, i) => p.resolve(rows[i]));
+          // The batch is taken when the transaction starts, not before: on SQLite that is at the end of this turn of
+          // the event loop (Db's group commit), so every event of the turn is in it.
+          const rows = await this.db.transaction((tx) => {
+            batch = this.queue.splice(0, 1000);
+            return this.appendWithin(tx, batch.map((p) => p.event));
+          });
+          batch!.forEach((p, i) => p.resolve(rows[i]));
         } catch (err) {
-          batch.forEach((p) => p.reject(err));
+          // The transaction could not even start: the events it would have taken fail with it.
+          (batch ?? this.queue.splice(0, 1000)).forEach((p) => p.reject(err));
         }
       }
     } finally {

@@ -53,3 +53,73 @@ describe('Db on SQLite: rows built from the statement\'s values', () => {
     expect(Object.getOwnPropertyDescriptor(proto, '__proto__')?.value).toEqual({ polluted: true });
   });
 });
+
+describe('Db on SQLite: group commit', () => {
+  let ds: DataSource;
+  let db: Db;
+  let statements: string[];
+
+  beforeEach(async () => {
+    ds = new DataSource(dataSourceOptions({ SQLITE_PATH: ':memory:' }));
+    await ds.initialize();
+    db = new Db(ds);
+    db.sqlite.exec('CREATE TABLE g (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)');
+    statements = [];
+    const exec = db.sqlite.exec.bind(db.sqlite);
+    jest.spyOn(db.sqlite, 'exec').mockImplementation((sql: string) => {
+      statements.push(sql);
+      return exec(sql);
+    });
+  });
+  afterEach(() => ds.destroy());
+
+  const insert = (name: string) => db.transaction(async (tx) => {
+    await tx.execute('INSERT INTO g (name) VALUES ($1)', [name]);
+    return name;
+  });
+  const names = async () => (await db.query<{ name: string }>('SELECT name FROM g ORDER BY id')).map((r) => r.name);
+
+  it('commits the transactions of one turn of the event loop together, each answered after the commit', async () => {
+    const answered: string[] = [];
+    const all = ['a', 'b', 'c', 'd'].map((n) => insert(n).then((r) => {
+      answered.push(`${r} after ${statements.filter((s) => s === 'COMMIT').length} commit(s)`);
+      return r;
+    }));
+    expect(await Promise.all(all)).toEqual(['a', 'b', 'c', 'd']);
+    expect(statements.filter((s) => s === 'BEGIN IMMEDIATE')).toHaveLength(1);
+    expect(statements.filter((s) => s === 'COMMIT')).toHaveLength(1);
+    expect(answered).toEqual(['a after 1 commit(s)', 'b after 1 commit(s)', 'c after 1 commit(s)', 'd after 1 commit(s)']);
+    expect(await names()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('rolls back a transaction that throws, alone: the others of its group commit', async () => {
+    const results = await Promise.allSettled([
+      insert('a'),
+      db.transaction(async (tx) => {
+        await tx.execute('INSERT INTO g (name) VALUES ($1)', ['half']);
+        await tx.execute('INSERT INTO g (name) VALUES ($1)', ['a']); // unique: throws
+      }),
+      insert('c'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await names()).toEqual(['a', 'c']);
+    expect(db.sqlite.inTransaction).toBe(false);
+  });
+
+  it('runs a transaction asked for by an answered one in a later group, and keeps their order', async () => {
+    const second = await insert('first').then(() => insert('second'));
+    expect(second).toBe('second');
+    expect(statements.filter((s) => s === 'COMMIT')).toHaveLength(2);
+    expect(await names()).toEqual(['first', 'second']);
+  });
+
+  it('fails every transaction of a group whose commit fails, and leaves nothing behind', async () => {
+    // A deferred foreign key is checked at COMMIT: the whole group's commit fails.
+    db.sqlite.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    const results = await Promise.allSettled([insert('a'), db.transaction((tx) => tx.execute('INSERT INTO child VALUES (42)'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await names()).toEqual([]);
+    expect(db.sqlite.inTransaction).toBe(false);
+    expect(await insert('later')).toBe('later');
+  });
+});

@@ -15,6 +15,16 @@ export interface Queryable {
   execute(sql: string, params?: SqlParam[]): Promise<number>;
 }
 
+/** A transaction waiting for its group (SQLite). */
+interface SqliteJob {
+  fn: (tx: Queryable) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Transactions per group commit at most: a bound on how long the first caller of a group waits. */
+const MAX_GROUP = 64;
+
 interface Compiled {
   sql: string;
   order: number[];
@@ -25,14 +35,16 @@ interface Compiled {
  * reading the code, runs unchanged on both databases, and the hot paths (audit append, record read) stay close
  * to the driver. On SQLite the statements go straight to better-sqlite3's prepared-statement cache.
  *
- * SQLite has one connection per process, so transactions are serialized here by an async queue: two
- * interleaved BEGINs on one connection would otherwise fail or, worse, merge.
+ * SQLite has one connection per process, so transactions are serialized here: two interleaved BEGINs on one
+ * connection would otherwise fail or, worse, merge. They are also group-committed (runSqliteGroup).
  */
 export class Db implements Queryable {
   readonly dialect: Dialect;
   /** Prepared statements by the SQL as written ($n placeholders). */
   private readonly statements = new Map<string, Prepared>();
-  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  /** Transactions waiting for the next group commit (runSqliteGroup). */
+  private readonly sqliteJobs: SqliteJob[] = [];
+  private sqliteGroupRunning = false;
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -111,21 +123,56 @@ export class Db implements Queryable {
   }
 
   private sqliteTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      const db = this.sqlite;
+    return new Promise<T>((resolve, reject) => {
+      this.sqliteJobs.push({ fn, resolve, reject } as SqliteJob);
+      if (this.sqliteJobs.length === 1 && !this.sqliteGroupRunning) setImmediate(() => void this.runSqliteGroup());
+    });
+  }
+
+  /**
+   * Group commit: the transactions asked for during one turn of the event loop run one after another inside one
+   * SQLite transaction, each in a savepoint of its own, and commit together: one fsync for all of them instead of
+   * one each (a class of thirty wrote 200 transactions a second, and each commit held the event loop for its fsync,
+   * 17% of the time; docs/performance.md). Each caller still gets its answer only once its work is durably committed;
+   * a transaction that throws is rolled back to its savepoint alone. The audit writer's appends join the same group.
+   */
+  private async runSqliteGroup(): Promise<void> {
+    const db = this.sqlite;
+    this.sqliteGroupRunning = true;
+    const done: { job: SqliteJob; result: unknown }[] = [];
+    try {
       db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this);
-        db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw err;
+    } catch (err) {
+      this.sqliteGroupRunning = false;
+      this.sqliteJobs.splice(0).forEach((job) => job.reject(err));
+      return;
+    }
+    try {
+      let job: SqliteJob | undefined;
+      // Jobs that arrive while the group runs join it, up to a bound (their callers wait for this commit).
+      while (done.length < MAX_GROUP && (job = this.sqliteJobs.shift())) {
+        db.exec('SAVEPOINT job');
+        try {
+          const result = await job.fn(this);
+          db.exec('RELEASE job');
+          done.push({ job, result });
+        } catch (err) {
+          job.reject(err);
+          // An I/O error or a full disk ends the whole transaction: then the group's earlier work is gone too.
+          if (!db.inTransaction) throw err;
+          db.exec('ROLLBACK TO job');
+          db.exec('RELEASE job');
+        }
       }
-    };
-    const next = this.sqliteQueue.then(run, run);
-    this.sqliteQueue = next.catch(() => undefined);
-    return next;
+      db.exec('COMMIT');
+      for (const d of done) d.job.resolve(d.result);
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      for (const d of done) d.job.reject(err);
+    } finally {
+      this.sqliteGroupRunning = false;
+      if (this.sqliteJobs.length > 0) setImmediate(() => void this.runSqliteGroup());
+    }
   }
 
   private statement(sql: string): Prepared {

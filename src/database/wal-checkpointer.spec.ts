@@ -48,7 +48,8 @@ describe('WalCheckpointer', () => {
       expect(statSync(join(dir, 'app.sqlite')).size).toBeGreaterThan(3000 * 2000);
       // The next transaction starts the log over: it does not grow without bound.
       insertPages(10);
-      result = await checkpointer.nextCheckpoint();
+      // (a checkpoint already under way when the rows went in may still report the old log)
+      for (let i = 0; i < 50 && result.log >= 100; i++) result = await checkpointer.nextCheckpoint();
       expect(result.log).toBeLessThan(100);
     } finally {
       await checkpointer.stop();
