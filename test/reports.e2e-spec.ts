@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
+import { AuditEventsRepository } from '../src/audit/audit-events.repository';
 import { AuditWriter } from '../src/audit/audit.writer';
 import { OutcomesReport } from '../src/reporting/outcomes/outcomes.report';
 import { buildDifferencingCase, buildYear, CHAPTER, insertPatient, insertStay } from './helpers/outcomes-dataset';
@@ -463,6 +464,33 @@ describe('reports', () => {
       expect(body.overTime.find((o: { period: string }) => o.period === '2030-03-11')).toMatchObject({ total: 0 });
       expect(body.denials).toEqual({ total: 2, byReason: [{ reason: 'not on the care team', count: 2 }], byRole: [{ role: 'coder', count: 2 }] });
       expect(body.breakGlass).toEqual({ uses: 3, reviewed: 2, justified: 1, violations: 1, awaitingReview: 1, accessesUnderBreakGlass: 1 });
+    });
+
+    it('counts in ranges of sequences exactly what one GROUP BY over the window counts', async () => {
+      const direct = async (from: string, end: string, period: string) => ({
+        cube: (await t.db.query<{ period: string; role: string | null; action: string; outcome: string; n: unknown }>(
+          `SELECT ${period} AS period, actor_role AS role, action, outcome, COUNT(*) AS n FROM audit_events
+            WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY ${period}, actor_role, action, outcome`, [from, end],
+        )).map((r) => ({ ...r, n: Number(r.n) })),
+        denialReasons: (await t.db.query<{ reason: string | null; n: unknown }>(
+          `SELECT reason, COUNT(*) AS n FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = 'denied' GROUP BY reason`, [from, end],
+        )).map((r) => ({ ...r, n: Number(r.n) })),
+        underBreakGlass: Number((await t.db.one<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2 AND break_glass = TRUE', [from, end],
+        ))!.n),
+      });
+      const repo = t.app.get(AuditEventsRepository);
+      for (const [from, end] of [['2030-03-01T00:00:00.000Z', '2030-04-01T00:00:00.000Z'], ['2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z']]) {
+        // (compared as sets: PostgreSQL's collation and NULL order are not SQLite's)
+        const same = (c: Awaited<ReturnType<typeof direct>>) => ({
+          cube: c.cube.map((r) => JSON.stringify(r)).sort(), denialReasons: c.denialReasons.map((r) => JSON.stringify(r)).sort(), underBreakGlass: c.underBreakGlass,
+        });
+        for (const chunk of [1, 3, 5000]) {
+          expect(same(await repo.counts(from, end, 'day', chunk))).toEqual(same(await direct(from, end, 'substr(occurred_at, 1, 10)')));
+          expect(same(await repo.counts(from, end, 'month', chunk))).toEqual(same(await direct(from, end, 'substr(occurred_at, 1, 7)')));
+        }
+      }
+      expect((await repo.counts('2030-03-01T00:00:00.000Z', '2030-04-01T00:00:00.000Z', 'day', 3)).cube.length).toBeGreaterThan(3);
     });
 
     it('counts anomalies by rule with the audit module\'s own rules (same as GET /audit/anomalies)', async () => {
