@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
 import { Db } from './db';
-import { WalCheckpointer } from './wal-checkpointer';
 
 @Global()
 @Module({
@@ -14,7 +13,7 @@ import { WalCheckpointer } from './wal-checkpointer';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.env), migrationsRun: true }),
     }),
   ],
-  providers: [{ provide: Db, useFactory: (ds: DataSource) => new Db(ds), inject: [DataSource] }, WalCheckpointer],
+  providers: [{ provide: Db, useFactory: (ds: DataSource) => new Db(ds), inject: [DataSource] }],
   exports: [Db],
 })
 export class DatabaseModule {}
