@@ -151,6 +151,18 @@ export class AuditEventsRepository {
   }
 
   /**
+   * The first and last sequence of the rows that occurred in [from, end), or null when none did: a scan of a time
+   * window walks this range of seq (rows outside the window within it are filtered by occurred_at).
+   */
+  async seqSpan(from: string, end: string): Promise<{ lo: number; hi: number } | null> {
+    const span = await this.db.one<{ lo: unknown; hi: unknown }>(
+      'SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2',
+      [from, end],
+    );
+    return span?.lo === null || span?.lo === undefined ? null : { lo: num(span.lo), hi: num(span.hi) };
+  }
+
+  /**
    * The audit summary's counts over [from, end): rows by (period, role at the time, action, outcome), denials by
    * reason, rows under break-the-glass. A period is the UTC calendar day ('YYYY-MM-DD') or month ('YYYY-MM') of
    * occurred_at, stored as ISO-8601 UTC text (the reports' convention, reporting/sql-dialect.ts).
@@ -161,17 +173,14 @@ export class AuditEventsRepository {
    */
   async counts(from: string, end: string, interval: 'day' | 'month', chunk = COUNT_CHUNK): Promise<TrailCounts> {
     const period = `substr(occurred_at, 1, ${interval === 'day' ? 10 : 7})`;
-    const span = await this.db.one<{ lo: unknown; hi: unknown }>(
-      'SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2',
-      [from, end],
-    );
+    const span = await this.seqSpan(from, end);
     const cube = new Map<string, { period: string; role: string | null; action: string; outcome: string; n: number }>();
     const reasons = new Map<string | null, number>();
     let underBreakGlass = 0;
-    if (span?.lo !== null && span?.lo !== undefined) {
+    if (span) {
       const inRange = 'seq > $1 AND seq <= $2 AND occurred_at >= $3 AND occurred_at < $4';
-      for (let after = num(span.lo) - 1, hi = num(span.hi); after < hi; after += chunk) {
-        const params = [after, Math.min(after + chunk, hi), from, end];
+      for (let after = span.lo - 1; after < span.hi; after += chunk) {
+        const params = [after, Math.min(after + chunk, span.hi), from, end];
         const rows = await this.db.query<{ period: string; role: string | null; action: string; outcome: string; n: unknown }>(
           `SELECT ${period} AS period, actor_role AS role, action, outcome, COUNT(*) AS n
              FROM audit_events WHERE ${inRange} GROUP BY ${period}, actor_role, action, outcome`,

@@ -4,10 +4,11 @@ import { InvalidInput } from '../../common/errors';
 import { Page, pageOf } from '../../common/pagination';
 import type { RequestContext } from '../../common/request-context';
 import { AppConfig } from '../../config/app-config';
-import { bool, Db, num } from '../../database/db';
+import { bool, Db } from '../../database/db';
 import { BreakGlassGrantsRepository } from '../../access/break-glass.repository';
 import { UsersRepository } from '../../auth/users.repository';
 import { CareTeamRepository, PatientsRepository } from '../../records/patients.repository';
+import { AuditEventsRepository } from '../audit-events.repository';
 import { AuditWriter, fromContext } from '../audit.writer';
 import {
   eventRules, Facts, Finding, GrantFacts, parseRoleLimits, PatientFacts, RuleName, Severity, sortFindings, Thresholds, TrailEvent,
@@ -81,6 +82,7 @@ export class AnomalyService {
     private readonly patients: PatientsRepository,
     private readonly careTeams: CareTeamRepository,
     private readonly grants: BreakGlassGrantsRepository,
+    private readonly trail: AuditEventsRepository,
   ) {
     this.thresholds = {
       timeZone: config.get('AUDIT_TIME_ZONE'),
@@ -124,14 +126,11 @@ export class AnomalyService {
     await facts.loadCareTeamRemovals(from);
     const rules = eventRules(this.thresholds);
     let eventsScanned = 0;
-    const range = await this.db.one<{ lo: number | null; hi: number | null }>(
-      'SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_events WHERE occurred_at >= $1 AND occurred_at < $2',
-      [from, to],
-    );
-    if (range?.lo !== null && range?.lo !== undefined) {
-      const hi = num(range.hi);
+    const range = await this.trail.seqSpan(from, to);
+    if (range) {
+      const { hi } = range;
       const localOf = localTimeCache(this.thresholds.timeZone);
-      for (let after = num(range.lo) - 1; ;) {
+      for (let after = range.lo - 1; ;) {
         const rows = await this.db.query<EventRow>(
           `SELECT seq, occurred_at, actor_user_id, actor_role, action, resource_type, patient_id, outcome, break_glass
              FROM audit_events WHERE seq > $1 AND seq <= $2 AND occurred_at >= $3 AND occurred_at < $4 ORDER BY seq LIMIT ${PAGE}`,
