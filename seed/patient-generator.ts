@@ -1,4 +1,5 @@
 import { careTeamOf, SPECIAL_PATIENTS } from './care-teams';
+import type { EncounterClass } from '../src/records/encounter-class';
 import type { DemoUsername } from './demo-users';
 import {
   Department, ICD10_CODES, Icd10Code, icd10, loinc, LoincCode, PROCEDURE_CODES, ProcedureCode, SensitivityCategory,
@@ -21,7 +22,6 @@ const YEAR = 365.25 * DAY;
 /** The history covers the two years before `now`. */
 export const HISTORY_DAYS = 730;
 
-type EncounterClass = 'inpatient' | 'outpatient' | 'emergency';
 type Letter = 'I' | 'O' | 'E';
 type Sex = 'female' | 'male' | 'other' | 'unknown';
 type Disposition = 'home' | 'home-health' | 'transfer-acute' | 'skilled-nursing' | 'ama' | 'expired' | 'other';

@@ -1,3 +1,4 @@
+import type { EncounterClass } from '../encounter-class';
 import type { FieldProblem } from '../../common/errors';
 
 /**
@@ -25,7 +26,7 @@ export const ABSTRACT_STATUSES = ['in-progress', 'final'] as const;
 export const MAX_SECONDARY = 49;
 export const MAX_PROCEDURES = 50;
 
-export type EncounterClass = 'inpatient' | 'outpatient' | 'emergency';
+export type { EncounterClass };
 
 export interface AbstractDiagnosis {
   code: string;

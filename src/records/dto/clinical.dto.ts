@@ -3,8 +3,10 @@ import { Type } from 'class-transformer';
 import { MINOR_CONSENT_BASES, MinorConsentBasis } from '../../access/representation';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsTimestamp } from '../../common/validators';
+import { ENCOUNTER_CLASSES } from '../encounter-class';
 
-export const ENCOUNTER_CLASSES = ['inpatient', 'outpatient', 'emergency'] as const;
+export { ENCOUNTER_CLASSES };
+
 export const DISPOSITIONS = ['home', 'home-health', 'transfer-acute', 'skilled-nursing', 'ama', 'expired', 'other'] as const;
 export const SENSITIVITY_CATEGORIES = ['substance-use', 'behavioral-health', 'hiv', 'reproductive', 'genetic'] as const;
 export const NOTE_TYPES = ['progress', 'history-physical', 'discharge-summary', 'nursing', 'consult', 'psychotherapy'] as const;
