@@ -1,5 +1,6 @@
 import { DEFAULT_ROLE_MATRIX, PERMISSIONS, ROLES } from '../src/access/catalogue';
 import { hashPassword } from '../src/auth/password';
+import { startWorker } from '../src/common/start-worker';
 import type { Db } from '../src/database/db';
 import { DEMO_PASSWORD, DEMO_USERS, DemoUsername, RECORD_ACCESS_ROLES } from './demo-users';
 import { BatchSource, GeneratorSettings, InlineBatchSource, WorkerBatchSource } from './batch-source';
@@ -50,6 +51,11 @@ export interface SeedTotals extends GeneratedCounts {
 /** Patients generated and written per transaction. */
 const BATCH_PATIENTS = 1000;
 const WORKER_FROM_PATIENTS = 5000;
+/**
+ * Less than a seeded patient takes in a SQLite file (21,500 bytes each for 100k patients, 4 KiB pages, indexes
+ * included): the fast writer grows the file by this much before the load (SqliteBatchWriter.preallocate).
+ */
+const FILE_BYTES_PER_PATIENT = 18_000;
 
 /** Copies the role matrix into roles, permissions and role_permissions. Idempotent: does nothing if roles exist. */
 export async function seedAccessCatalogue(db: Db): Promise<void> {
@@ -78,16 +84,19 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   if (!Number.isFinite(nowMs)) throw new Error('seed: invalid `now`');
   if (opts.reset) await deleteAllData(db);
   else await assertEmpty(db);
-  // scrypt runs on libuv's thread pool: hash while the patients are generated and written.
-  const hashing = demoPasswordHashes();
   await seedAccessCatalogue(db);
   const lookups = buildLookups(buildPools(FAKER_SEED));
   const users = await insertDemoUsers(db, new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString());
 
   const settings: GeneratorSettings = { seed: opts.seed ?? DEFAULT_SEED, nowMs, users, total, batchSize: BATCH_PATIENTS };
-  const source: BatchSource = opts.worker ?? total >= WORKER_FROM_PATIENTS ? new WorkerBatchSource(settings) : new InlineBatchSource(settings);
+  const useWorker = opts.worker ?? total >= WORKER_FROM_PATIENTS;
+  // Beside a large load (generated in a worker, written here) the demo password hashes, two at a time on libuv's
+  // pool, took cores from both: a 100k seed took 30.4-33.9 s with them, 26.0-26.2 s without. At the lowest priority
+  // they take only what the load leaves (26.4-27.0 s; docs/performance.md).
+  const hashing = demoPasswordHashes(useWorker);
+  const source: BatchSource = useWorker ? new WorkerBatchSource(settings) : new InlineBatchSource(settings);
   const writer: BatchWriter = db.dialect === 'sqlite' && !opts.portableWriter
-    ? new SqliteBatchWriter(db, lookups)
+    ? new SqliteBatchWriter(db, lookups, total * FILE_BYTES_PER_PATIENT)
     : new PortableBatchWriter(db, lookups);
   let counts: GeneratedCounts;
   try {
@@ -121,6 +130,8 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedTotal
   await seedAmendmentExamples(db, users, nowMs);
   await setPasswords(db, await hashing);
   await updateStatistics(db);
+  // The load's pages on disk (SqliteBatchWriter flushes them beside the steps above).
+  await writer.durable();
   return { users: DEMO_USERS.length, ...counts, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -135,15 +146,26 @@ async function assertEmpty(db: Db): Promise<void> {
 let cachedHashes: Promise<string[]> | null = null;
 
 /**
- * The demo password hashed once per user, each with its own salt: 12 scrypt runs (about 0.3 s each, on purpose).
- * Kept for the life of the process, so a demo reset or a test's reseed does not pay for them again.
+ * The demo password hashed once per user, each with its own salt (scrypt, about a quarter of a second each, on
+ * purpose). Kept for the life of the process, so a demo reset or a test's reseed does not pay for them again.
+ * `background`: on a low-priority thread of their own, one after the other (seed/hash-worker.ts); otherwise on
+ * libuv's thread pool, two at a time.
  */
-function demoPasswordHashes(): Promise<string[]> {
+function demoPasswordHashes(background: boolean): Promise<string[]> {
   if (!cachedHashes) {
-    cachedHashes = Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
+    cachedHashes = background ? hashInBackground(DEMO_USERS.length) : Promise.all(DEMO_USERS.map(() => hashPassword(DEMO_PASSWORD)));
     cachedHashes.catch(() => (cachedHashes = null));
   }
   return cachedHashes;
+}
+
+function hashInBackground(count: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(__dirname, 'hash-worker', { password: DEMO_PASSWORD, count });
+    worker.once('message', (hashes: string[]) => resolve(hashes));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the demo password hashing thread exited early (code ${code})`)));
+  });
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { statSync, truncateSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Db, Queryable, SqlParam } from '../src/database/db';
 import { Lookups, noteText } from './lookups';
 
@@ -141,6 +143,8 @@ export interface BatchWriter {
   write(batch: Batch): Promise<void>;
   /** After the last batch, also when the load failed. */
   close(): Promise<void>;
+  /** After close(): resolves when what was written is on disk. */
+  durable(): Promise<void>;
 }
 
 /**
@@ -149,8 +153,9 @@ export interface BatchWriter {
  * of the seeded tables are dropped and rebuilt at the end (faster than maintaining them row by row), foreign key
  * checks are off (the generator only writes ids it made; the unit test runs foreign_key_check), commits do not
  * wait for the disk, and a WAL database uses an in-memory rollback journal (each page written once, not to the
- * log and again to the file). All of it is restored in close(). A crash mid-load can leave the file damaged: it
- * is a seed, run it again with --reset (or delete the file).
+ * log and again to the file). All of it is restored in close(), and the file is flushed to disk once, while the
+ * seed finishes its last steps (durable()). A crash mid-load can leave the file damaged: it is a seed, run it
+ * again with --reset (or delete the file).
  */
 export class SqliteBatchWriter implements BatchWriter {
   private static readonly ROWS_PER_STATEMENT = 64;
@@ -158,8 +163,12 @@ export class SqliteBatchWriter implements BatchWriter {
   private readonly sqlite: SqliteDatabase;
   private indexes: { name: string; sql: string }[] = [];
   private restore: { synchronous: number; foreignKeys: number; journalMode: string; journalChanged: boolean } | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  /** A flush started after a batch, still running. */
+  private background: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly lookups: Lookups) {
+  /** `expectedBytes`: about how much the load adds to the file (see preallocate). */
+  constructor(private readonly db: Db, private readonly lookups: Lookups, private readonly expectedBytes = 0) {
     this.sqlite = db.sqlite;
   }
 
@@ -178,6 +187,7 @@ export class SqliteBatchWriter implements BatchWriter {
     if (this.restore.journalMode === 'wal') {
       this.restore.journalChanged = s.pragma('journal_mode = MEMORY', { simple: true }) === 'memory';
     }
+    this.preallocate();
     this.createLookupTables();
     const tables = SEED_TABLE_ORDER.map((t) => `'${t}'`).join(', ');
     this.indexes = s
@@ -190,30 +200,83 @@ export class SqliteBatchWriter implements BatchWriter {
     for (const index of this.indexes) s.exec(`DROP INDEX ${index.name}`);
   }
 
-  write(batch: Batch): Promise<void> {
+  async write(batch: Batch): Promise<void> {
     // Through Db.transaction, so the seed queues behind (and ahead of) the app's own transactions.
-    return this.db.transaction(async () => {
+    await this.db.transaction(async () => {
       for (const table of SEED_TABLE_ORDER) this.insert(table, batch[table]);
     });
+    // The disk is idle during the load: what the batches wrote goes to it in the background, one flush at a time,
+    // so that little is left for the flush at the end (all of a 100k seed's 2 GB at once took 1.4 s and slowed the
+    // seed's last steps; docs/performance.md).
+    if (!this.background && !this.sqlite.memory) {
+      this.background = this.flushFile().finally(() => (this.background = null));
+      this.background.catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
     const s = this.sqlite;
-    // Index builds sort; SQLite may use helper threads for that.
-    const threads = s.pragma('threads', { simple: true }) as number;
-    s.pragma('threads = 2');
-    for (const index of this.indexes) s.exec(index.sql);
-    s.pragma(`threads = ${threads}`);
-    this.indexes = [];
     s.exec('DROP TABLE IF EXISTS temp.seed_dx; DROP TABLE IF EXISTS temp.seed_procedure; DROP TABLE IF EXISTS temp.seed_loinc; DROP TABLE IF EXISTS temp.seed_note');
+    // Index builds sort; SQLite may use helper threads for that, and spills the sort to temporary files: with
+    // temp_store = MEMORY those are in-memory journals, which made the two large builds of a 100k seed take 3.4 and
+    // 2.3 s instead of 1.1 and 0.8 s (docs/performance.md). Changing temp_store drops the connection's temporary
+    // tables: ours are gone already, and the service keeps none.
+    const threads = s.pragma('threads', { simple: true }) as number;
+    const tempStore = s.pragma('temp_store', { simple: true }) as number;
+    s.pragma('threads = 2');
+    s.pragma('temp_store = FILE');
+    try {
+      for (const index of this.indexes) s.exec(index.sql);
+    } finally {
+      s.pragma(`threads = ${threads}`);
+      s.pragma(`temp_store = ${tempStore}`);
+    }
+    this.indexes = [];
     if (this.restore) {
-      s.pragma(`synchronous = ${this.restore.synchronous}`);
-      s.pragma(`foreign_keys = ${this.restore.foreignKeys ? 'ON' : 'OFF'}`);
-      if (this.restore.journalChanged) s.pragma(`journal_mode = ${this.restore.journalMode}`);
-      else if (this.restore.journalMode === 'wal') s.pragma('wal_checkpoint(TRUNCATE)');
+      const { synchronous, foreignKeys, journalMode, journalChanged } = this.restore;
       this.restore = null;
+      s.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+      // Back to WAL while synchronous is still OFF, so that the switch does not wait for the whole file to reach the
+      // disk (1.4 s for a 100k seed): the flush below does that on libuv's thread pool while the seed finishes.
+      if (journalChanged) s.pragma(`journal_mode = ${journalMode}`);
+      s.pragma(`synchronous = ${synchronous}`);
+      if (!journalChanged && journalMode === 'wal') s.pragma('wal_checkpoint(TRUNCATE)');
+      const previous = this.background ?? Promise.resolve();
+      this.flushing = previous.then(() => this.flushFile());
+      this.flushing.catch(() => undefined);
     }
     this.db.clearStatementCache();
+  }
+
+  /** Resolves when what the load wrote is on disk (after close()). */
+  durable(): Promise<void> {
+    return this.flushing;
+  }
+
+  /**
+   * Grows the file once to about its final size before the load. SQLite appends a page at a time, and a write past
+   * the end of the file costs the kernel more than one within it (ext4: 500,000 appended 4 KiB pages took 3.4-4.6 s,
+   * the same pages written into a file already that long 2.3-2.4 s; docs/performance.md). The file is grown sparse
+   * (no blocks written) and only up to what the load will certainly fill, so it ends no larger than without this:
+   * SQLite counts its pages by its header, not by the file's size.
+   */
+  private preallocate(): void {
+    const s = this.sqlite;
+    if (s.memory || this.expectedBytes <= 0) return;
+    const pageSize = s.pragma('page_size', { simple: true }) as number;
+    const used = ((s.pragma('page_count', { simple: true }) as number) - (s.pragma('freelist_count', { simple: true }) as number)) * pageSize;
+    const target = Math.floor((used + this.expectedBytes) / pageSize) * pageSize;
+    if (target > statSync(s.name).size) truncateSync(s.name, target);
+  }
+
+  private async flushFile(): Promise<void> {
+    if (this.sqlite.memory) return;
+    const file = await open(this.sqlite.name, 'r+');
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
   }
 
   private createLookupTables(): void {
@@ -283,6 +346,8 @@ export class PortableBatchWriter implements BatchWriter {
 
   async open(): Promise<void> {}
   async close(): Promise<void> {}
+  /** Every batch committed with the database's own durability. */
+  async durable(): Promise<void> {}
 
   write(batch: Batch): Promise<void> {
     return this.db.transaction(async (tx) => {

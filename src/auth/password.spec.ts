@@ -1,4 +1,4 @@
-import { hashPassword, needsRehash, SCRYPT_MEMORY_BUDGET, SCRYPT_PARAMS, scryptMemoryInUse, verifyPassword } from './password';
+import { hashPassword, hashPasswordSync, needsRehash, SCRYPT_MEMORY_BUDGET, SCRYPT_PARAMS, scryptMemoryInUse, verifyPassword } from './password';
 
 describe('password hashing (scrypt, OWASP parameters)', () => {
   let hash: string;
@@ -21,6 +21,14 @@ describe('password hashing (scrypt, OWASP parameters)', () => {
 
   it('salts every hash', async () => {
     expect(await hashPassword('same')).not.toEqual(await hashPassword('same'));
+  });
+
+  it('hashes on the calling thread in the same format, with its own salt (hashPasswordSync)', async () => {
+    const sync = hashPasswordSync('correct horse battery staple');
+    expect(sync.split('$').slice(0, 4)).toEqual(hash.split('$').slice(0, 4));
+    expect(sync).not.toEqual(hash);
+    await expect(verifyPassword('correct horse battery staple', sync)).resolves.toBe(true);
+    await expect(verifyPassword('correct horse battery stapler', sync)).resolves.toBe(false);
   });
 
   it('asks for a rehash only of hashes that claim more memory than today\'s parameters', () => {

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCb, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt as scryptCb, scryptSync, ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 /**
  * OWASP password storage (Password Storage Cheat Sheet, scrypt): N=2^15 (32 MiB), r=8, p=3 and a 16-byte salt. The
@@ -45,7 +45,21 @@ const maxmem = (N: number, r: number) => 256 * N * r;
 export async function hashPassword(password: string): Promise<string> {
   const { N, r, p, keyLength } = SCRYPT_PARAMS;
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, keyLength, { N, r, p, maxmem: maxmem(N, r) });
+  return formatHash(salt, await scrypt(password, salt, keyLength, { N, r, p, maxmem: maxmem(N, r) }));
+}
+
+/**
+ * The same hash computed on the calling thread, for a thread of its own (the seed's background hashing,
+ * seed/hash-worker.ts); never on the service's event loop, which it would hold for a quarter of a second.
+ */
+export function hashPasswordSync(password: string): string {
+  const { N, r, p, keyLength } = SCRYPT_PARAMS;
+  const salt = randomBytes(16);
+  return formatHash(salt, scryptSync(password, salt, keyLength, { N, r, p, maxmem: maxmem(N, r) }));
+}
+
+function formatHash(salt: Buffer, key: Buffer): string {
+  const { N, r, p } = SCRYPT_PARAMS;
   return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
