@@ -83,7 +83,8 @@ function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibilit
   if (item.sensitivity === 'restricted' && !item.psychotherapy && view.excludedCategories?.includes(item.category ?? 'unspecified')) {
     return withheld('restricted-category', `${item.category} items are not part of the ${view.name} view (${EXCLUSION_CITATION[item.category ?? ''] ?? 'minimum necessary, 45 CFR 164.502(b)'})`);
   }
-  const facts: ItemFacts = { ...item, recordType: type };
+  // Subjects built from chart rows carry their record type already (visible-record.ts): no copy per item.
+  const facts: ItemFacts = item.recordType === type ? item : { ...item, recordType: type };
   // A disclosure under an ROI request: its scope binds whoever acts on it, whatever their role (adds, never skips).
   const request = caller.facts.roiRequest;
   const outside = request ? roiScopeProblem(request.id, request.scope, facts) : null;

@@ -135,30 +135,49 @@ const WRITES: ReadonlySet<Permission> = new Set<Permission>(['clinical:write', '
 /** Reads that HIM work (record:him) may do on any patient's designated record set. */
 const HIM_READS: ReadonlySet<Permission> = new Set<Permission>(['clinical:read', 'clinical:read:restricted', 'note:read']);
 
-/** The decision under construction: the reasons gathered so far, and the two ways to end. */
-interface Steps {
-  reasons: string[];
-  deny(why: string): Decision;
-  allow(extra?: Partial<Decision>): Decision;
+/**
+ * The decision under construction: the reasons gathered so far, and the two ways to end. A class, not closures: a
+ * chart read decides once per item (docs/performance.md).
+ */
+class Steps {
+  readonly reasons: string[] = [];
+
+  constructor(private readonly permission: Permission, private readonly role: RoleName) {}
+
+  deny(why: string): Decision {
+    return { decision: 'deny', permission: this.permission, role: this.role, reasons: [...this.reasons, why], breakGlass: false };
+  }
+
+  allow(extra?: Partial<Decision>): Decision {
+    const decision: Decision = { decision: 'allow', permission: this.permission, role: this.role, reasons: this.reasons, breakGlass: false };
+    return extra ? Object.assign(decision, extra) : decision;
+  }
+
   /** The patient does not exist (Decision.notFound). */
-  missing(patientId: number): Decision;
+  missing(patientId: number): Decision {
+    return { ...this.deny(`patient ${patientId} does not exist`), notFound: true };
+  }
+}
+
+/** `role R has permission P`, made once per pair: every decision of a chart read gives it. */
+const HAS_PERMISSION = new Map<string, Map<string, string>>();
+function hasPermissionReason(role: RoleName, permission: Permission): string {
+  let byPermission = HAS_PERMISSION.get(role);
+  if (!byPermission) HAS_PERMISSION.set(role, (byPermission = new Map()));
+  let reason = byPermission.get(permission);
+  if (reason === undefined) byPermission.set(permission, (reason = `role ${role} has permission ${permission}`));
+  return reason;
 }
 
 export function decide(subject: Subject, permission: Permission, patient: PatientFacts | null, item?: ItemFacts): Decision {
-  const reasons: string[] = [];
-  const steps: Steps = {
-    reasons,
-    deny: (why) => ({ decision: 'deny', permission, role: subject.role, reasons: [...reasons, why], breakGlass: false }),
-    allow: (extra = {}) => ({ decision: 'allow', permission, role: subject.role, reasons, breakGlass: false, ...extra }),
-    missing: (patientId) => ({ ...steps.deny(`patient ${patientId} does not exist`), notFound: true }),
-  };
+  const steps = new Steps(permission, subject.role);
   if (subject.role === 'patient') return patientUser(steps, subject, permission, patient, item);
   if (subject.role === 'representative') return representativeUser(steps, subject, permission, patient, item);
   if (!subject.permissions.has(permission)) {
     if (subject.role === 'roi_specialist' && CARE_SCOPED.has(permission)) return roiRequest(steps, patient, item);
     return steps.deny(`role ${subject.role} lacks permission ${permission}`);
   }
-  reasons.push(`role ${subject.role} has permission ${permission}`);
+  steps.reasons.push(hasPermissionReason(subject.role, permission));
   if (!patient) return steps.allow();
   if (!patient.exists) return steps.missing(patient.patientId);
   const relation = relationTo(steps, subject, permission, patient);

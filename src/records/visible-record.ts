@@ -25,6 +25,7 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
       category: row.sensitivity_category ?? null,
       date: row.admitted_at,
       encounterId: Number(row.id),
+      recordType: 'encounters',
     },
     sensitiveFields: [{ field: 'reason', categories: [...own, ...(reasonCategories.get(Number(row.id)) ?? [])] }],
   };
@@ -35,6 +36,7 @@ export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
   facts.date = (row[DATE_COLUMN[type]] as string | null) ?? null;
   // Restrictions and a minor's own care are per encounter (164.522(a), 164.502(g)(3)).
   facts.encounterId = Number(row.encounter_id);
+  facts.recordType = type;
   return { type, facts };
 }
 
