@@ -159,7 +159,8 @@ function demoPasswordHashes(background: boolean): Promise<string[]> {
   return cachedHashes;
 }
 
-function hashInBackground(count: number): Promise<string[]> {
+/** The demo password hashed `count` times, one after the other on a low-priority thread (seed/hash-worker.ts). */
+export function hashInBackground(count: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(__dirname, 'hash-worker', { password: DEMO_PASSWORD, count });
     worker.once('message', (hashes: string[]) => resolve(hashes));
