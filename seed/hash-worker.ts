@@ -5,7 +5,7 @@ import { hashPasswordSync } from '../src/auth/password';
 
 /**
  * The demo password hashed `count` times, each with its own salt, one after the other on this thread at the lowest
- * priority (seed/generator.ts, backgroundHashes): the seed's load keeps both cores, and the hashes take what it
+ * priority (seed/generator.ts, hashInBackground): the seed's load keeps both cores, and the hashes take what it
  * leaves. On Linux a thread's priority is its own (setpriority on the thread id, read from /proc/thread-self);
  * elsewhere the hashes run at normal priority.
  */
