@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../src/common/start-worker';
 import type { DemoUsername } from './demo-users';
 import { buildLookups } from './lookups';
 import { GeneratedCounts, PatientGenerator } from './patient-generator';
@@ -85,14 +85,7 @@ export class WorkerBatchSource implements BatchSource {
   private finalCounts: GeneratedCounts | null = null;
 
   constructor(s: GeneratorSettings) {
-    const typescript = __filename.endsWith('.ts');
-    const entry = join(__dirname, `generator-worker${typescript ? '.ts' : '.js'}`);
-    // From TypeScript sources (npm run seed, tests) the worker compiles its entry with ts-node and SWC (transpile only:
-    // about 1 s less per worker start than TypeScript's own transpiler).
-    const code = typescript
-      ? `require('ts-node').register({ swc: true, transpileOnly: true, projectSearchDir: ${JSON.stringify(__dirname)} }); require(${JSON.stringify(entry)});`
-      : `require(${JSON.stringify(entry)});`;
-    this.worker = new Worker(code, { eval: true, workerData: s, resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+    this.worker = startWorker(__dirname, 'generator-worker', s, { resourceLimits: { maxYoungGenerationSizeMb: 192 } });
     this.worker.on('message', (m: WorkerMessage) => this.deliver(m));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => {

@@ -208,7 +208,7 @@ export class SqliteBatchWriter implements BatchWriter {
     // The disk is idle during the load: what the batches wrote goes to it in the background, one flush at a time,
     // so that little is left for the flush at the end (all of a 100k seed's 2 GB at once took 1.4 s and slowed the
     // seed's last steps; docs/performance.md).
-    if (!this.background && !this.sqlite.memory) {
+    if (!this.background) {
       this.background = this.flushFile().finally(() => (this.background = null));
       this.background.catch(() => undefined);
     }
