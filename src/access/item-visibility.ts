@@ -49,6 +49,9 @@ export type Visibility =
   | { outcome: 'redacted'; redactions: Redaction[] }
   | { outcome: 'withheld'; code: WithholdCode; reason: string };
 
+/** The answer for most items of most charts: one shared, frozen object (a chart read asks for every item). */
+const SHOWN: Visibility = Object.freeze({ outcome: 'shown' });
+
 /** Who asks, about which chart, through which view (purpose of use included: an ROI request's scope is in facts). */
 export interface Caller {
   subject: Subject;
@@ -90,7 +93,7 @@ function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibilit
   const outside = request ? roiScopeProblem(request.id, request.scope, facts) : null;
   if (outside) return withheld(item.psychotherapy ? 'psychotherapy-note' : item.sensitivity === 'restricted' ? 'restricted-category' : 'outside-request-scope', outside);
   const d = decide(caller.subject, view.gate, caller.facts, facts);
-  if (d.decision === 'allow') return { outcome: 'shown' };
+  if (d.decision === 'allow') return SHOWN;
   const reason = d.reasons[d.reasons.length - 1];
   // A minor's own care (164.502(g)(3)(i)) and an agreed restriction (164.522(a)) are rules of their own.
   if (d.withhold) return withheld(d.withhold, reason);
@@ -102,19 +105,19 @@ function wholeItem(caller: Caller, type: RecordType, item: ItemFacts): Visibilit
 /** Steps 1-4 for one item. References (step 5) are the caller's: see `referenceVisible`. */
 export function itemVisibility(caller: Caller, subject: ItemSubject): Visibility {
   const whole = wholeItem(caller, subject.type, subject.facts);
-  if (whole.outcome !== 'shown') return whole;
-  const redactions: Redaction[] = [];
-  for (const f of subject.sensitiveFields ?? []) {
+  if (whole.outcome !== 'shown' || !subject.sensitiveFields) return whole;
+  let redactions: Redaction[] | null = null;
+  for (const f of subject.sensitiveFields) {
     for (const category of f.categories) {
       // The field is judged as an item of the category it restates, dated and typed like its item.
       const v = wholeItem(caller, subject.type, { ...subject.facts, sensitivity: 'restricted', category, psychotherapy: false });
       if (v.outcome === 'withheld') {
-        redactions.push({ field: f.field, code: 'restricted-category', reason: v.reason });
+        (redactions ??= []).push({ field: f.field, code: 'restricted-category', reason: v.reason });
         break;
       }
     }
   }
-  return redactions.length ? { outcome: 'redacted', redactions } : { outcome: 'shown' };
+  return redactions ? { outcome: 'redacted', redactions } : SHOWN;
 }
 
 /** Step 5: the redaction of a reference to an item the caller may not see. */
@@ -123,9 +126,9 @@ export function referenceRedaction(field: string, type: RecordType): Redaction {
 }
 
 export interface Limit {
-  section: RecordType;
-  code: WithholdCode;
-  reason: string;
+  readonly section: RecordType;
+  readonly code: WithholdCode;
+  readonly reason: string;
 }
 
 /**
@@ -134,7 +137,43 @@ export interface Limit {
  * nothing about the chart (42 CFR 2.13(c): not even the presence of Part 2 records may be acknowledged). Date
  * ranges of an ROI request are listed from the scope itself.
  */
-export function limitsOf(caller: Caller): Limit[] {
+export function limitsOf(caller: Caller): readonly Limit[] {
+  const key = limitsKey(caller);
+  let limits = LIMITS.get(key);
+  if (!limits) {
+    limits = Object.freeze(computeLimits(caller).map((l) => Object.freeze(l)));
+    if (LIMITS.size >= LIMITS_KEPT) LIMITS.delete(LIMITS.keys().next().value!);
+    LIMITS.set(key, limits);
+  }
+  return limits;
+}
+
+/**
+ * limitsOf's answers, remembered by everything they are computed from: the caller (id, role, permissions), the view,
+ * and the facts of the caller's relation to the patient. A chart read gives them every time, and asking the rule about
+ * 40 hypothetical items cost more than deciding the chart's own ~80 (docs/performance.md, fifth round). The entries
+ * are frozen: every answer shares them.
+ */
+const LIMITS = new Map<string, readonly Limit[]>();
+const LIMITS_KEPT = 512;
+
+/**
+ * The key: all of the rule's inputs, written out. Without a release-of-information request, a personal
+ * representation or an agreed restriction, nothing the rule asks reads the patient's id (the patient exists: the
+ * read was allowed), so it is left out and every chart of one relation (a care team's) shares an entry.
+ */
+function limitsKey({ subject, view, facts }: Caller): string {
+  const plain = facts.exists && !facts.roiRequest && !facts.representation && !facts.restrictions?.length;
+  return JSON.stringify([subject.userId, subject.role, subject.permissions, view, plain ? { ...facts, patientId: 0 } : facts], setsAsArrays);
+}
+
+/** JSON writes a Set or a Map as {}: two different ones would share a key. */
+function setsAsArrays(_key: string, value: unknown): unknown {
+  return value instanceof Set || value instanceof Map ? [...value] : value;
+}
+
+/** The limits as the rule gives them now (limitsOf remembers them; exported for its test). */
+export function computeLimits(caller: Caller): Limit[] {
   const out: Limit[] = [];
   const seen = new Set<string>();
   const add = (section: RecordType, v: Visibility) => {

@@ -144,8 +144,10 @@ class Steps {
 
   constructor(private readonly permission: Permission, private readonly role: RoleName) {}
 
+  /** Ends the decision: nothing is asked after a refusal, so its reasons take the last one without a copy. */
   deny(why: string): Decision {
-    return { decision: 'deny', permission: this.permission, role: this.role, reasons: [...this.reasons, why], breakGlass: false };
+    this.reasons.push(why);
+    return { decision: 'deny', permission: this.permission, role: this.role, reasons: this.reasons, breakGlass: false };
   }
 
   allow(extra?: Partial<Decision>): Decision {
@@ -261,6 +263,9 @@ function roiRequest(steps: Steps, patient: PatientFacts | null, item?: ItemFacts
   return steps.allow({ roiRequestId: request.id });
 }
 
+const RIDES_ON_GRANT = Object.freeze({ breakGlass: true });
+const NO_GRANT_NEEDED = Object.freeze({ breakGlass: false });
+
 /** 3. The caller's relation to the patient: a refusal, or whether the access rides on a break-the-glass grant. */
 function relationTo(steps: Steps, subject: Subject, permission: Permission, patient: PatientFacts): Decision | { breakGlass: boolean } {
   const grant = patient.breakGlass;
@@ -273,13 +278,13 @@ function relationTo(steps: Steps, subject: Subject, permission: Permission, pati
   } else if (patient.vip && !CHART_ADMINISTRATION.has(permission)) {
     if (!grant) return steps.deny('VIP patient: anyone outside the care team needs break-the-glass, whatever the role');
     steps.reasons.push(`VIP patient: active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
-    return { breakGlass: true };
+    return RIDES_ON_GRANT;
   } else if (CARE_SCOPED.has(permission)) {
     if (HIM_READS.has(permission) && subject.permissions.has('record:him')) {
       steps.reasons.push('HIM work (record:him) covers the designated record set of every patient');
     } else if (grant) {
       steps.reasons.push(`active break-the-glass grant ${grant.id} until ${grant.expiresAt}`);
-      return { breakGlass: true };
+      return RIDES_ON_GRANT;
     } else {
       return steps.deny('the caller is not on the patient\'s care team and holds no active break-the-glass grant');
     }
@@ -290,7 +295,7 @@ function relationTo(steps: Steps, subject: Subject, permission: Permission, pati
         : `${permission} is not limited to a care team`,
     );
   }
-  return { breakGlass: false };
+  return NO_GRANT_NEEDED;
 }
 
 /** 4. The item's sensitivity: psychotherapy notes are their author's (164.508(a)(2)); restricted items need a permission. */

@@ -70,9 +70,10 @@ export function visibleItems(caller: Caller, type: ItemType, rows: readonly Item
   for (const row of rows) {
     const v = itemVisibility(caller, itemSubject(type, row));
     if (v.outcome === 'withheld') continue;
-    const redactions = v.outcome === 'redacted' ? [...v.redactions] : [];
-    if (!encounters.has(Number(row.encounter_id))) redactions.push(referenceRedaction('encounterId', 'encounters'));
-    out.push(withRedactions(toItemDto(type, row, true), redactions));
+    let redactions = v.outcome === 'redacted' ? v.redactions : null;
+    if (!encounters.has(Number(row.encounter_id))) redactions = [...(redactions ?? []), referenceRedaction('encounterId', 'encounters')];
+    const dto = toItemDto(type, row, true);
+    out.push(redactions ? withRedactions(dto, redactions) : dto);
   }
   return out;
 }

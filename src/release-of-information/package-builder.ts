@@ -48,7 +48,7 @@ export interface PackageSource {
   /** The visible items of each record type in scope (records/visible-record.ts visibleChart). */
   records: Partial<Record<RecordType, Dto[]>>;
   /** The rules that may have left items out (item-visibility.ts limitsOf): the same for every chart. */
-  limits: Limit[];
+  limits: readonly Limit[];
   generatedAt: string;
   generatedBy: { userId: number; username: string };
   /** The patient's denied amendments that travel with disclosures (records AmendmentReads.disputesOf, 164.526(d)(5)). */
