@@ -25,6 +25,17 @@ export const ITEM_COLUMNS: Record<ItemType, string> = {
   notes: `${COMMON}, note_type, author_user_id, text, authored_at, signed_at, signed_by, query_id`,
 };
 
+/** Read by no chart answer: the chart is one patient's, and the API shows neither the creation time nor the last editor. */
+const NOT_IN_CHART = new Set(['patient_id', 'created_at', 'updated_by']);
+
+/**
+ * The columns of a chart read (ChartItemRow): what toItemDto shows and the item rule reads, nothing else. A chart read
+ * maps every row of a patient, so each column left out is one value less per row (docs/performance.md).
+ */
+export const CHART_COLUMNS = Object.fromEntries(
+  ITEM_TYPES.map((type) => [type, ITEM_COLUMNS[type].split(', ').filter((c) => !NOT_IN_CHART.has(c)).join(', ')]),
+) as Record<ItemType, string>;
+
 /** The clinical date of each record type: what a date range (an ROI request's) is applied to. */
 export const DATE_COLUMN: Record<RecordType, string> = {
   encounters: 'admitted_at',
@@ -34,17 +45,20 @@ export const DATE_COLUMN: Record<RecordType, string> = {
   notes: 'authored_at',
 };
 
-export type ItemRow = Record<string, unknown> & {
+/** An item row as a chart read has it (CHART_COLUMNS). */
+export type ChartItemRow = Record<string, unknown> & {
   id: number;
   encounter_id: number;
-  patient_id: number;
   sensitivity: 'normal' | 'restricted';
   sensitivity_category: string | null;
   status: string;
   version: number;
 };
 
-export function itemFacts(type: ItemType, row: ItemRow): ItemFacts {
+/** A whole item row (ITEM_COLUMNS). */
+export type ItemRow = ChartItemRow & { patient_id: number };
+
+export function itemFacts(type: ItemType, row: ChartItemRow): ItemFacts {
   return {
     sensitivity: row.sensitivity,
     category: row.sensitivity_category,
@@ -57,7 +71,7 @@ export function itemFacts(type: ItemType, row: ItemRow): ItemFacts {
  * API shape of an item; `withText: false` drops note text (a coder, or any view without note:read). One object
  * literal per type, built straight from the row (no intermediate copy: a record read maps thousands of rows).
  */
-export function toItemDto(type: ItemType, r: ItemRow, withText = true): Record<string, unknown> {
+export function toItemDto(type: ItemType, r: ChartItemRow, withText = true): Record<string, unknown> {
   const id = Number(r.id);
   const encounterId = Number(r.encounter_id);
   const version = Number(r.version);

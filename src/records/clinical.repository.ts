@@ -1,6 +1,6 @@
 import type { RecordType } from '../access/item-visibility';
 import type { Queryable, SqlParam } from '../database/db';
-import { DATE_COLUMN, ITEM_COLUMNS, ITEM_TABLE, ITEM_TYPES, ItemRow, ItemType } from './clinical-items';
+import { CHART_COLUMNS, ChartItemRow, DATE_COLUMN, ITEM_COLUMNS, ITEM_TABLE, ITEM_TYPES, ItemRow, ItemType } from './clinical-items';
 import { ENCOUNTER_COLUMNS, EncounterRow } from './encounter-row';
 import type { ChartRows } from './visible-record';
 
@@ -27,9 +27,10 @@ export class ClinicalReads {
     return q.query<EncounterRow>(`SELECT ${ENCOUNTER_COLUMNS} FROM encounters WHERE ${where} ORDER BY admitted_at DESC, id`, params);
   }
 
-  static async itemsOf(q: Queryable, type: ItemType, patientId: number, range?: DateRange): Promise<ItemRow[]> {
+  /** A chart's items of one type, in clinical-date order, with the chart's columns only. */
+  static async itemsOf(q: Queryable, type: ItemType, patientId: number, range?: DateRange): Promise<ChartItemRow[]> {
     const [where, params] = this.where(type, patientId, range, true);
-    return q.query<ItemRow>(`SELECT ${ITEM_COLUMNS[type]} FROM ${ITEM_TABLE[type]} WHERE ${where} ORDER BY ${DATE_COLUMN[type]}, id`, params);
+    return q.query<ChartItemRow>(`SELECT ${CHART_COLUMNS[type]} FROM ${ITEM_TABLE[type]} WHERE ${where} ORDER BY ${DATE_COLUMN[type]}, id`, params);
   }
 
   static async itemsOfEncounter(q: Queryable, type: ItemType, encounterId: number): Promise<ItemRow[]> {
@@ -68,7 +69,7 @@ export class ClinicalReads {
    */
   static async chart(q: Queryable, patientId: number, sections: readonly RecordType[], range?: DateRange): Promise<ChartRows> {
     const encounters = await this.encountersOf(q, patientId, { range });
-    const items: Partial<Record<ItemType, ItemRow[]>> = {};
+    const items: Partial<Record<ItemType, ChartItemRow[]>> = {};
     for (const type of ITEM_TYPES) {
       if (sections.includes(type)) items[type] = await this.itemsOf(q, type, patientId, range);
     }

@@ -5,7 +5,7 @@
 export { ClinicalReads } from './clinical.repository';
 export type { DateRange } from './clinical.repository';
 export { DATE_COLUMN, ITEM_TYPES } from './clinical-items';
-export type { ItemRow, ItemType } from './clinical-items';
+export type { ChartItemRow, ItemRow, ItemType } from './clinical-items';
 export type { EncounterRow } from './encounter-row';
 export { visibleChart } from './visible-record';
 export type { ChartRows, Dto } from './visible-record';

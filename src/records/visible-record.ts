@@ -1,7 +1,7 @@
 import { Caller, itemVisibility, ItemSubject, ITEM_TYPES, RecordType, referenceRedaction, Redaction } from '../access/item-visibility';
 import type { Queryable } from '../database/db';
 import { ClinicalReads } from './clinical.repository';
-import { DATE_COLUMN, itemFacts, ItemRow, ItemType, toItemDto } from './clinical-items';
+import { ChartItemRow, DATE_COLUMN, itemFacts, ItemType, toItemDto } from './clinical-items';
 import { EncounterRow, toEncounterDto } from './encounter-row';
 
 /**
@@ -31,7 +31,7 @@ export function encounterSubject(row: EncounterRow, reasonCategories: ReasonCate
   };
 }
 
-export function itemSubject(type: ItemType, row: ItemRow): ItemSubject {
+export function itemSubject(type: ItemType, row: ChartItemRow): ItemSubject {
   const facts = itemFacts(type, row);
   facts.date = (row[DATE_COLUMN[type]] as string | null) ?? null;
   // Restrictions and a minor's own care are per encounter (164.522(a), 164.502(g)(3)).
@@ -65,7 +65,7 @@ export function visibleEncounterIds(caller: Caller, rows: readonly EncounterRow[
 }
 
 /** The items of one type the caller may see, each with its encounter reference only when that encounter is visible. */
-export function visibleItems(caller: Caller, type: ItemType, rows: readonly ItemRow[], encounters: ReadonlySet<number>): Dto[] {
+export function visibleItems(caller: Caller, type: ItemType, rows: readonly ChartItemRow[], encounters: ReadonlySet<number>): Dto[] {
   const out: Dto[] = [];
   for (const row of rows) {
     const v = itemVisibility(caller, itemSubject(type, row));
@@ -82,7 +82,7 @@ export interface ChartRows {
   /** Every encounter of the patient (or of the request's scope), whether or not the answer includes encounters. */
   encounters: readonly EncounterRow[];
   reasonCategories: ReasonCategories;
-  items: Partial<Record<ItemType, readonly ItemRow[]>>;
+  items: Partial<Record<ItemType, readonly ChartItemRow[]>>;
 }
 
 /** The sections of a chart the caller may see; `sections` names those the answer carries. */
