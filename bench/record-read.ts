@@ -10,7 +10,7 @@
  * many cores the load generator left over. Targets (issue 15): >= 60% of the reference's requests/s, p99 under
  * 50 ms, peak RSS < 300 MB.
  *
- *   npm run bench:record-read -- --patients 10000 --connections 32 --seconds 10 --rounds 3
+ *   npm run bench:record-read -- --patients 10000 --connections 32 --seconds 10 --rounds 3 [--reference-rows objects|raw]
  */
 import './support/bench-env';
 import autocannon from 'autocannon';
@@ -30,6 +30,12 @@ const PATIENTS = Number(args.get('--patients') ?? 10_000);
 const CONNECTIONS = Number(args.get('--connections') ?? 32);
 const SECONDS = Number(args.get('--seconds') ?? 10);
 const ROUNDS = Number(args.get('--rounds') ?? 3);
+/**
+ * How the reference reads its rows: `objects`, better-sqlite3's own row objects (the plain use of the driver), or
+ * `raw`, row arrays zipped into objects by column name (what the service's Db does; the faster limit).
+ */
+const REFERENCE_ROWS = args.get('--reference-rows') ?? 'objects';
+if (REFERENCE_ROWS !== 'objects' && REFERENCE_ROWS !== 'raw') throw new Error('--reference-rows must be objects or raw');
 const CLINICIANS = ['dr.chen', 'nurse.patel', 'dr.okafor'];
 
 interface Run {
@@ -132,7 +138,7 @@ async function main(): Promise<void> {
     const app = await startChild('bench/support/serve-dist.js', { SQLITE_PATH: appFile, NODE_ENV: 'test' });
     stops.push(() => app.stop());
     const tokens = await Promise.all(teams.map((t) => login(app.port, t.username)));
-    const ref = await startChild('bench/reference/record-read-server.ts', { SQLITE_PATH: refFile });
+    const ref = await startChild('bench/reference/record-read-server.ts', { SQLITE_PATH: refFile, REF_ROWS: REFERENCE_ROWS });
     stops.push(() => ref.stop());
     const service: Target = {
       name: 'service', server: app, runs: [], countAudit: () => countAuditReads(appFile),
@@ -160,7 +166,7 @@ async function main(): Promise<void> {
     const ratios = service.runs.map((r, i) => r.requestsPerSecond / reference.runs[i].requestsPerSecond);
     const ratio = median(ratios);
     const cpuRatio = median(service.runs.map((r, i) => reference.runs[i].cpuUsPerRequest / r.cpuUsPerRequest));
-    console.log(`\nGET /patients/:id/record, ${PATIENTS} patients, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`\nGET /patients/:id/record, ${PATIENTS} patients, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, reference rows: ${REFERENCE_ROWS}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.table(service.runs.flatMap((r, i) => [
       { round: i + 1, server: 'NestJS service', 'req/s': Math.round(r.requestsPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99, 'CPU µs/req': Math.round(r.cpuUsPerRequest), 'ratio %': (ratios[i] * 100).toFixed(1) },
       { round: i + 1, server: 'bare node:http reference', 'req/s': Math.round(reference.runs[i].requestsPerSecond), 'p50 ms': reference.runs[i].p50, 'p99 ms': reference.runs[i].p99, 'CPU µs/req': Math.round(reference.runs[i].cpuUsPerRequest), 'ratio %': '' },

@@ -1,26 +1,45 @@
 /**
  * The hand-written limit for GET /patients/:id/record: a bare node:http server that runs the same SQL reads as
- * the service (care-team and grant check, patient, encounters, the four item tables) and the same chained,
- * durable audit insert (HMAC over the previous hash, head update, synchronous=FULL) with better-sqlite3
- * directly. No framework, no validation, no per-role shaping beyond what the SQL does. Audit rows of the requests
- * that arrive in one event-loop turn commit together (group commit, as the service does), and each response
- * leaves only after its row is committed.
+ * the service (care-team and grant check, patient, encounters, the four item tables, with the service's own column
+ * lists and order) and the same chained, durable audit insert (HMAC over the previous hash, head update,
+ * synchronous=FULL) with better-sqlite3 directly. No framework, no validation, no per-role shaping beyond what the
+ * SQL does. Audit rows of the requests that arrive in one event-loop turn commit
+ * together (group commit, as the service does), and each response leaves only after its row is committed.
  */
 import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import { createServer } from 'node:http';
 import { chainHash, positionMac, GENESIS_HASH } from '../../src/audit/hash-chain';
 import { applySqlitePragmas } from '../../src/database/sqlite-pragmas';
+import { CHART_COLUMNS, DATE_COLUMN, ITEM_TABLE, ITEM_TYPES } from '../../src/records/clinical-items';
+import { ENCOUNTER_COLUMNS } from '../../src/records/encounter-row';
 
 const KEY = process.env.AUDIT_HMAC_KEY ?? 'demo-audit-hmac-key-not-for-production-0001';
 const db = new Database(process.env.SQLITE_PATH!);
 applySqlitePragmas(db);
 
+/**
+ * A query by patient id, its rows as better-sqlite3's objects; with REF_ROWS=raw (`--reference-rows raw`), row arrays
+ * zipped into objects by column name, as the service's Db builds them: the faster limit.
+ */
+function rowsOf(stmt: Statement): (patientId: number) => Record<string, unknown>[] {
+  if (process.env.REF_ROWS !== 'raw') return (patientId) => stmt.all(patientId) as Record<string, unknown>[];
+  const names = stmt.columns().map((c) => c.name);
+  stmt.raw(true);
+  return (patientId) =>
+    (stmt.all(patientId) as unknown[][]).map((values) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+      return row;
+    });
+}
+
 const q = {
   relation: db.prepare('SELECT p.vip, EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id AND c.user_id = ?) AS care FROM patients p WHERE p.id = ?'),
   patient: db.prepare('SELECT * FROM patients WHERE id = ?'),
-  encounters: db.prepare("SELECT * FROM encounters WHERE patient_id = ? AND status <> 'entered-in-error' ORDER BY admitted_at DESC"),
-  items: ['diagnoses', 'procedures', 'observations', 'clinical_notes'].map((t) =>
-    db.prepare(`SELECT * FROM ${t} WHERE patient_id = ? AND status <> 'entered-in-error' ORDER BY id`),
+  encounters: rowsOf(db.prepare(`SELECT ${ENCOUNTER_COLUMNS} FROM encounters WHERE patient_id = ? AND status <> 'entered-in-error' ORDER BY admitted_at DESC, id`)),
+  items: ITEM_TYPES.map((t) =>
+    rowsOf(db.prepare(`SELECT ${CHART_COLUMNS[t]} FROM ${ITEM_TABLE[t]} WHERE patient_id = ? AND status <> 'entered-in-error' ORDER BY ${DATE_COLUMN[t]}, id`)),
   ),
   head: db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1'),
   insert: db.prepare(`INSERT INTO audit_events (seq, occurred_at, actor_user_id, actor_username, actor_role, action, resource_type, resource_id,
@@ -92,11 +111,11 @@ const server = createServer((req, res) => {
   const body = {
     patientId,
     demographics: q.patient.get(patientId),
-    encounters: q.encounters.all(patientId),
-    diagnoses: q.items[0].all(patientId),
-    procedures: q.items[1].all(patientId),
-    observations: q.items[2].all(patientId),
-    notes: q.items[3].all(patientId),
+    encounters: q.encounters(patientId),
+    diagnoses: q.items[0](patientId),
+    procedures: q.items[1](patientId),
+    observations: q.items[2](patientId),
+    notes: q.items[3](patientId),
   };
   const json = JSON.stringify(body);
   audit({
